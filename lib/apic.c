@@ -1,0 +1,147 @@
+/* Local APIC and TSC. */
+#include "apic.h"
+#include "cpuid.h"
+#include "processor.h"
+
+static bool x2apic;	/* set once the boot CPU switched; APs follow */
+static uint64_t tsc_freq;
+static const char *tsc_source = "none";
+
+static volatile uint32_t *xapic_reg(unsigned reg)
+{
+	return (volatile uint32_t *)(APIC_DEFAULT_BASE + reg);
+}
+
+uint32_t apic_read(unsigned reg)
+{
+	return x2apic ? (uint32_t)rdmsr(MSR_X2APIC_BASE + reg / 16) : *xapic_reg(reg);
+}
+
+void apic_write(unsigned reg, uint32_t val)
+{
+	if (x2apic)
+		wrmsr(MSR_X2APIC_BASE + reg / 16, val);
+	else
+		*xapic_reg(reg) = val;
+}
+
+bool apic_x2apic_mode(void)
+{
+	return x2apic;
+}
+
+uint32_t apic_id(void)
+{
+	return x2apic ? apic_read(APIC_ID) : apic_read(APIC_ID) >> 24;
+}
+
+void apic_eoi(void)
+{
+	apic_write(APIC_EOI, 0);
+}
+
+static void apic_enable_mode(void)
+{
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+
+	base |= 1ull << 11;			/* xAPIC global enable */
+	if (x2apic)
+		base |= 1ull << 10;		/* x2APIC mode */
+	wrmsr(MSR_IA32_APIC_BASE, base);
+}
+
+void apic_setup(void)
+{
+	apic_enable_mode();
+	apic_write(APIC_SPIV, 0x100 | APIC_SPURIOUS_VECTOR);
+	apic_write(APIC_TPR, 0);
+	apic_write(APIC_LVTT, APIC_LVT_MASKED);
+	apic_write(APIC_LVTERR, APIC_LVT_MASKED);
+}
+
+bool apic_enable_x2apic(void)
+{
+	if (!cpu_has(X86_FEATURE_X2APIC))
+		return false;
+	x2apic = true;
+	apic_enable_mode();
+	return true;
+}
+
+void apic_icr_write(uint32_t dest, uint32_t icr_low)
+{
+	if (x2apic) {
+		wrmsr(MSR_X2APIC_BASE + APIC_ICR / 16, ((uint64_t)dest << 32) | icr_low);
+		return;
+	}
+	apic_write(APIC_ICR2, dest << 24);
+	apic_write(APIC_ICR, icr_low);
+	while (apic_read(APIC_ICR) & APIC_ICR_BUSY)
+		cpu_relax();
+}
+
+void apic_send_ipi(uint32_t dest, uint8_t vector)
+{
+	apic_icr_write(dest, APIC_ICR_FIXED | APIC_ICR_ASSERT | vector);
+}
+
+void apic_timer_oneshot(uint8_t vector, uint32_t count)
+{
+	apic_write(APIC_TDCR, 0xb);	/* divide by 1 */
+	apic_write(APIC_LVTT, vector);	/* one-shot, unmasked */
+	apic_write(APIC_TMICT, count);
+}
+
+void apic_timer_stop(void)
+{
+	apic_write(APIC_LVTT, APIC_LVT_MASKED);
+	apic_write(APIC_TMICT, 0);
+}
+
+/* PIT channel 2, gated through port 0x61, counts 1193182 Hz. */
+static uint64_t tsc_measure_pit(void)
+{
+	const uint16_t count = 11932;	/* 10 ms */
+
+	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* gate on, speaker off */
+	outb(0x43, 0xb0);			/* channel 2, lo/hi, mode 0 */
+	outb(0x42, count & 0xff);
+	outb(0x42, count >> 8);
+	uint64_t t0 = rdtsc();
+	for (unsigned long spins = 0; !(inb(0x61) & 0x20) && spins < 100000000ul; spins++)
+		;
+	uint64_t t1 = rdtsc();
+	return (t1 - t0) * 1193182 / count;
+}
+
+void tsc_calibrate(void)
+{
+	if (cpuid_max_basic() >= 0x15) {
+		struct cpuid_regs r = cpuid(0x15);
+		if (r.a && r.b && r.c) {
+			tsc_freq = (uint64_t)r.c * r.b / r.a;
+			tsc_source = "cpuid-0x15";
+			return;
+		}
+	}
+	tsc_freq = tsc_measure_pit();
+	tsc_source = "pit";
+}
+
+uint64_t tsc_hz(void)
+{
+	return tsc_freq;
+}
+
+const char *tsc_hz_source(void)
+{
+	return tsc_source;
+}
+
+void udelay(uint64_t us)
+{
+	uint64_t end = rdtsc() + (tsc_freq ? tsc_freq : 1000000000ull) / 1000000 * us;
+
+	while (rdtsc() < end)
+		cpu_relax();
+}

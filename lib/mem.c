@@ -1,0 +1,148 @@
+/* Buddy allocator over the RAM regions of the memory map. */
+#include "mem.h"
+#include "processor.h"
+#include "libc.h"
+#include "report.h"
+#include "spinlock.h"
+
+#define MAX_REGIONS	32
+#define MAX_PFN		(1ul << 20)	/* RAM below 4 GiB */
+#define NOT_FREE	0xff
+
+struct free_block { struct free_block *next, *prev; };
+
+static struct mem_region regions[MAX_REGIONS];
+static unsigned nr_regions;
+static struct free_block free_lists[MAX_ORDER + 1];
+static uint8_t free_order[MAX_PFN];	/* order of the free block starting at pfn, or NOT_FREE */
+static uint64_t free_bytes, ram_top;
+static struct spinlock mem_lock;
+
+static void list_add(unsigned order, uint64_t pfn)
+{
+	struct free_block *b = phys_to_virt(pfn << PAGE_SHIFT), *head = &free_lists[order];
+
+	b->next = head->next;
+	b->prev = head;
+	head->next->prev = b;
+	head->next = b;
+	free_order[pfn] = (uint8_t)order;
+}
+
+static void list_del(uint64_t pfn)
+{
+	struct free_block *b = phys_to_virt(pfn << PAGE_SHIFT);
+
+	b->prev->next = b->next;
+	b->next->prev = b->prev;
+	free_order[pfn] = NOT_FREE;
+}
+
+static void free_block_locked(uint64_t pfn, unsigned order)
+{
+	free_bytes += PAGE_SIZE << order;
+	while (order < MAX_ORDER) {
+		uint64_t buddy = pfn ^ (1ul << order);
+		if (buddy >= MAX_PFN || free_order[buddy] != order)
+			break;
+		list_del(buddy);
+		pfn &= ~(1ul << order);
+		order++;
+	}
+	list_add(order, pfn);
+}
+
+void mem_init(const struct mem_region *map, unsigned n, uint64_t reserved_start,
+	      uint64_t reserved_end)
+{
+	memset(free_order, NOT_FREE, sizeof(free_order));
+	for (unsigned o = 0; o <= MAX_ORDER; o++)
+		free_lists[o].next = free_lists[o].prev = &free_lists[o];
+	for (unsigned i = 0; i < n && nr_regions < MAX_REGIONS; i++) {
+		regions[nr_regions++] = map[i];
+		if (map[i].type != 1)
+			continue;
+		uint64_t start = ALIGN_UP(map[i].base, PAGE_SIZE);
+		uint64_t end = (map[i].base + map[i].len) & ~(PAGE_SIZE - 1);
+		if (end > MAX_PFN << PAGE_SHIFT)
+			end = MAX_PFN << PAGE_SHIFT;
+		if (end > ram_top)
+			ram_top = end;
+		if (start < 0x100000)	/* low memory: BIOS data, loader, AP trampoline */
+			start = 0x100000;
+		for (uint64_t pa = start; pa < end; pa += PAGE_SIZE)
+			if (pa < reserved_start || pa >= reserved_end)
+				free_block_locked(pa >> PAGE_SHIFT, 0);
+	}
+}
+
+void *alloc_pages_try(unsigned order)
+{
+	unsigned o;
+
+	if (order > MAX_ORDER)
+		return NULL;
+	spin_lock(&mem_lock);
+	for (o = order; o <= MAX_ORDER && free_lists[o].next == &free_lists[o]; o++)
+		;
+	if (o > MAX_ORDER) {
+		spin_unlock(&mem_lock);
+		return NULL;
+	}
+	uint64_t pfn = virt_to_phys(free_lists[o].next) >> PAGE_SHIFT;
+	list_del(pfn);
+	while (o > order) {	/* split, keeping the lower half */
+		o--;
+		list_add(o, pfn + (1ul << o));
+	}
+	free_bytes -= PAGE_SIZE << order;
+	spin_unlock(&mem_lock);
+	void *p = phys_to_virt(pfn << PAGE_SHIFT);
+	memset(p, 0, PAGE_SIZE << order);
+	return p;
+}
+
+void *alloc_pages(unsigned order)
+{
+	void *p = alloc_pages_try(order);
+
+	if (!p) {
+		report(false, "out of memory: no free block of order %u (%lu KiB) left, %llu KiB free in all",
+		       order, (PAGE_SIZE << order) / 1024, (unsigned long long)mem_free_bytes() / 1024);
+		hv_exit();
+	}
+	return p;
+}
+
+void *alloc_page(void)
+{
+	return alloc_pages(0);
+}
+
+void free_pages(void *p, unsigned order)
+{
+	spin_lock(&mem_lock);
+	free_block_locked(virt_to_phys(p) >> PAGE_SHIFT, order);
+	spin_unlock(&mem_lock);
+}
+
+void free_page(void *p)
+{
+	free_pages(p, 0);
+}
+
+uint64_t mem_free_bytes(void)
+{
+	return free_bytes;
+}
+
+uint64_t mem_ram_top(void)
+{
+	return ram_top;
+}
+
+const struct mem_region *mem_map(unsigned *n)
+{
+	*n = nr_regions;
+	return regions;
+}

@@ -1,0 +1,289 @@
+/* Checks, steps and the final status line (docs/output-format.md). */
+#include "report.h"
+#include "console.h"
+#include "libc.h"
+#include "percpu.h"
+#include "processor.h"
+#include "spinlock.h"
+
+enum verdict { V_PASS, V_FAIL, V_SKIP, V_XFAIL, V_XPASS, V_INFO };
+static const char *const verdict_names[] = { "PASS", "FAIL", "SKIP", "XFAIL", "XPASS", "INFO" };
+
+static struct spinlock count_lock;
+static struct report_counts counts;
+
+#define MAX_ERRATA 16
+static char errata_buf[256];
+static const char *errata[MAX_ERRATA];
+static unsigned nr_errata;
+
+void errata_set(const char *list)
+{
+	strlcpy(errata_buf, list, sizeof(errata_buf));
+	for (char *p = errata_buf; *p && nr_errata < MAX_ERRATA;) {
+		errata[nr_errata++] = p;
+		char *comma = strchr(p, ',');
+		if (!comma)
+			break;
+		*comma = 0;
+		p = comma + 1;
+	}
+}
+
+bool erratum_active(const char *name)
+{
+	for (unsigned i = 0; i < nr_errata; i++)
+		if (!strcmp(errata[i], name))
+			return true;
+	return false;
+}
+
+void report_prefix_push(const char *fmt, ...)
+{
+	struct percpu *c = this_cpu();
+	va_list ap;
+
+	if (c->nr_prefix >= REPORT_MAX_PREFIX) {
+		printf("FAIL: report prefix stack overflow (more than %d levels)\n", REPORT_MAX_PREFIX);
+		hv_exit();
+	}
+	va_start(ap, fmt);
+	vsnprintf(c->prefix[c->nr_prefix++], REPORT_PREFIX_LEN, fmt, ap);
+	va_end(ap);
+}
+
+void report_prefix_pop(void)
+{
+	struct percpu *c = this_cpu();
+
+	if (c->nr_prefix)
+		c->nr_prefix--;
+}
+
+static void emit(enum verdict v, const char *erratum, const char *fmt, va_list ap)
+{
+	struct percpu *c = this_cpu();
+	char line[1024];
+	size_t n = (size_t)snprintf(line, sizeof(line), "%s: ", verdict_names[v]);
+
+	for (unsigned i = 0; i < c->nr_prefix && n < sizeof(line); i++)
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s: ", c->prefix[i]);
+	if (n < sizeof(line))
+		n += (size_t)vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	if (erratum && n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " [erratum %s]", erratum);
+	if (n >= sizeof(line) - 1)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	line[n] = 0;
+
+	spin_lock(&count_lock);
+	switch (v) {
+	case V_PASS: counts.pass++; break;
+	case V_FAIL: counts.fail++; break;
+	case V_SKIP: counts.skip++; break;
+	case V_XFAIL: counts.xfail++; break;
+	case V_XPASS: counts.xpass++; break;
+	case V_INFO: break;
+	}
+	spin_unlock(&count_lock);
+	console_write(line, n);
+}
+
+static bool vcheck(const char *erratum, bool pass, const char *fmt, va_list ap)
+{
+	if (erratum && erratum_active(erratum))
+		emit(pass ? V_XPASS : V_XFAIL, erratum, fmt, ap);
+	else
+		emit(pass ? V_PASS : V_FAIL, NULL, fmt, ap);
+	return pass;
+}
+
+bool report(bool pass, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vcheck(NULL, pass, fmt, ap);
+	va_end(ap);
+	return pass;
+}
+
+bool report_erratum(const char *erratum, bool pass, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vcheck(erratum, pass, fmt, ap);
+	va_end(ap);
+	return pass;
+}
+
+void report_skip(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(V_SKIP, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void report_info(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	emit(V_INFO, NULL, fmt, ap);
+	va_end(ap);
+}
+
+bool report_result(const char *erratum, struct hv_result expected, struct hv_result got,
+		   const char *fmt, ...)
+{
+	char what[512], e[64], g[64];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return report_erratum(erratum, hv_result_matches(expected, got), "%s: expected %s, got %s",
+			      what, hv_result_str(expected, e, sizeof(e)), hv_result_str(got, g, sizeof(g)));
+}
+
+bool report_u64(const char *erratum, uint64_t expected, uint64_t got, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	return report_erratum(erratum, expected == got, "%s: expected %#llx, got %#llx", what,
+			      (unsigned long long)expected, (unsigned long long)got);
+}
+
+struct report_counts report_counts(void)
+{
+	spin_lock(&count_lock);
+	struct report_counts c = counts;
+	spin_unlock(&count_lock);
+	return c;
+}
+
+/* Steps. */
+#define MAX_STEP_DEPTH 8
+static struct step {
+	const char *name;
+	struct report_counts at_begin;
+	char values[512];
+	size_t values_len;
+} steps[MAX_STEP_DEPTH];
+static unsigned step_depth;
+
+static size_t step_path(char *buf, size_t size)
+{
+	size_t n = 0;
+
+	buf[0] = 0;
+	for (unsigned i = 0; i < step_depth && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? " > " : "", steps[i].name);
+	return n;
+}
+
+void step_begin(const char *name)
+{
+	char path[512];
+
+	if (step_depth >= MAX_STEP_DEPTH) {
+		printf("FAIL: step '%s' nested deeper than %d\n", name, MAX_STEP_DEPTH);
+		hv_exit();
+	}
+	struct step *s = &steps[step_depth++];
+	s->name = name;
+	s->at_begin = report_counts();
+	s->values[0] = 0;
+	s->values_len = 0;
+	step_path(path, sizeof(path));
+	printf("STEP-BEGIN: %s\n", path);
+	report_prefix_push("%s", name);
+}
+
+void step_value(const char *key, const char *fmt, ...)
+{
+	struct step *s = &steps[step_depth - 1];
+	char val[128];
+	va_list ap;
+
+	if (!step_depth)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(val, sizeof(val), fmt, ap);
+	va_end(ap);
+	for (char *p = val; *p; p++)	/* values never contain spaces */
+		if (*p == ' ')
+			*p = '_';
+	if (s->values_len < sizeof(s->values))
+		s->values_len += (size_t)snprintf(s->values + s->values_len,
+						  sizeof(s->values) - s->values_len, " %s=%s", key, val);
+}
+
+static enum verdict step_verdict(const struct step *s)
+{
+	struct report_counts now = report_counts();
+
+	if (now.fail > s->at_begin.fail || now.xpass > s->at_begin.xpass)
+		return V_FAIL;
+	if (now.xfail > s->at_begin.xfail)
+		return V_XFAIL;
+	if (now.pass > s->at_begin.pass || s->values_len)
+		return V_PASS;
+	return V_SKIP;
+}
+
+bool step_failed(void)
+{
+	return step_depth && step_verdict(&steps[step_depth - 1]) == V_FAIL;
+}
+
+void step_end(void)
+{
+	char path[512];
+
+	if (!step_depth)
+		return;
+	struct step *s = &steps[step_depth - 1];
+	step_path(path, sizeof(path));
+	printf("STEP-END: %s: %s%s%s\n", verdict_names[step_verdict(s)], path,
+	       s->values_len ? " |" : "", s->values);
+	step_depth--;
+	report_prefix_pop();
+}
+
+/* The end. */
+#define DEBUG_EXIT_PORT	0xf4
+
+noreturn void hv_exit(void)
+{
+	static volatile int exiting;
+	struct report_counts c = report_counts();
+	const char *status;
+	int code;
+
+	if (__atomic_exchange_n(&exiting, 1, __ATOMIC_ACQ_REL))
+		for (;;)
+			asm volatile("cli; hlt");
+	if (c.fail || c.xpass) {
+		status = "FAIL";
+		code = 1;
+	} else if (c.pass || c.xfail) {
+		status = "PASS";
+		code = 0;
+	} else {
+		status = "SKIP";
+		code = 2;
+	}
+	printf("SUMMARY: %u checks, %u passed, %u failed, %u skipped, %u xfail, %u xpass\n",
+	       c.pass + c.fail + c.skip + c.xfail + c.xpass, c.pass, c.fail, c.skip, c.xfail, c.xpass);
+	printf("HVTEST-END: %s\n", status);
+	console_drain();
+	outl(DEBUG_EXIT_PORT, (uint32_t)code);	/* QEMU isa-debug-exit */
+	asm volatile("xchg %%bx, %%bx" ::: "memory");	/* Bochs magic breakpoint */
+	for (;;)
+		asm volatile("cli; hlt");
+}

@@ -1,0 +1,25 @@
+/*
+ * Every CPU online: the processors in the MADT are started with
+ * INIT-SIPI-SIPI into long mode at boot.  Work is handed to them with
+ * on_cpu() (one CPU) and on_cpus() (all CPUs at once); the callee's report
+ * prefixes are the caller's plus "cpuN".
+ */
+#ifndef HV_SMP_H
+#define HV_SMP_H
+
+#include "percpu.h"
+
+#define IPI_WORK_VECTOR	0xf0
+
+void smp_init(void);
+/* Run fn(arg) on `cpu` and wait for it to return. */
+void on_cpu(unsigned cpu, void (*fn)(void *arg), void *arg);
+/* Start fn(arg) on `cpu` without waiting; on_cpu_wait() waits. */
+void on_cpu_async(unsigned cpu, void (*fn)(void *arg), void *arg);
+void on_cpu_wait(unsigned cpu);
+/* Run fn(arg) on every CPU at once (this one included) and wait for all. */
+void on_cpus(void (*fn)(void *arg), void *arg);
+
+#define for_each_cpu(c) for (unsigned c = 0; c < nr_cpus; c++)
+
+#endif
