@@ -1,0 +1,421 @@
+/*
+ * AMD SVM architectural numbers other than the VMCB layout: #VMEXIT codes,
+ * CPUID Fn8000_000A, the SVM MSRs, the EXITINFO formats and the I/O and MSR
+ * permission maps.
+ *
+ * Source: AMD64 Architecture Programmer's Manual Vol. 2 (pub. 24593),
+ * chapter 15 and Appendix C; Vol. 3 (pub. 24594) Appendix E for CPUID.
+ * The section of each group is named above it.
+ */
+#ifndef HV_SVM_DEFS_H
+#define HV_SVM_DEFS_H
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ------------------------------------------------------------------------
+ * #VMEXIT codes, the EXITCODE field at VMCB 070h (APM Vol. 2 Appendix C,
+ * Table C-1 "SVM Intercept Codes").  EXITCODE is 64 bits wide: the error
+ * codes below are negative numbers in all 64 bits.
+ * ---------------------------------------------------------------------- */
+/* CR and DR accesses (MOV CRn / MOV DRn, also CLTS, LMSW, SMSW for CR0). */
+#define VMEXIT_CR_READ(n)		(0x000 + (n))
+#define VMEXIT_CR_WRITE(n)		(0x010 + (n))
+#define VMEXIT_DR_READ(n)		(0x020 + (n))
+#define VMEXIT_DR_WRITE(n)		(0x030 + (n))
+#define VMEXIT_EXCP(v)			(0x040 + (v))
+#define VMEXIT_CR_WRITE_TRAP(n)		(0x090 + (n))
+
+#define VMEXIT_CR0_READ			0x000
+#define VMEXIT_CR1_READ			0x001
+#define VMEXIT_CR2_READ			0x002
+#define VMEXIT_CR3_READ			0x003
+#define VMEXIT_CR4_READ			0x004
+#define VMEXIT_CR5_READ			0x005
+#define VMEXIT_CR6_READ			0x006
+#define VMEXIT_CR7_READ			0x007
+#define VMEXIT_CR8_READ			0x008
+#define VMEXIT_CR9_READ			0x009
+#define VMEXIT_CR10_READ		0x00a
+#define VMEXIT_CR11_READ		0x00b
+#define VMEXIT_CR12_READ		0x00c
+#define VMEXIT_CR13_READ		0x00d
+#define VMEXIT_CR14_READ		0x00e
+#define VMEXIT_CR15_READ		0x00f
+#define VMEXIT_CR0_WRITE		0x010
+#define VMEXIT_CR1_WRITE		0x011
+#define VMEXIT_CR2_WRITE		0x012
+#define VMEXIT_CR3_WRITE		0x013
+#define VMEXIT_CR4_WRITE		0x014
+#define VMEXIT_CR5_WRITE		0x015
+#define VMEXIT_CR6_WRITE		0x016
+#define VMEXIT_CR7_WRITE		0x017
+#define VMEXIT_CR8_WRITE		0x018
+#define VMEXIT_CR9_WRITE		0x019
+#define VMEXIT_CR10_WRITE		0x01a
+#define VMEXIT_CR11_WRITE		0x01b
+#define VMEXIT_CR12_WRITE		0x01c
+#define VMEXIT_CR13_WRITE		0x01d
+#define VMEXIT_CR14_WRITE		0x01e
+#define VMEXIT_CR15_WRITE		0x01f
+#define VMEXIT_DR0_READ			0x020
+#define VMEXIT_DR1_READ			0x021
+#define VMEXIT_DR2_READ			0x022
+#define VMEXIT_DR3_READ			0x023
+#define VMEXIT_DR4_READ			0x024
+#define VMEXIT_DR5_READ			0x025
+#define VMEXIT_DR6_READ			0x026
+#define VMEXIT_DR7_READ			0x027
+#define VMEXIT_DR8_READ			0x028
+#define VMEXIT_DR9_READ			0x029
+#define VMEXIT_DR10_READ		0x02a
+#define VMEXIT_DR11_READ		0x02b
+#define VMEXIT_DR12_READ		0x02c
+#define VMEXIT_DR13_READ		0x02d
+#define VMEXIT_DR14_READ		0x02e
+#define VMEXIT_DR15_READ		0x02f
+#define VMEXIT_DR0_WRITE		0x030
+#define VMEXIT_DR1_WRITE		0x031
+#define VMEXIT_DR2_WRITE		0x032
+#define VMEXIT_DR3_WRITE		0x033
+#define VMEXIT_DR4_WRITE		0x034
+#define VMEXIT_DR5_WRITE		0x035
+#define VMEXIT_DR6_WRITE		0x036
+#define VMEXIT_DR7_WRITE		0x037
+#define VMEXIT_DR8_WRITE		0x038
+#define VMEXIT_DR9_WRITE		0x039
+#define VMEXIT_DR10_WRITE		0x03a
+#define VMEXIT_DR11_WRITE		0x03b
+#define VMEXIT_DR12_WRITE		0x03c
+#define VMEXIT_DR13_WRITE		0x03d
+#define VMEXIT_DR14_WRITE		0x03e
+#define VMEXIT_DR15_WRITE		0x03f
+
+/*
+ * Exception intercepts: VMEXIT_EXCP0-31 = 040h + vector.  Named here: the
+ * vectors with a mnemonic.  The intercept bits of vectors 2 and 9 do nothing
+ * (APM 15.12.3, 15.12.10); NMIs exit through VMEXIT_NMI.
+ */
+#define VMEXIT_EXCP_DE			0x040
+#define VMEXIT_EXCP_DB			0x041
+#define VMEXIT_EXCP_BP			0x043
+#define VMEXIT_EXCP_OF			0x044
+#define VMEXIT_EXCP_BR			0x045
+#define VMEXIT_EXCP_UD			0x046
+#define VMEXIT_EXCP_NM			0x047
+#define VMEXIT_EXCP_DF			0x048
+#define VMEXIT_EXCP_TS			0x04a
+#define VMEXIT_EXCP_NP			0x04b
+#define VMEXIT_EXCP_SS			0x04c
+#define VMEXIT_EXCP_GP			0x04d
+#define VMEXIT_EXCP_PF			0x04e
+#define VMEXIT_EXCP_MF			0x050
+#define VMEXIT_EXCP_AC			0x051
+#define VMEXIT_EXCP_MC			0x052
+#define VMEXIT_EXCP_XF			0x053
+#define VMEXIT_EXCP_CP			0x055
+#define VMEXIT_EXCP_HV			0x05c
+#define VMEXIT_EXCP_VC			0x05d
+#define VMEXIT_EXCP_SX			0x05e
+
+#define VMEXIT_INTR			0x060	/* physical INTR */
+#define VMEXIT_NMI			0x061	/* physical NMI */
+#define VMEXIT_SMI			0x062	/* physical SMI */
+#define VMEXIT_INIT			0x063	/* physical INIT */
+#define VMEXIT_VINTR			0x064	/* virtual INTR */
+#define VMEXIT_CR0_SEL_WRITE		0x065	/* CR0 write changing bits other than TS, MP */
+#define VMEXIT_IDTR_READ		0x066
+#define VMEXIT_GDTR_READ		0x067
+#define VMEXIT_LDTR_READ		0x068
+#define VMEXIT_TR_READ			0x069
+#define VMEXIT_IDTR_WRITE		0x06a
+#define VMEXIT_GDTR_WRITE		0x06b
+#define VMEXIT_LDTR_WRITE		0x06c
+#define VMEXIT_TR_WRITE			0x06d
+#define VMEXIT_RDTSC			0x06e
+#define VMEXIT_RDPMC			0x06f
+#define VMEXIT_PUSHF			0x070
+#define VMEXIT_POPF			0x071
+#define VMEXIT_CPUID			0x072
+#define VMEXIT_RSM			0x073
+#define VMEXIT_IRET			0x074
+#define VMEXIT_SWINT			0x075	/* INTn instruction */
+#define VMEXIT_INVD			0x076
+#define VMEXIT_PAUSE			0x077
+#define VMEXIT_HLT			0x078
+#define VMEXIT_INVLPG			0x079
+#define VMEXIT_INVLPGA			0x07a
+#define VMEXIT_IOIO			0x07b	/* IN/OUT to an intercepted port */
+#define VMEXIT_MSR			0x07c	/* RDMSR/WRMSR of an intercepted MSR */
+#define VMEXIT_TASK_SWITCH		0x07d
+#define VMEXIT_FERR_FREEZE		0x07e
+#define VMEXIT_SHUTDOWN			0x07f
+#define VMEXIT_VMRUN			0x080
+#define VMEXIT_VMMCALL			0x081
+#define VMEXIT_VMLOAD			0x082
+#define VMEXIT_VMSAVE			0x083
+#define VMEXIT_STGI			0x084
+#define VMEXIT_CLGI			0x085
+#define VMEXIT_SKINIT			0x086
+#define VMEXIT_RDTSCP			0x087
+#define VMEXIT_ICEBP			0x088
+#define VMEXIT_WBINVD			0x089	/* WBINVD or WBNOINVD */
+#define VMEXIT_MONITOR			0x08a	/* MONITOR or MONITORX */
+#define VMEXIT_MWAIT			0x08b	/* MWAIT or MWAITX */
+#define VMEXIT_MWAIT_CONDITIONAL	0x08c	/* MWAIT/MWAITX with the monitor armed */
+#define VMEXIT_XSETBV			0x08d
+#define VMEXIT_RDPRU			0x08e
+#define VMEXIT_EFER_WRITE_TRAP		0x08f	/* after a guest EFER write */
+/* 090h-09Fh: VMEXIT_CR0_WRITE_TRAP .. VMEXIT_CR15_WRITE_TRAP, after the write. */
+#define VMEXIT_CR0_WRITE_TRAP		0x090
+#define VMEXIT_CR1_WRITE_TRAP		0x091
+#define VMEXIT_CR2_WRITE_TRAP		0x092
+#define VMEXIT_CR3_WRITE_TRAP		0x093
+#define VMEXIT_CR4_WRITE_TRAP		0x094
+#define VMEXIT_CR5_WRITE_TRAP		0x095
+#define VMEXIT_CR6_WRITE_TRAP		0x096
+#define VMEXIT_CR7_WRITE_TRAP		0x097
+#define VMEXIT_CR8_WRITE_TRAP		0x098
+#define VMEXIT_CR9_WRITE_TRAP		0x099
+#define VMEXIT_CR10_WRITE_TRAP		0x09a
+#define VMEXIT_CR11_WRITE_TRAP		0x09b
+#define VMEXIT_CR12_WRITE_TRAP		0x09c
+#define VMEXIT_CR13_WRITE_TRAP		0x09d
+#define VMEXIT_CR14_WRITE_TRAP		0x09e
+#define VMEXIT_CR15_WRITE_TRAP		0x09f
+#define VMEXIT_INVLPGB			0x0a0
+#define VMEXIT_INVLPGB_ILLEGAL		0x0a1	/* illegally specified INVLPGB */
+#define VMEXIT_INVPCID			0x0a2
+#define VMEXIT_MCOMMIT			0x0a3
+#define VMEXIT_TLBSYNC			0x0a4
+#define VMEXIT_BUSLOCK			0x0a5	/* bus lock with the threshold counter at 0 */
+#define VMEXIT_IDLE_HLT			0x0a6	/* HLT with no V_INTR/V_NMI pending */
+#define VMEXIT_NPF			0x400	/* nested page fault */
+#define VMEXIT_AVIC_INCOMPLETE_IPI	0x401
+#define VMEXIT_AVIC_NOACCEL		0x402	/* unaccelerated vAPIC access */
+#define VMEXIT_VMGEXIT			0x403
+
+/* Error codes: VMRUN did not enter the guest, or SEV-SNP refused it. */
+#define VMEXIT_INVALID		UINT64_C(0xffffffffffffffff)	/* -1: illegal guest state in the VMCB */
+#define VMEXIT_BUSY		UINT64_C(0xfffffffffffffffe)	/* -2: BUSY bit set in the VMSA */
+#define VMEXIT_IDLE_REQUIRED	UINT64_C(0xfffffffffffffffd)	/* -3: sibling thread not idle */
+#define VMEXIT_INVALID_PMC	UINT64_C(0xfffffffffffffffc)	/* -4: invalid PMC state (newer APMs) */
+
+/* Codes from F000_0000h upwards are reserved for the hypervisor's own use. */
+#define VMEXIT_SW_BASE		UINT64_C(0xf0000000)
+
+/*
+ * Name of an exit code without the VMEXIT_ prefix ("CR3_WRITE", "DR7_READ",
+ * "EXCP_PF", "NPF", "INVALID", ...), or "UNKNOWN".  The string is static.
+ */
+const char *svm_exit_name(uint64_t exit_code);
+
+/* ------------------------------------------------------------------------
+ * CPUID (APM Vol. 3 Appendix E.4, Fn8000_0001 and Fn8000_000A (E.4.9);
+ * Vol. 2 15.4 "Enabling SVM").
+ * ---------------------------------------------------------------------- */
+#define SVM_CPUID_EXT_FEATURES	0x80000001u
+#define SVM_CPUID_80000001_ECX_SVM	(1u << 2)	/* SVM supported */
+#define SVM_CPUID_80000001_ECX_SKINIT	(1u << 12)	/* SKINIT, STGI */
+
+#define SVM_CPUID_LEAF		0x8000000au
+#define SVM_CPUID_EAX_REV_MASK	0xffu		/* EAX[7:0] SvmRev */
+/* EBX: NASID, the number of address space IDs (ASID 0 is the host's). */
+#define SVM_CPUID_ECX_X2AVIC_EXT (1u << 6)	/* x2AVIC with up to 4096 vCPUs */
+
+/* EDX bit numbers, with the APM's mnemonic in the comment. */
+#define SVM_FEAT_NP			0	/* NP: nested paging */
+#define SVM_FEAT_LBRV			1	/* LbrVirt: LBR virtualization */
+#define SVM_FEAT_SVML			2	/* SVML: SVM lock (VM_CR.LOCK, SVM_KEY) */
+#define SVM_FEAT_NRIPS			3	/* NRIPS: next RIP saved on #VMEXIT */
+#define SVM_FEAT_TSC_RATE_MSR		4	/* TscRateMsr: TSC ratio MSR */
+#define SVM_FEAT_VMCB_CLEAN		5	/* VmcbClean: VMCB clean bits */
+#define SVM_FEAT_FLUSH_BY_ASID		6	/* FlushByAsid: TLB_CONTROL 3 and 7 */
+#define SVM_FEAT_DECODE_ASSISTS		7	/* DecodeAssists */
+#define SVM_FEAT_PMC_VIRT		8	/* PmcVirt: PMC virtualization */
+#define SVM_FEAT_PAUSE_FILTER		10	/* PauseFilter: PAUSE filter count */
+#define SVM_FEAT_PAUSE_FILTER_THRESH	12	/* PauseFilterThreshold */
+#define SVM_FEAT_AVIC			13	/* AVIC */
+#define SVM_FEAT_VMSAVE_VIRT		15	/* VMSAVEvirt: VMSAVE/VMLOAD virtualization */
+#define SVM_FEAT_VGIF			16	/* VGIF: virtual GIF */
+#define SVM_FEAT_GMET			17	/* GMET: guest mode execute trap */
+#define SVM_FEAT_X2AVIC			18	/* x2AVIC */
+#define SVM_FEAT_SSS_CHECK		19	/* SSSCheck: supervisor shadow stack checks */
+#define SVM_FEAT_SPEC_CTRL		20	/* SpecCtrl: SPEC_CTRL virtualization */
+#define SVM_FEAT_ROGPT			21	/* ROGPT: read-only guest page tables */
+#define SVM_FEAT_HOST_MCE_OVERRIDE	23	/* HOST_MCE_OVERRIDE: guest #MC exits, no shutdown */
+#define SVM_FEAT_TLBI_CTL		24	/* TlbiCtl: INVLPGB/TLBSYNC enable and intercept */
+#define SVM_FEAT_VNMI			25	/* VNMI: NMI virtualization */
+#define SVM_FEAT_IBS_VIRT		26	/* IbsVirt: IBS virtualization */
+#define SVM_FEAT_EXT_LVT_AVIC_ACCESS	27	/* ExtLvtAvicAccessChg */
+#define SVM_FEAT_VMCB_ADDR_CHK		28	/* NestedVirtVmcbAddrChk: guest VMCB address check */
+#define SVM_FEAT_BUS_LOCK_THRESHOLD	29	/* BusLockThreshold */
+#define SVM_FEAT_IDLE_HLT		30	/* IdleHltIntercept */
+#define SVM_FEAT_MASK(bit)		(1u << (bit))
+
+struct svm_feature_desc {
+	uint8_t bit;		/* bit number in CPUID 8000_000A EDX */
+	const char *name;	/* the APM mnemonic */
+};
+
+/* Every EDX bit the APM names, in bit order. */
+extern const struct svm_feature_desc svm_feature_table[];
+extern const unsigned int svm_feature_table_len;
+
+/* APM mnemonic of EDX bit 'bit', or "UNKNOWN" for a bit the APM does not name. */
+const char *svm_feature_name(unsigned int bit);
+
+/* ------------------------------------------------------------------------
+ * MSRs (APM Vol. 2 15.30 "SVM Related MSRs" including the TSC ratio MSR,
+ * 15.31 "SVM-Lock", 15.29 AVIC doorbell).
+ * ---------------------------------------------------------------------- */
+#define SVM_MSR_EFER		0xc0000080u
+#define SVM_EFER_SVME_BIT	12		/* EFER.SVME: SVM enable */
+#define SVM_EFER_SVME		(UINT64_C(1) << SVM_EFER_SVME_BIT)
+
+#define SVM_MSR_TSC_RATIO	0xc0000104u	/* guest TSC ratio, CPUID TscRateMsr */
+#define SVM_TSC_RATIO_DEFAULT	UINT64_C(0x0000000100000000)	/* 1.0: bits 39:32 int, 31:0 frac */
+#define SVM_TSC_RATIO_RSVD	UINT64_C(0xffffff0000000000)	/* bits 63:40 MBZ */
+
+#define SVM_MSR_VM_CR		0xc0010114u
+#define SVM_VM_CR_DPD		(UINT64_C(1) << 0)	/* debug port disable */
+#define SVM_VM_CR_R_INIT	(UINT64_C(1) << 1)	/* INIT becomes #SX */
+#define SVM_VM_CR_DIS_A20M	(UINT64_C(1) << 2)	/* A20 masking disabled */
+#define SVM_VM_CR_LOCK		(UINT64_C(1) << 3)	/* LOCK and SVMDIS read-only */
+#define SVM_VM_CR_SVMDIS	(UINT64_C(1) << 4)	/* EFER.SVME becomes MBZ */
+
+#define SVM_MSR_IGNNE		0xc0010115u
+#define SVM_MSR_SMM_CTL		0xc0010116u
+#define SVM_MSR_VM_HSAVE_PA	0xc0010117u	/* host save area, 4 KB aligned */
+#define SVM_MSR_SVM_KEY		0xc0010118u	/* SVM-Lock key (CPUID SVML) */
+#define SVM_MSR_AVIC_DOORBELL	0xc001011bu
+
+/* ------------------------------------------------------------------------
+ * EXITINFO formats (APM Vol. 2 15.8-15.14, 15.25.6).
+ * ---------------------------------------------------------------------- */
+
+/* CR and DR intercepts with DecodeAssists (APM ch. 15 "Decode Assists"). */
+#define SVM_EXITINFO1_GPR_MASK		UINT64_C(0xf)	/* GPR number of MOV CR/DR */
+#define SVM_EXITINFO1_CR_MOV		(UINT64_C(1) << 63)	/* MOV CRn (not CLTS/LMSW/SMSW) */
+
+/* MSR intercept (15.11). */
+#define SVM_EXITINFO1_MSR_RDMSR		0
+#define SVM_EXITINFO1_MSR_WRMSR		1
+
+/* SMI intercept (15.13.3): bit 0 set for an external SMI. */
+#define SVM_EXITINFO1_SMI_EXTERNAL	(UINT64_C(1) << 0)
+
+/* Task switch (15.14.1): EXITINFO1 = target TSS selector; EXITINFO2: */
+#define SVM_EXITINFO2_TS_ERRCODE_MASK	UINT64_C(0xffffffff)	/* error code to push */
+#define SVM_EXITINFO2_TS_IRET		(UINT64_C(1) << 36)
+#define SVM_EXITINFO2_TS_JMP		(UINT64_C(1) << 38)
+#define SVM_EXITINFO2_TS_HAS_ERRCODE	(UINT64_C(1) << 44)
+
+/*
+ * IOIO intercept, EXITINFO1 (15.10.2, Figure 15-2).  EXITINFO2 holds the rIP
+ * of the instruction after the IN/OUT.
+ */
+#define SVM_IOIO_TYPE_IN	(1u << 0)	/* 1 = IN, 0 = OUT */
+#define SVM_IOIO_STR		(1u << 2)	/* INS/OUTS */
+#define SVM_IOIO_REP		(1u << 3)
+#define SVM_IOIO_SZ8		(1u << 4)
+#define SVM_IOIO_SZ16		(1u << 5)
+#define SVM_IOIO_SZ32		(1u << 6)
+#define SVM_IOIO_A16		(1u << 7)
+#define SVM_IOIO_A32		(1u << 8)
+#define SVM_IOIO_A64		(1u << 9)
+#define SVM_IOIO_SEG_SHIFT	10		/* bits 12:10, effective segment */
+#define SVM_IOIO_SEG_MASK	(7u << SVM_IOIO_SEG_SHIFT)
+#define SVM_IOIO_PORT_SHIFT	16		/* bits 31:16 */
+#define SVM_IOIO_PORT_MASK	(0xffffu << SVM_IOIO_PORT_SHIFT)
+
+static inline uint16_t svm_ioio_port(uint64_t info1)
+{
+	return (uint16_t)(info1 >> SVM_IOIO_PORT_SHIFT);
+}
+
+/* Operand size in bytes (1, 2 or 4), 0 if no size bit is set. */
+static inline unsigned int svm_ioio_size(uint64_t info1)
+{
+	if (info1 & SVM_IOIO_SZ8)
+		return 1;
+	if (info1 & SVM_IOIO_SZ16)
+		return 2;
+	if (info1 & SVM_IOIO_SZ32)
+		return 4;
+	return 0;
+}
+
+/*
+ * Nested page fault, EXITINFO1 (15.25.6; SEV-SNP bits 15.36.10).  EXITINFO2
+ * holds the faulting guest physical address.  Bits 4:0 follow the #PF error
+ * code.
+ */
+#define SVM_NPF_P		(UINT64_C(1) << 0)	/* the nested entry was present */
+#define SVM_NPF_RW		(UINT64_C(1) << 1)	/* write (guest table walks count as writes) */
+#define SVM_NPF_US		(UINT64_C(1) << 2)	/* user access (the nested walk is user) */
+#define SVM_NPF_RSV		(UINT64_C(1) << 3)	/* reserved bit set in a nested entry */
+#define SVM_NPF_ID		(UINT64_C(1) << 4)	/* code fetch */
+#define SVM_NPF_RMP		(UINT64_C(1) << 31)	/* SEV-SNP RMP check failed */
+#define SVM_NPF_FINAL		(UINT64_C(1) << 32)	/* translating the final guest physical address */
+#define SVM_NPF_GPT		(UINT64_C(1) << 33)	/* translating a guest page table */
+#define SVM_NPF_ENC		(UINT64_C(1) << 34)	/* guest's effective C-bit was 1 */
+#define SVM_NPF_SIZEM		(UINT64_C(1) << 35)	/* PVALIDATE/RMPADJUST size mismatch */
+#define SVM_NPF_VMPL		(UINT64_C(1) << 36)	/* VMPL permission check failed */
+
+/* ------------------------------------------------------------------------
+ * I/O permission map (15.10.1): 12 KB, physically contiguous, 4 KB aligned.
+ * One bit per port, bit n = port n; a set bit intercepts.  64K + 3 bits are
+ * used (two pages and the first 3 bits of the third), so that a 2- or 4-byte
+ * access starting near port FFFFh finds the bits of the ports past FFFFh.
+ * A multi-byte access is intercepted if any of its ports' bits is set.
+ * ---------------------------------------------------------------------- */
+#define SVM_IOPM_SIZE		0x3000u
+#define SVM_IOPM_USED_BITS	(0x10000u + 3u)
+
+static inline void svm_iopm_locate(uint32_t port, uint32_t *byte, unsigned int *bit)
+{
+	*byte = port >> 3;
+	*bit = port & 7;
+}
+
+/* ------------------------------------------------------------------------
+ * MSR permission map (15.11, Table 15-8): 8 KB, physically contiguous,
+ * 4 KB aligned.  Three 2 KB vectors, each for 8K MSRs, 2 bits per MSR: the
+ * lower (even) bit intercepts RDMSR, the upper (odd) bit WRMSR.  1800h-1FFFh
+ * is reserved.  MSRs outside the three ranges are always intercepted while
+ * MSR_PROT is set.
+ * ---------------------------------------------------------------------- */
+#define SVM_MSRPM_SIZE		0x2000u
+#define SVM_MSRPM_RANGE_MSRS	0x2000u		/* MSRs per range */
+#define SVM_MSRPM_RANGE_BYTES	0x800u		/* bytes per range */
+#define SVM_MSRPM_RANGE0_BASE	0x00000000u	/* MSRs 0000_0000h-0000_1FFFh at 000h */
+#define SVM_MSRPM_RANGE1_BASE	0xc0000000u	/* MSRs C000_0000h-C000_1FFFh at 800h */
+#define SVM_MSRPM_RANGE2_BASE	0xc0010000u	/* MSRs C001_0000h-C001_1FFFh at 1000h */
+
+/*
+ * Where the permission bits of 'msr' are: the byte offset in the MSRPM and
+ * the bit number (0, 2, 4 or 6) of the read bit in that byte; the write bit
+ * is *bit + 1.  False for an MSR the map does not cover.
+ */
+static inline bool svm_msrpm_locate(uint32_t msr, uint32_t *byte, unsigned int *bit)
+{
+	uint32_t range_off, index;
+
+	if (msr - SVM_MSRPM_RANGE0_BASE < SVM_MSRPM_RANGE_MSRS)
+		range_off = 0 * SVM_MSRPM_RANGE_BYTES;
+	else if (msr - SVM_MSRPM_RANGE1_BASE < SVM_MSRPM_RANGE_MSRS)
+		range_off = 1 * SVM_MSRPM_RANGE_BYTES;
+	else if (msr - SVM_MSRPM_RANGE2_BASE < SVM_MSRPM_RANGE_MSRS)
+		range_off = 2 * SVM_MSRPM_RANGE_BYTES;
+	else
+		return false;
+
+	index = msr & (SVM_MSRPM_RANGE_MSRS - 1);
+	*byte = range_off + index / 4;
+	*bit = (index % 4) * 2;
+	return true;
+}
+
+#endif /* HV_SVM_DEFS_H */
