@@ -1,0 +1,178 @@
+"""Execution environments: which can run a test, and the command that runs it.
+
+qemu-kvm  QEMU with -accel kvm -cpu host: needs a usable /dev/kvm and, for
+          VMX/SVM tests, a host of the matching vendor with nested enabled.
+qemu-tcg  QEMU with -accel tcg -cpu max: SVM yes, VMX never (TCG does not
+          emulate VMX).
+bochs     Bochs booting DIR/NAME.img, once per CPU model in bochs_models:
+          VMX on Intel models, SVM on AMD models (checked in cfg.py).
+"""
+import os
+from dataclasses import dataclass, field
+
+from .cfg import BACKENDS
+
+PREFERENCE = BACKENDS            # kvm > tcg > bochs
+PROGRAM_DIRS = ("x86", "vmx", "svm")
+BOCHS_IPS = 50000000
+FLAT_CYLINDER = 516096           # Bochs sees a smaller flat image as 0 cylinders
+ISA_DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=4"
+
+
+def program_dir(root, name):
+    """The area directory of program NAME (x86/, vmx/ or svm/); x86 if none has it."""
+    for d in PROGRAM_DIRS:
+        if any(os.path.exists(os.path.join(root, d, name + s)) for s in (".c", ".flat", ".img", ".elf")):
+            return d
+    return "x86"
+
+
+def program_path(root, name, suffix):
+    """Relative path DIR/NAME.suffix (it may not exist yet)."""
+    return os.path.join(program_dir(root, name), name + suffix)
+
+
+def can_run(entry, backend, host):
+    """None when backend can run entry on this host, else the reason it cannot."""
+    if backend not in entry.backends:
+        return f"the test's cfg allows only {', '.join(entry.backends)}"
+    if entry.accel and backend != "qemu-" + entry.accel:
+        return f"the test's cfg says accel = {entry.accel}"
+    if backend.startswith("qemu-") and not host.qemu:
+        return "QEMU not installed"
+    if backend == "qemu-kvm":
+        if not host.kvm:
+            return f"no usable /dev/kvm here: {host.kvm_reason}"
+        if entry.requires == "vmx":
+            if host.vendor != "intel":
+                return f"host CPU is {host.vendor}, nested VMX needs Intel"
+            if not host.nested_vmx:
+                return "kvm_intel's nested parameter is off"
+        if entry.requires == "svm":
+            if host.vendor != "amd":
+                return f"host CPU is {host.vendor}, nested SVM needs AMD"
+            if not host.nested_svm:
+                return "kvm_amd's nested parameter is off"
+    if backend == "qemu-tcg" and entry.requires == "vmx":
+        return "TCG does not emulate VMX"
+    if backend == "bochs" and not host.bochs:
+        return "not installed"
+    return None
+
+
+DESCRIPTIONS = {
+    "vmx": {"qemu-kvm": "QEMU+KVM with nested VMX", "bochs": "Bochs"},
+    "svm": {"qemu-kvm": "QEMU+KVM with nested SVM", "qemu-tcg": "QEMU TCG", "bochs": "Bochs"},
+    None: {"qemu-kvm": "QEMU+KVM", "qemu-tcg": "QEMU TCG", "bochs": "Bochs"},
+}
+
+
+def choose(entry, host, forced=None, every=False):
+    """([backend, ...], skip_reason): the backends to run entry on, best first.
+
+    forced: one backend name (--backend / ACCEL=); every: --all-backends.
+    The list is empty exactly when skip_reason says why.
+    """
+    if forced:
+        why = can_run(entry, forced, host)
+        return ([], f"backend {forced} cannot run it: {why}") if why else ([forced], None)
+    able = [b for b in PREFERENCE if can_run(entry, b, host) is None]
+    if able:
+        return (able if every else able[:1]), None
+    what = {"vmx": "VMX", "svm": "SVM", None: "it"}[entry.requires]
+    options = [f"{desc} ({can_run(entry, b, host)})"
+               for b, desc in DESCRIPTIONS[entry.requires].items()]
+    return [], f"{what} needs " + " or ".join(options)
+
+
+@dataclass
+class Invocation:
+    """One emulator start: everything needed to run it, nothing decided later."""
+    argv: list
+    env: dict = None                 # extra environment variables
+    cwd: str = None
+    serial_file: str = None          # read COM1 from here (Bochs); None: stdout
+    needs: list = field(default_factory=list)   # program files that must exist
+
+
+def env_name(backend, model=None):
+    return f"bochs:{model}" if backend == "bochs" else backend
+
+
+def guest_args(entry, env, errata):
+    """The guest's command line words after the program name."""
+    args = list(entry.test_args) + [f"env={env}"]
+    names = [e.name for e in errata if e.applies_to(env)]
+    if names:
+        args.append("errata=" + ",".join(names))
+    return args
+
+
+def qemu_invocation(root, entry, backend, host, args, gdb=False):
+    flat = program_path(root, entry.file, ".flat")
+    kvm = backend == "qemu-kvm"
+    argv = [host.qemu, "-nodefaults", "-machine", "pc",
+            "-accel", "kvm" if kvm else "tcg", "-cpu", "host" if kvm else "max",
+            "-smp", str(entry.smp), "-m", str(entry.memory),
+            "-device", ISA_DEBUG_EXIT, "-display", "none", "-serial", "stdio",
+            "-no-reboot", "-kernel", os.path.join(root, flat), "-append", " ".join(args)]
+    if gdb:
+        argv += ["-s", "-S"]
+    return Invocation(argv + list(entry.qemu_params), needs=[flat])
+
+
+def bochsrc_text(entry, host, model, image, scratch):
+    lines = [
+        f"megs: {entry.memory}",
+        f"cpu: model={model}, count={entry.smp}, ips={BOCHS_IPS}, reset_on_triple_fault=0",
+        f"romimage: file={host.seabios}",
+        f"vgaromimage: file={host.vgabios}",
+        "boot: disk",
+        f"ata0-master: type=disk, path={image}, mode=flat",
+        f"com1: enabled=1, mode=file, dev={os.path.join(scratch, 'serial.out')}",
+        "display_library: term",
+        f"log: {os.path.join(scratch, 'bochs.log')}",
+        "panic: action=fatal",
+        "error: action=report",
+        "info: action=ignore",
+        "debug: action=ignore",
+        "magic_break: enabled=1",
+        "speaker: enabled=0",
+        "sound: driver=dummy",
+    ]
+    return "\n".join(lines + list(entry.bochs_params)) + "\n"
+
+
+def write_private_image(src, dst, cmdline):
+    """Copy src to dst with cmdline in LBA 1 (NUL-terminated), size rounded up to a cylinder."""
+    data = cmdline.encode("utf-8") + b"\0"
+    if len(data) > 512:
+        raise ValueError(f"command line too long for the image's sector 1 ({len(data)} > 512 bytes)")
+    with open(src, "rb") as f:
+        image = bytearray(f.read())
+    if len(image) < 1024:
+        image.extend(b"\0" * (1024 - len(image)))
+    image[512:1024] = data + b"\0" * (512 - len(data))
+    rest = len(image) % FLAT_CYLINDER
+    if rest:
+        image.extend(b"\0" * (FLAT_CYLINDER - rest))
+    with open(dst, "wb") as f:
+        f.write(image)
+
+
+def bochs_invocation(root, entry, host, model, args, scratch):
+    """Writes the private image, bochsrc and cont.rc into scratch (which must exist)."""
+    img = program_path(root, entry.file, ".img")
+    inv = Invocation([host.bochs, "-q", "-f", os.path.join(scratch, "bochsrc"),
+                      "-rc", os.path.join(scratch, "cont.rc")],
+                     env={"TERM": "dumb"}, cwd=scratch,
+                     serial_file=os.path.join(scratch, "serial.out"), needs=[img])
+    if not os.path.exists(os.path.join(root, img)):
+        return inv
+    private = os.path.join(scratch, entry.file + ".img")
+    write_private_image(os.path.join(root, img), private, " ".join([entry.file] + args))
+    with open(os.path.join(scratch, "bochsrc"), "w", encoding="utf-8") as f:
+        f.write(bochsrc_text(entry, host, model, private, scratch))
+    with open(os.path.join(scratch, "cont.rc"), "w", encoding="utf-8") as f:
+        f.write("c\nquit\n")
+    return inv

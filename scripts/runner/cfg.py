@@ -1,0 +1,330 @@
+"""unittests.cfg and errata.cfg: parsed with line numbers, validated strictly.
+
+unittests.cfg uses kvm-unit-tests' INI keys plus hvtest's own (docs/runner.md).
+Every error names file:line; nothing here runs a shell: strings that hold
+several words are split with shlex.
+"""
+import fnmatch
+import shlex
+from dataclasses import dataclass, field
+
+from .errors import UserError
+
+DEFAULT_TIMEOUT = 30.0
+DEFAULT_MEMORY = 128
+BACKENDS = ("qemu-kvm", "qemu-tcg", "bochs")
+REQUIREMENTS = ("vmx", "svm")
+
+# Bochs 2.7's CPU models, by vendor (VMX lives on Intel models, SVM on AMD).
+BOCHS_AMD_MODELS = frozenset("""amd_k6_2_chomper athlon64_clawhammer athlon64_venice
+    turion64_tyler phenom_8650_toliman zambezi trinity_apu ryzen""".split())
+BOCHS_INTEL_MODELS = frozenset("""bx_generic pentium pentium_mmx p2_klamath p3_katmai
+    p4_willamette p4_prescott_celeron_336 core_duo_t2400_yonah atom_n270
+    core2_penryn_t9600 corei5_lynnfield_750 corei5_arrandale_m520
+    corei7_sandy_bridge_2600k corei7_ivy_bridge_3770k corei7_haswell_4770
+    broadwell_ult corei7_skylake_x corei3_cnl corei7_icelake_u tigerlake""".split())
+BOCHS_DEFAULT_MODELS = {
+    "vmx": "corei7_skylake_x corei7_icelake_u tigerlake corei7_sandy_bridge_2600k core2_penryn_t9600",
+    "svm": "ryzen phenom_8650_toliman",
+    None: "corei7_skylake_x",
+}
+
+
+@dataclass
+class Entry:
+    """One [section] of unittests.cfg."""
+    name: str
+    where: str                      # file:line of the section header
+    file: str = ""                  # program name without suffix ("printf")
+    smp: int = 1
+    memory: int = DEFAULT_MEMORY
+    timeout: float = DEFAULT_TIMEOUT
+    test_args: list = field(default_factory=list)
+    qemu_params: list = field(default_factory=list)
+    bochs_params: list = field(default_factory=list)
+    bochs_models: list = field(default_factory=list)
+    groups: list = field(default_factory=list)
+    accel: str = None
+    arch: str = None
+    check: list = field(default_factory=list)    # [(path, value)]
+    requires: str = None            # "vmx", "svm" or None
+    backends: list = field(default_factory=lambda: list(BACKENDS))
+
+    @property
+    def nodefault(self):
+        return "nodefault" in self.groups
+
+
+def _words(value, where):
+    try:
+        return shlex.split(value)
+    except ValueError as e:
+        raise UserError(f"cannot split {value!r}: {e}", where) from None
+
+
+def _int(value, where, lo, hi, what):
+    try:
+        n = int(value, 0)
+    except ValueError:
+        raise UserError(f"{what} must be an integer, not {value!r}", where) from None
+    if not lo <= n <= hi:
+        raise UserError(f"{what} must be between {lo} and {hi}, not {n}", where)
+    return n
+
+
+def parse_seconds(value, where=None):
+    """'30', '30s', '1.5m', '2h' -> seconds (float > 0)."""
+    scale = {"s": 1, "m": 60, "h": 3600}
+    v = value.strip()
+    unit = v[-1:] if v[-1:] in scale else "s"
+    num = v[:-1] if v[-1:] in scale else v
+    try:
+        seconds = float(num) * scale[unit]
+    except ValueError:
+        raise UserError(f"timeout must be a number of seconds (30, 30s, 2m), not {value!r}", where) from None
+    if seconds <= 0:
+        raise UserError(f"timeout must be positive, not {value!r}", where)
+    return seconds
+
+
+def _set_file(e, v, w):
+    name = v.strip()
+    for suffix in (".flat", ".img", ".elf"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    if not name or "/" in name or any(c.isspace() for c in name):
+        raise UserError(f"file must be a program name like printf.flat, not {v!r}", w)
+    e.file = name
+
+
+def _set_requires(e, v, w):
+    reqs = [r.strip() for r in v.split(",") if r.strip()]
+    for r in reqs:
+        if r not in REQUIREMENTS:
+            raise UserError(f"requires: unknown requirement {r!r} (known: {', '.join(REQUIREMENTS)})", w)
+    if len(set(reqs)) > 1:
+        raise UserError("requires: a test needs vmx or svm, not both", w)
+    e.requires = reqs[0] if reqs else None
+
+
+def _set_models(e, v, w):
+    models = v.split()
+    for m in models:
+        if m not in BOCHS_AMD_MODELS | BOCHS_INTEL_MODELS:
+            raise UserError(f"bochs_models: unknown Bochs CPU model {m!r}", w)
+    if not models:
+        raise UserError("bochs_models: empty list", w)
+    e.bochs_models = models
+
+
+def _set_backends(e, v, w):
+    names = v.replace(",", " ").split()
+    for b in names:
+        if b not in BACKENDS:
+            raise UserError(f"backends: unknown backend {b!r} (known: {', '.join(BACKENDS)})", w)
+    if not names:
+        raise UserError("backends: empty list", w)
+    e.backends = [b for b in BACKENDS if b in names]
+
+
+def _set_accel(e, v, w):
+    if v not in ("kvm", "tcg"):
+        raise UserError(f"accel must be kvm or tcg, not {v!r}", w)
+    e.accel = v
+
+
+def _set_arch(e, v, w):
+    if v not in ("x86_64", "i386"):
+        raise UserError(f"arch must be x86_64 or i386, not {v!r}", w)
+    e.arch = v
+
+
+def _set_check(e, v, w):
+    conds = []
+    for word in _words(v, w):
+        path, eq, value = word.partition("=")
+        if not eq or not path.startswith("/"):
+            raise UserError(f"check: expected /host/file=value, not {word!r}", w)
+        conds.append((path, value))
+    e.check = conds
+
+
+def _set_groups(e, v, w):
+    e.groups = v.split()
+
+
+SETTERS = {
+    "file": _set_file,
+    "smp": lambda e, v, w: setattr(e, "smp", _int(v, w, 1, 255, "smp")),
+    "memory": lambda e, v, w: setattr(e, "memory", _int(v, w, 16, 65536, "memory (MiB)")),
+    "timeout": lambda e, v, w: setattr(e, "timeout", parse_seconds(v, w)),
+    "test_args": lambda e, v, w: setattr(e, "test_args", _words(v, w)),
+    "qemu_params": lambda e, v, w: setattr(e, "qemu_params", _words(v, w)),
+    "extra_params": lambda e, v, w: setattr(e, "qemu_params", _words(v, w)),
+    "bochs_params": lambda e, v, w: setattr(e, "bochs_params", _words(v, w)),
+    "bochs_models": _set_models,
+    "groups": _set_groups,
+    "accel": _set_accel,
+    "arch": _set_arch,
+    "check": _set_check,
+    "requires": _set_requires,
+    "backends": _set_backends,
+}
+
+
+def _ini_sections(text, path):
+    """Yield (section, section_where, [(key, value, where)]) from INI text.
+
+    '#' and ';' start comment lines; an indented line continues the previous
+    value.  Errors carry file:line.
+    """
+    sections = []
+    current = None
+    for lineno, raw in enumerate(text.splitlines(), 1):
+        where = f"{path}:{lineno}"
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped or stripped[0] in "#;":
+            continue
+        if stripped.startswith("["):
+            if not stripped.endswith("]") or len(stripped) < 3:
+                raise UserError(f"malformed section header {stripped!r}", where)
+            name = stripped[1:-1].strip()
+            if not name or any(c.isspace() for c in name) or "@" in name:
+                raise UserError(f"bad section name {name!r} (no spaces or '@')", where)
+            if any(s[0] == name for s in sections):
+                raise UserError(f"duplicate section [{name}]", where)
+            current = (name, where, [])
+            sections.append(current)
+            continue
+        if line[0].isspace() and current and current[2]:
+            key, value, kwhere = current[2][-1]
+            current[2][-1] = (key, f"{value} {stripped}", kwhere)
+            continue
+        key, eq, value = stripped.partition("=")
+        if not eq:
+            raise UserError(f"expected 'key = value', got {stripped!r}", where)
+        if current is None:
+            raise UserError(f"'{key.strip()}' outside any [section]", where)
+        key = key.strip()
+        if any(k == key for k, _, _ in current[2]):
+            raise UserError(f"duplicate key '{key}' in [{current[0]}]", where)
+        current[2].append((key, value.strip(), where))
+    return sections
+
+
+def parse_unittests(text, path="unittests.cfg"):
+    """Parse unittests.cfg text into a list of Entry, in file order."""
+    entries = []
+    for name, where, items in _ini_sections(text, path):
+        e = Entry(name=name, where=where)
+        keys = set()
+        for key, value, kwhere in items:
+            setter = SETTERS.get(key)
+            if setter is None:
+                raise UserError(f"unknown key '{key}' in [{name}] (known: {', '.join(sorted(SETTERS))})", kwhere)
+            if key in ("qemu_params", "extra_params") and {"qemu_params", "extra_params"} & keys:
+                raise UserError(f"[{name}] has both qemu_params and its alias extra_params", kwhere)
+            setter(e, value, kwhere)
+            keys.add(key)
+        if "file" not in keys:
+            raise UserError(f"[{name}] has no 'file' key", where)
+        if "bochs_models" not in keys:
+            e.bochs_models = BOCHS_DEFAULT_MODELS[e.requires].split()
+        elif e.requires:
+            wrong = [m for m in e.bochs_models
+                     if (m in BOCHS_AMD_MODELS) != (e.requires == "svm")]
+            if wrong:
+                vendor = "AMD" if e.requires == "svm" else "Intel"
+                raise UserError(f"[{name}] requires {e.requires}, which needs {vendor} Bochs models, "
+                                f"not {', '.join(wrong)}", where)
+        entries.append(e)
+    return entries
+
+
+def load_unittests(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise UserError(f"cannot read {path}: {e.strerror}") from None
+    return parse_unittests(text, path)
+
+
+def select(entries, patterns, group=None):
+    """Entries matching any name/glob in patterns (all non-nodefault when none), in file order.
+
+    A pattern naming a nodefault test selects it; -g GROUP selects the group
+    (nodefault included only when GROUP is nodefault's own group name).
+    """
+    if not patterns:
+        if group:
+            chosen = [e for e in entries if group in e.groups]
+        else:
+            chosen = [e for e in entries if not e.nodefault]
+        if group and not chosen:
+            raise UserError(f"no test in group '{group}'")
+        return chosen
+    chosen = []
+    for pat in patterns:
+        hits = [e for e in entries if fnmatch.fnmatchcase(e.name, pat)]
+        if not hits:
+            raise UserError(f"unknown test '{pat}' (see ./run_tests.sh -l)")
+        chosen.extend(h for h in hits if h not in chosen)
+    if group:
+        chosen = [e for e in chosen if group in e.groups]
+    order = {e.name: i for i, e in enumerate(entries)}
+    return sorted(chosen, key=lambda e: order[e.name])
+
+
+@dataclass
+class Erratum:
+    name: str
+    envs: list          # "qemu-tcg", "qemu-kvm", "bochs", "bochs:MODEL"
+    rule: str
+    observed: str
+    seen: str
+    where: str
+
+    def applies_to(self, env):
+        """env is "qemu-tcg", "qemu-kvm" or "bochs:MODEL"."""
+        return any(env == e or (e == "bochs" and env.startswith("bochs:")) for e in self.envs)
+
+
+ERRATUM_KEYS = ("env", "rule", "observed", "seen")
+
+
+def parse_errata(text, path="errata.cfg"):
+    errata = []
+    for name, where, items in _ini_sections(text, path):
+        if "," in name:
+            raise UserError(f"erratum name {name!r} must not contain ','", where)
+        values = {}
+        for key, value, kwhere in items:
+            if key not in ERRATUM_KEYS:
+                raise UserError(f"unknown key '{key}' in [{name}] (known: {', '.join(ERRATUM_KEYS)})", kwhere)
+            values[key] = value
+            if key == "env":
+                for env in value.split():
+                    base, _, model = env.partition(":")
+                    if env not in ("qemu-tcg", "qemu-kvm", "bochs") and not (
+                            base == "bochs" and model in BOCHS_AMD_MODELS | BOCHS_INTEL_MODELS):
+                        raise UserError(f"env: unknown environment {env!r} "
+                                        "(qemu-tcg, qemu-kvm, bochs, bochs:MODEL)", kwhere)
+        missing = [k for k in ERRATUM_KEYS if not values.get(k)]
+        if missing:
+            raise UserError(f"erratum [{name}] lacks {', '.join(missing)}", where)
+        errata.append(Erratum(name, values["env"].split(), values["rule"], values["observed"],
+                              values["seen"], where))
+    return errata
+
+
+def load_errata(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except FileNotFoundError:
+        return []
+    except OSError as e:
+        raise UserError(f"cannot read {path}: {e.strerror}") from None
+    return parse_errata(text, path)

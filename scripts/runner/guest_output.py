@@ -1,0 +1,123 @@
+"""Parse the guest's serial lines (docs/output-format.md) into one GuestOutput.
+
+Only lines whose first word is a known kind count; anything else is free
+text.  A line is parsed on its own, so a truncated run still yields every
+complete line before the cut.
+"""
+import re
+from dataclasses import dataclass, field
+
+CHECK_VERDICTS = ("PASS", "FAIL", "SKIP", "XFAIL", "XPASS", "INFO")
+END_STATUSES = ("PASS", "FAIL", "SKIP")
+ERRATUM_RE = re.compile(r"\s*\[erratum ([^\]\s]+)\]\s*$")
+SUMMARY_RE = re.compile(r"(\d+) checks, (\d+) passed, (\d+) failed, (\d+) skipped, (\d+) xfail, (\d+) xpass")
+
+
+@dataclass
+class Check:
+    verdict: str                 # PASS FAIL SKIP XFAIL XPASS INFO
+    prefixes: list               # report prefix stack
+    description: str
+    erratum: str = None          # XFAIL/XPASS: the erratum's name
+    step: tuple = ()             # the innermost open STEP when it was printed
+
+    @property
+    def name(self):
+        return ": ".join(self.prefixes + [self.description])
+
+
+@dataclass
+class Step:
+    path: tuple                  # ("vmx_init", "kvm_init", ...)
+    verdict: str = None          # None while open (no STEP-END seen)
+    values: str = ""             # "key=value key=value"
+
+
+@dataclass
+class GuestOutput:
+    started: bool = False
+    program: str = ""
+    cpus: str = ""
+    checks: list = field(default_factory=list)
+    steps: dict = field(default_factory=dict)        # path -> Step, in BEGIN order
+    summary: tuple = None
+    end: str = None                                  # HVTEST-END status
+    backtrace: list = field(default_factory=list)    # raw addresses, in order
+    open_steps: list = field(default_factory=list)   # stack of paths begun, not ended
+
+    def counts(self):
+        c = {v: 0 for v in CHECK_VERDICTS}
+        for ch in self.checks:
+            c[ch.verdict] += 1
+        return c
+
+    def crashed_in(self):
+        """The innermost step begun and never ended, or None."""
+        return self.open_steps[-1] if self.open_steps else None
+
+
+def split_check(rest):
+    """'vmxon: cpu1: text' -> (['vmxon', 'cpu1'], 'text').
+
+    Prefixes are words without spaces followed by ': '; the description is
+    the rest (it may itself contain ': ').
+    """
+    prefixes = []
+    while True:
+        head, sep, tail = rest.partition(": ")
+        if not sep or not head or " " in head:
+            return prefixes, rest
+        prefixes.append(head)
+        rest = tail
+
+
+def _path(text):
+    return tuple(p.strip() for p in text.split(" > ") if p.strip())
+
+
+def parse(lines):
+    out = GuestOutput()
+    for raw in lines:
+        line = raw.rstrip("\r\n")
+        kind, sep, rest = line.partition(": ")
+        if not sep:
+            continue
+        if kind == "HVTEST-START":
+            out.started = True
+            words = rest.split()
+            out.program = words[0] if words else ""
+            for w in words[1:]:
+                if w.startswith("cpus="):
+                    out.cpus = w[5:]
+        elif kind in CHECK_VERDICTS:
+            erratum = None
+            m = ERRATUM_RE.search(rest)
+            if m and kind in ("XFAIL", "XPASS"):
+                erratum = m.group(1)
+                rest = rest[: m.start()]
+            prefixes, desc = split_check(rest)
+            step = out.open_steps[-1] if out.open_steps else ()
+            out.checks.append(Check(kind, prefixes, desc, erratum, step))
+        elif kind == "STEP-BEGIN":
+            path = _path(rest)
+            out.steps.setdefault(path, Step(path))
+            out.open_steps.append(path)
+        elif kind == "STEP-END":
+            verdict, _, tail = rest.partition(": ")
+            text, _, values = tail.partition(" | ")
+            path = _path(text)
+            step = out.steps.setdefault(path, Step(path))
+            step.verdict = verdict.strip()
+            step.values = values.strip()
+            if path in out.open_steps:
+                out.open_steps.remove(path)
+        elif kind == "SUMMARY":
+            m = SUMMARY_RE.search(rest)
+            if m:
+                out.summary = tuple(int(x) for x in m.groups())
+        elif kind == "BACKTRACE":
+            out.backtrace.extend(w for w in rest.split() if w.startswith("0x"))
+        elif kind == "HVTEST-END":
+            status = rest.strip()
+            out.end = status if status in END_STATUSES else None
+    return out

@@ -1,0 +1,198 @@
+"""The host probe: done once per run, printed as the run's header.
+
+What it finds decides which backends exist: the CPU vendor, whether
+/dev/kvm is usable (opens read-write and a hardware KVM module is loaded),
+the nested parameters, and the emulators with their versions.  Emulator
+versions are cached per binary (path, size, mtime) so that a run costs no
+emulator start beyond the tests themselves.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, asdict
+
+KVM_DEV = "/dev/kvm"
+NESTED = {"vmx": "/sys/module/kvm_intel/parameters/nested",
+          "svm": "/sys/module/kvm_amd/parameters/nested"}
+KVM_MODULES = {"intel": "/sys/module/kvm_intel", "amd": "/sys/module/kvm_amd"}
+
+
+@dataclass
+class Host:
+    vendor: str = "unknown"          # "intel", "amd", "unknown"
+    cpus: int = 1
+    kvm: bool = False                # /dev/kvm usable by QEMU
+    kvm_reason: str = ""             # why not, when kvm is False
+    nested_vmx: bool = False
+    nested_svm: bool = False
+    qemu: str = None                 # path, None when not installed
+    qemu_version: str = ""
+    bochs: str = None
+    bochs_version: str = ""
+    seabios: str = "/usr/share/seabios/bios-256k.bin"
+    vgabios: str = "/usr/share/vgabios/vgabios.bin"
+
+    def header(self):
+        """The lines printed at the top of a run."""
+        if self.kvm:
+            nested = []
+            nested.append("nested VMX " + ("on" if self.nested_vmx else "off"))
+            nested.append("nested SVM " + ("on" if self.nested_svm else "off"))
+            kvm = "usable (" + ", ".join(nested) + ")"
+        else:
+            kvm = f"not usable ({self.kvm_reason})"
+        qemu = f"{self.qemu} {self.qemu_version}".strip() if self.qemu else "not installed"
+        bochs = f"{self.bochs} {self.bochs_version}".strip() if self.bochs else "not installed"
+        return [f"host: {self.vendor} CPU, {self.cpus} CPUs; /dev/kvm {kvm}",
+                f"host: QEMU {qemu}; Bochs {bochs}"]
+
+    def to_json(self):
+        return asdict(self)
+
+
+class RealFS:
+    """The host as the probe sees it; tests substitute a fake."""
+
+    def read(self, path):
+        try:
+            with open(path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except OSError:
+            return None
+
+    def exists(self, path):
+        return os.path.exists(path)
+
+    def open_rw_error(self, path):
+        """None when path opens read-write, else the reason."""
+        try:
+            fd = os.open(path, os.O_RDWR | os.O_CLOEXEC)
+        except OSError as e:
+            return e.strerror.lower()
+        os.close(fd)
+        return None
+
+    def which(self, name):
+        if "/" in name:
+            return name if os.access(name, os.X_OK) else None
+        return shutil.which(name)
+
+    def stat_key(self, path):
+        st = os.stat(path)
+        return f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}"
+
+    def run(self, argv, stdin_text=None):
+        try:
+            p = subprocess.run(argv, input=stdin_text, capture_output=True, text=True,
+                               timeout=20, env=dict(os.environ, TERM="dumb"),
+                               errors="replace")
+            return p.stdout + p.stderr
+        except (OSError, subprocess.TimeoutExpired):
+            return ""
+
+
+def read_config_mak(root):
+    """KEY = value pairs of config.mak (written by ./configure); {} when absent."""
+    values = {}
+    try:
+        with open(os.path.join(root, "config.mak"), encoding="utf-8") as f:
+            for line in f:
+                key, eq, value = line.partition("=")
+                if eq and not line.lstrip().startswith("#"):
+                    values[key.strip()] = value.strip()
+    except OSError:
+        pass
+    return values
+
+
+def _cpu_vendor(cpuinfo):
+    m = re.search(r"^vendor_id\s*:\s*(\S+)", cpuinfo or "", re.M)
+    return {"GenuineIntel": "intel", "AuthenticAMD": "amd"}.get(m.group(1) if m else "", "unknown")
+
+
+def _kvm_state(fs, vendor):
+    """(usable, reason-when-not)."""
+    if not fs.exists(KVM_DEV):
+        return False, "no /dev/kvm"
+    err = fs.open_rw_error(KVM_DEV)
+    if err:
+        return False, f"/dev/kvm: {err}"
+    if not any(fs.exists(p) for p in KVM_MODULES.values()):
+        return False, "/dev/kvm is not backed by kvm_intel or kvm_amd"
+    return True, ""
+
+
+def _nested_on(fs, path):
+    value = fs.read(path)
+    return value is not None and value.strip() in ("Y", "y", "1")
+
+
+class VersionCache:
+    """Emulator versions keyed by binary identity, in ~/.cache/hvtest/versions.json."""
+
+    def __init__(self, path=None):
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        self.path = path or os.path.join(base, "hvtest", "versions.json")
+        try:
+            with open(self.path, encoding="utf-8") as f:
+                self.data = json.load(f)
+        except (OSError, ValueError):
+            self.data = {}
+        self.dirty = False
+
+    def get(self, key, compute):
+        if key not in self.data:
+            self.data[key] = compute()
+            self.dirty = True
+        return self.data[key]
+
+    def save(self):
+        if not self.dirty:
+            return
+        try:
+            os.makedirs(os.path.dirname(self.path), exist_ok=True)
+            tmp = self.path + f".{os.getpid()}"
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(self.data, f)
+            os.replace(tmp, self.path)
+        except OSError:
+            pass
+
+
+def _qemu_version(fs, path):
+    m = re.search(r"version (\S+)", fs.run([path, "--version"]))
+    return m.group(1) if m else "(version unknown)"
+
+
+def _bochs_version(fs, path):
+    out = fs.run([path, "-q", "-n", "display_library: nogui", "-rc", "/dev/stdin"], "quit\n")
+    m = re.search(r"Bochs x86 Emulator (\S+)", out)
+    return m.group(1) if m else "(version unknown)"
+
+
+def probe(root, fs=None, cache=None, env=None):
+    """Probe the host once.  QEMU= and BOCHS= in the environment override config.mak."""
+    fs = fs or RealFS()
+    env = os.environ if env is None else env
+    conf = read_config_mak(root)
+    host = Host()
+    host.vendor = _cpu_vendor(fs.read("/proc/cpuinfo"))
+    host.cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    host.kvm, host.kvm_reason = _kvm_state(fs, host.vendor)
+    host.nested_vmx = _nested_on(fs, NESTED["vmx"])
+    host.nested_svm = _nested_on(fs, NESTED["svm"])
+    host.seabios = conf.get("SEABIOS", host.seabios)
+    host.vgabios = conf.get("VGABIOS", host.vgabios)
+    cache = cache or VersionCache()
+    qemu = fs.which(env.get("QEMU") or conf.get("QEMU") or "qemu-system-x86_64")
+    if qemu:
+        host.qemu = qemu
+        host.qemu_version = cache.get("qemu|" + fs.stat_key(qemu), lambda: _qemu_version(fs, qemu))
+    bochs = fs.which(env.get("BOCHS") or conf.get("BOCHS") or "bochs")
+    if bochs:
+        host.bochs = bochs
+        host.bochs_version = cache.get("bochs|" + fs.stat_key(bochs), lambda: _bochs_version(fs, bochs))
+    cache.save()
+    return host
