@@ -1,3 +1,12 @@
-# Bootable disk images (owned by the disk-loader work; see x86/boot/).
-%.img: %.bin
-	@: placeholder until the loader lands
+# Bootable raw disk images (Bochs; QEMU -drive): loader + command line + .bin.
+# Layout and loader: x86/boot/bootsect.S, x86/boot/mkimage.sh.
+
+x86/boot/bootsect.o: x86/boot/bootsect.S config.mak
+	$(CC) -m32 -c -o $@ $<
+
+# Boot sector, command line placeholder and second stage, linked at 0x7c00.
+x86/boot/bootsect.bin: x86/boot/bootsect.o
+	$(LD) -m elf_i386 -Ttext 0x7c00 -e _start --oformat binary -o $@ $<
+
+%.img: %.bin x86/boot/bootsect.bin x86/boot/mkimage.sh
+	sh x86/boot/mkimage.sh x86/boot/bootsect.bin $< $(notdir $*) $@
