@@ -1,0 +1,27 @@
+/* EPT through the shared page-table builder (see ept.h). */
+#include "ept.h"
+#include "mem.h"
+#include "processor.h"
+
+void ept_init(struct vmx_ept *ept, unsigned levels, bool ad)
+{
+	pt_init(&ept->pt, &pt_format_ept, levels);
+	ept->ad = ad;
+}
+
+void ept_identity_map(struct vmx_ept *ept, uint64_t size, unsigned page_shift)
+{
+	pt_map(&ept->pt, 0, 0, size, page_shift, EPT_RWX | EPT_MT_WB);
+}
+
+/* SDM 25.6.11 "Extended-Page-Table Pointer (EPTP)". */
+uint64_t ept_eptp(const struct vmx_ept *ept)
+{
+	return virt_to_phys(ept->pt.root) | 6 /* WB */ | (uint64_t)(ept->pt.levels - 1) << 3 |
+	       (ept->ad ? 1ull << 6 : 0);
+}
+
+uint64_t ept_guest_memory_size(unsigned page_shift)
+{
+	return ALIGN_UP(mem_ram_top(), 1ull << page_shift);
+}

@@ -1,0 +1,163 @@
+/* VMX operation on and off, per CPU (see vmxon.h). */
+#include "vmxon.h"
+#include "caps.h"
+#include "cpuid.h"
+#include "desc.h"
+#include "guest.h"
+#include "insn.h"
+#include "libc.h"
+#include "mem.h"
+#include "report.h"
+#include "smp.h"
+
+static struct vmx_cpu {
+	void *vmxon_region;
+	bool in_vmx;
+} vmx_cpus[MAX_CPUS];
+
+static void check_vmx_cpuid(void *arg)
+{
+	bool *missing = arg;
+
+	if (!cpu_has(X86_FEATURE_VMX))
+		missing[smp_id()] = true;
+}
+
+static void enable_feature_control(void *arg)
+{
+	uint64_t fc = 0;
+
+	rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc);
+	if (!(fc & FEATURE_CONTROL_LOCK))
+		wrmsr_safe(MSR_IA32_FEATURE_CONTROL,
+			   fc | FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX);
+}
+
+bool vmx_start(bool enable_fc)
+{
+	static bool missing[MAX_CPUS];
+	struct cpuid_regs r = cpuid(1);
+
+	vmx_insn_init();
+	on_cpus(check_vmx_cpuid, missing);
+	for_each_cpu(cpu) {
+		if (!missing[cpu])
+			continue;
+		const char *hv = cpu_hypervisor_signature();
+		report_skip("CPUID.1:ECX[5] (VMX) clear on cpu%u (vendor %s, CPUID.1:ECX=%#x%s%s%s): %s",
+			    cpu, cpu_vendor_string(), r.c, *hv ? ", hypervisor '" : "", hv,
+			    *hv ? "'" : "",
+			    *hv ? "this environment does not emulate VMX" : "this processor has no VMX");
+		return false;
+	}
+	if (enable_fc)
+		on_cpus(enable_feature_control, NULL);
+	uint64_t fc = 0;
+	rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc);
+	if ((fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
+		report_skip("IA32_FEATURE_CONTROL=%#llx: locked with VMXON outside SMX disabled "
+			    "(bit 2 clear): VMXON would raise #GP", (unsigned long long)fc);
+		return false;
+	}
+	return true;
+}
+
+void *vmx_alloc_vmcs(void)
+{
+	uint64_t basic = vmx_cap(vmx_this_caps(), MSR_IA32_VMX_BASIC);
+	uint32_t *p = alloc_page();	/* BASIC[44:32] <= 4096 (A.1) */
+
+	*p = vmx_basic_revision(basic);
+	return p;
+}
+
+void vmx_set_fixed_bits(void)
+{
+	const struct vmx_caps *c = vmx_this_caps();
+
+	write_cr0((read_cr0() | vmx_cap(c, MSR_IA32_VMX_CR0_FIXED0)) &
+		  (vmx_cap(c, MSR_IA32_VMX_CR0_FIXED1) | 0xffffffff00000000ull));
+	write_cr4(((read_cr4() | vmx_cap(c, MSR_IA32_VMX_CR4_FIXED0)) &
+		   (vmx_cap(c, MSR_IA32_VMX_CR4_FIXED1) | 0xffffffff00000000ull)) | X86_CR4_VMXE);
+}
+
+uint64_t vmx_vmxon_region(void)
+{
+	struct vmx_cpu *v = &vmx_cpus[smp_id()];
+
+	if (!v->vmxon_region)
+		v->vmxon_region = vmx_alloc_vmcs();
+	return virt_to_phys(v->vmxon_region);
+}
+
+struct hv_result vmx_on(void)
+{
+	uint64_t region = vmx_vmxon_region();
+
+	vmx_set_fixed_bits();
+	struct hv_result r = vmxon(region);
+	if (hv_result_ok(r))
+		vmx_cpus[smp_id()].in_vmx = true;
+	return r;
+}
+
+struct hv_result vmx_off(void)
+{
+	struct hv_result r = vmxoff();
+
+	if (hv_result_ok(r))
+		vmx_cpus[smp_id()].in_vmx = false;
+	if (!vmx_cpus[smp_id()].in_vmx)
+		write_cr4(read_cr4() & ~X86_CR4_VMXE);
+	return r;
+}
+
+bool vmx_cpu_in_vmx(void)
+{
+	return vmx_cpus[smp_id()].in_vmx;
+}
+
+static void on_one(void *arg)
+{
+	bool *ok = arg;
+	struct hv_result r = vmx_on();
+
+	if (!hv_result_ok(r)) {
+		report_result(NULL, HV_RESULT_OK, r, "VMXON with region %#llx (revision %#x)",
+			      (unsigned long long)vmx_vmxon_region(),
+			      *(uint32_t *)phys_to_virt(vmx_vmxon_region()));
+		*ok = false;
+	}
+}
+
+bool vmx_on_all(void)
+{
+	bool ok = true;
+
+	on_cpus(on_one, &ok);
+	return ok;
+}
+
+/* 24.8 and 31.3 (VMXOFF): after VMXOFF the CPU is outside VMX operation. */
+static void leave_and_check(void *arg)
+{
+	bool was_in = vmx_cpu_in_vmx();
+	uint64_t pa;
+
+	if (was_in)
+		report_result(NULL, HV_RESULT_OK, vmx_off(), "teardown: VMXOFF");
+	else
+		write_cr4(read_cr4() & ~X86_CR4_VMXE);
+	uint64_t cr4 = read_cr4();
+	report(!(cr4 & X86_CR4_VMXE), "teardown: CR4.VMXE clear after leaving VMX operation "
+	       "(was in VMX operation: %s): CR4=%#llx", was_in ? "yes" : "no",
+	       (unsigned long long)cr4);
+	report_result(NULL, HV_RESULT_UD, vmptrst(&pa),
+		      "teardown: VMPTRST outside VMX operation (SDM 31.3: #UD)");
+}
+
+void vmx_finish(void)
+{
+	vmx_print_exit_counts();
+	on_cpus(leave_and_check, NULL);
+}
