@@ -1,12 +1,12 @@
 """./run_tests.sh: options, the run loop, the terminal output, exit status."""
 import argparse
-import concurrent.futures
 import os
 import shlex
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 
 from . import backends, cfg, execute, host as hostmod, session, tree
 from .errors import UserError
@@ -202,37 +202,53 @@ def totals_line(results):
 
 
 def execute_all(items, ctx, jobs, display, args):
-    """Run the Planned items (Results pass through), print in order, return all Results."""
+    """Run the Planned items (Results pass through), print in order, return all Results.
+
+    Worker threads take items in cfg order; the main thread prints each result
+    as soon as every earlier one is printed, so output stays ordered.
+    """
     results = [None] * len(items)
+    todo = [i for i, it in enumerate(items) if isinstance(it, session.Planned)]
+    for i, it in enumerate(items):
+        if not isinstance(it, session.Planned):
+            results[i] = it
+    running = {}
+    changed = threading.Condition()
+    stop = threading.Event()
+
+    def worker():
+        while not stop.is_set():
+            with changed:
+                if not todo:
+                    return
+                i = todo.pop(0)
+                running[i] = items[i].label
+            r = session.run_one(items[i], ctx)
+            with changed:
+                results[i] = r
+                del running[i]
+                changed.notify_all()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(jobs, len(todo)))]
+    for t in threads:
+        t.start()
     printed = 0
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
-    futures = {}
     try:
-        for i, it in enumerate(items):
-            if isinstance(it, session.Planned):
-                futures[pool.submit(session.run_one, it, ctx)] = i
-            else:
-                results[i] = it
-        pending = set(futures)
         while printed < len(items):
-            while printed < len(items) and results[printed] is not None:
-                for text in describe(results[printed], display, args):
-                    display.line(text)
-                printed += 1
-            if printed == len(items):
-                break
-            done, pending = concurrent.futures.wait(pending, timeout=0.5,
-                                                    return_when=concurrent.futures.FIRST_COMPLETED)
-            for f in done:
-                results[futures[f]] = f.result()
-            running = [items[futures[f]].label for f in pending if f.running()]
-            display.progress(sum(r is not None for r in results), len(items), running)
+            with changed:
+                while results[printed] is None:
+                    changed.wait(0.5)
+                    display.progress(sum(r is not None for r in results), len(items),
+                                     list(running.values()))
+            for text in describe(results[printed], display, args):
+                display.line(text)
+            printed += 1
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop.set()
         execute.stop_all()
-        pool.shutdown(wait=True)
+        for t in threads:
+            t.join(execute.GRACE + 1)
         raise
-    pool.shutdown()
     display.clear_progress()
     return results
 
