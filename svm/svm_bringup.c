@@ -1,0 +1,194 @@
+/*
+ * The seed's svm_init() tree, step by step, as the test OS performs each
+ * step itself (../shared/bringup-map.md, the AMD half):
+ *
+ *   svm_init > kvm_init > kvm_arch_init > has_svm, is_disabled
+ *                       > svm_hardware_setup
+ *                       > svm_check_processor_compat   (every CPU)
+ *                       > hardware_enable              (every CPU)
+ *            > hardware_disable                        (every CPU)
+ */
+#include "hvtest.h"
+#include "caps.h"
+#include "enable.h"
+#include "program.h"
+#include "svm_defs.h"
+
+static struct svm_caps per_cpu_caps[MAX_CPUS];
+
+static void read_caps(void *unused)
+{
+	svm_caps_read(&per_cpu_caps[smp_id()]);
+}
+
+/* has_svm(): vendor, leaf 0x8000000A present, CPUID 0x80000001 ECX[2] (APM 15.4). */
+static void has_svm_on_cpu(void *unused)
+{
+	const struct svm_caps *c = &per_cpu_caps[smp_id()];
+	char why[160];
+	bool ok = svm_caps_has_svm(c, why, sizeof(why));
+
+	report(ok == svm_caps_has_svm(svm_boot_caps(), why, sizeof(why)),
+	       "has_svm answers %s as on cpu0 (vendor %s, max extended leaf %#x, SVM bit %d)",
+	       ok ? "yes" : "no", c->vendor, c->max_ext, c->svm);
+}
+
+static bool step_has_svm(void)
+{
+	const struct svm_caps *c = svm_boot_caps();
+	char why[160];
+	bool ok = svm_caps_has_svm(c, why, sizeof(why));
+
+	step_begin("has_svm");
+	on_cpus(read_caps, NULL);
+	step_value("vendor", "%s", c->vendor);
+	step_value("max_ext_leaf", "%#x", c->max_ext);
+	step_value("svm", "%d", c->svm);
+	if (ok)
+		on_cpus(has_svm_on_cpu, NULL);
+	else
+		report_skip("SVM absent: %s", why);
+	step_end();
+	return ok;
+}
+
+/* is_disabled(): VM_CR (APM 15.30.1): SVMDIS bit 4, LOCK bit 3; SVML is CPUID 8000000A EDX[2]. */
+static void vm_cr_on_cpu(void *unused)
+{
+	const struct svm_caps *c = &per_cpu_caps[smp_id()];
+
+	report(c->vm_cr_valid, "VM_CR (%#x) readable on an SVM processor: %s, value %#llx",
+	       SVM_MSR_VM_CR, c->vm_cr_valid ? "yes" : "#GP", (unsigned long long)c->vm_cr);
+}
+
+static bool step_is_disabled(void)
+{
+	const struct svm_caps *c = svm_boot_caps();
+	bool lock = c->vm_cr & SVM_VM_CR_LOCK, svml = svm_has(SVM_FEAT_SVML);
+
+	step_begin("is_disabled");
+	step_value("VM_CR", "%#llx", (unsigned long long)c->vm_cr);
+	step_value("SVMDIS", "%d", !!(c->vm_cr & SVM_VM_CR_SVMDIS));
+	step_value("LOCK", "%d", lock);
+	step_value("SVML", "%d", svml);
+	on_cpus(vm_cr_on_cpu, NULL);
+	if (lock)
+		report_info("VM_CR.LOCK set: SVMDIS is read-only %s", svml ?
+			    "until unlocked through SVM_KEY (SVML advertised)" :
+			    "until reset (SVML not advertised: no SVM_KEY unlock)");
+	else
+		report_info("VM_CR.LOCK clear: SVMDIS writable (checked by svm_enable)");
+	bool disabled = svm_caps_disabled(c);
+	if (disabled)
+		report_skip("SVM disabled by firmware: VM_CR.SVMDIS set (VM_CR=%#llx)",
+			    (unsigned long long)c->vm_cr);
+	step_end();
+	return !disabled;
+}
+
+/* svm_hardware_setup: IOPM and MSRPM (APM 15.10.1, 15.11), CPUID 8000000A (APM 15.4, Vol. 3 E.4.9). */
+static bool step_hardware_setup(void)
+{
+	const struct svm_caps *c = svm_boot_caps();
+	char feats[512];
+
+	step_begin("svm_hardware_setup");
+	void *iopm = alloc_pages(2), *msrpm = alloc_pages(1);
+	uint64_t io = virt_to_phys(iopm), ms = virt_to_phys(msrpm);
+	report(IS_ALIGNED(io, PAGE_SIZE) && (PAGE_SIZE << 2) >= SVM_IOPM_SIZE,
+	       "IOPM at %#llx: %u bytes physically contiguous in a %lu-byte block, 4K-aligned",
+	       (unsigned long long)io, SVM_IOPM_SIZE, PAGE_SIZE << 2);
+	report(IS_ALIGNED(ms, PAGE_SIZE) && (PAGE_SIZE << 1) >= SVM_MSRPM_SIZE,
+	       "MSRPM at %#llx: %u bytes physically contiguous in a %lu-byte block, 4K-aligned",
+	       (unsigned long long)ms, SVM_MSRPM_SIZE, PAGE_SIZE << 1);
+	report(io + SVM_IOPM_SIZE <= ms || ms + SVM_MSRPM_SIZE <= io,
+	       "IOPM [%#llx,+%#x) and MSRPM [%#llx,+%#x) do not overlap", (unsigned long long)io,
+	       SVM_IOPM_SIZE, (unsigned long long)ms, SVM_MSRPM_SIZE);
+	free_pages(iopm, 2);
+	free_pages(msrpm, 1);
+
+	step_value("revision", "%u", c->rev);
+	step_value("nasid", "%u", c->nasid);
+	step_value("EDX", "%#x", c->edx);
+	step_value("features", "%s", svm_caps_features(c->edx, feats, sizeof(feats)));
+	/* ASID 0 is the host's; a guest needs at least one more (APM 15.16). */
+	report(c->nasid >= 2, "CPUID 0x8000000A EBX: %u ASIDs (at least 2: the host's and one guest's)",
+	       c->nasid);
+	report(c->rev != 0, "CPUID 0x8000000A EAX[7:0]: SVM revision %u (non-zero)", c->rev);
+	report_info("CPUID 0x8000000A: EAX=%#x EBX=%#x ECX=%#x EDX=%#x; features: %s",
+		    c->rev, c->nasid, c->ecx, c->edx, feats);
+	step_end();
+	return !step_failed();
+}
+
+/* svm_check_processor_compat: the same answers on every CPU. */
+static void compat_on_cpu(void *unused)
+{
+	char diff[192];
+	bool same = svm_caps_equal(svm_boot_caps(), &per_cpu_caps[smp_id()], diff, sizeof(diff));
+
+	report(same, "SVM capabilities identical to cpu0's%s%s", same ? "" : ": differs in ",
+	       same ? "" : diff);
+}
+
+static void step_compat(void)
+{
+	step_begin("svm_check_processor_compat");
+	step_value("cpus", "%u", nr_cpus);
+	on_cpus(read_caps, NULL);	/* recomputed now, after setup */
+	on_cpus(compat_on_cpu, NULL);
+	step_end();
+}
+
+/* hardware_enable: EFER.SVME + VM_HSAVE_PA on every CPU; a second enable refused. */
+static void enable_again(void *unused)
+{
+	uint64_t before = rdmsr(SVM_MSR_VM_HSAVE_PA);
+	struct svm_enable_result r = svm_hardware_enable();
+	uint64_t after = rdmsr(SVM_MSR_VM_HSAVE_PA);
+
+	report(r.status == SVM_ENABLE_BUSY && before == after,
+	       "second hardware_enable: expected refused (-EBUSY) with VM_HSAVE_PA unchanged, "
+	       "got %s, VM_HSAVE_PA %#llx -> %#llx", svm_enable_status_str(r.status),
+	       (unsigned long long)before, (unsigned long long)after);
+}
+
+static void step_hardware_enable(void)
+{
+	step_begin("hardware_enable");
+	bool ok = svm_enable_all();
+	for_each_cpu(a) {
+		uint64_t pa = virt_to_phys(svm_hsave_page(a));
+		bool distinct = true;
+		for (unsigned b = 0; b < a; b++)
+			distinct &= virt_to_phys(svm_hsave_page(b)) != pa;
+		report(IS_ALIGNED(pa, PAGE_SIZE) && distinct,
+		       "cpu%u host save area %#llx: 4K-aligned and distinct from every other CPU's",
+		       a, (unsigned long long)pa);
+	}
+	if (ok)
+		on_cpus(enable_again, NULL);
+	step_value("cpus", "%u", nr_cpus);
+	step_end();
+}
+
+int main(int argc, char **argv)
+{
+	step_begin("svm_init");
+	step_begin("kvm_init");
+	step_begin("kvm_arch_init");
+	bool go = step_has_svm() && step_is_disabled();
+	step_end();
+	if (go && step_hardware_setup()) {
+		step_compat();
+		step_hardware_enable();
+	}
+	step_end();
+	if (go) {
+		step_begin("hardware_disable");
+		svm_program_end();
+		step_end();
+	}
+	step_end();
+	return 0;
+}
