@@ -1,0 +1,338 @@
+/*
+ * VMXON (alloc_kvm_area and cpuhp hardware_enable): every outcome SDM
+ * Vol. 3C, 31.3 "VMXON" defines, on every CPU, and VMXON on all CPUs at
+ * once.  Each rule is one function run on each CPU in turn; it leaves the
+ * CPU outside VMX operation with CR0/CR4 as it found them.
+ */
+#include "hvtest.h"
+#include "caps.h"
+#include "insn.h"
+#include "vmxon.h"
+
+static uint64_t cap(uint32_t msr)
+{
+	return vmx_cap(vmx_this_caps(), msr);
+}
+
+/* A page stamped with `revision` as a VMXON region. */
+static uint64_t region_with_revision(uint32_t revision)
+{
+	uint32_t *p = alloc_page();
+
+	*p = revision;
+	return virt_to_phys(p);
+}
+
+/* Run vmxon(pa) with CR4.VMXE and the fixed bits set, then leave VMX operation again. */
+static struct hv_result try_vmxon(uint64_t pa)
+{
+	vmx_set_fixed_bits();
+	struct hv_result r = vmxon(pa);
+	if (hv_result_ok(r))
+		vmxoff();
+	write_cr4(read_cr4() & ~X86_CR4_VMXE);
+	return r;
+}
+
+/* 31.3: a VMXON pointer not 4K-aligned -> VMfailInvalid. */
+static void vmxon_unaligned(void)
+{
+	uint64_t pa = vmx_vmxon_region() + 0x800;
+
+	report_result(NULL, VMFAIL_INVALID, try_vmxon(pa), "VMXON with region %#llx (not 4K-aligned)",
+		      (unsigned long long)pa);
+}
+
+/* 31.3: a VMXON pointer with bits set beyond MAXPHYADDR -> VMfailInvalid. */
+static void vmxon_beyond_maxphyaddr(void)
+{
+	uint64_t pa = vmx_vmxon_region() | (1ull << cpu_maxphyaddr());
+
+	report_result(NULL, VMFAIL_INVALID, try_vmxon(pa),
+		      "VMXON with region %#llx (bit %u set, MAXPHYADDR %u)", (unsigned long long)pa,
+		      cpu_maxphyaddr(), cpu_maxphyaddr());
+}
+
+/* 31.3: region revision (bits 30:0) not BASIC[30:0] -> VMfailInvalid. */
+static void vmxon_wrong_revision(void)
+{
+	uint32_t rev = vmx_basic_revision(cap(MSR_IA32_VMX_BASIC));
+	uint32_t wrong = (rev + 1) & 0x7fffffff;
+
+	report_result(NULL, VMFAIL_INVALID, try_vmxon(region_with_revision(wrong)),
+		      "VMXON with revision %#x in the region (BASIC says %#x)", wrong, rev);
+}
+
+/* 31.3: region bit 31 (shadow-VMCS indicator) set -> VMfailInvalid. */
+static void vmxon_revision_bit31(void)
+{
+	uint32_t rev = vmx_basic_revision(cap(MSR_IA32_VMX_BASIC)) | 0x80000000u;
+
+	report_result(NULL, VMFAIL_INVALID, try_vmxon(region_with_revision(rev)),
+		      "VMXON with region dword %#x (bit 31 set)", rev);
+}
+
+/* 31.3: CR4.VMXE = 0 -> #UD. */
+static void vmxon_without_vmxe(void)
+{
+	write_cr4(read_cr4() & ~X86_CR4_VMXE);
+	report_result(NULL, HV_RESULT_UD, vmxon(vmx_vmxon_region()), "VMXON with CR4.VMXE clear (CR4=%#llx)",
+		      (unsigned long long)read_cr4());
+}
+
+static void vmxon_user(void *arg)
+{
+	*(struct hv_result *)arg = vmxon(vmx_vmxon_region());
+}
+
+/* 31.3: CPL > 0 outside VMX operation -> #GP(0). */
+static void vmxon_cpl3(void)
+{
+	struct hv_result r;
+
+	vmx_set_fixed_bits();
+	run_in_user(vmxon_user, &r);
+	if (hv_result_ok(r))
+		vmxoff();
+	write_cr4(read_cr4() & ~X86_CR4_VMXE);
+	report_result(NULL, HV_RESULT_GP0, r, "VMXON at CPL 3");
+}
+
+/*
+ * 24.8 / 31.3: CR0 with a bit IA32_VMX_CR0_FIXED0 requires cleared -> #GP(0).
+ * PE and PG cannot be cleared in long mode; every other fixed-1 bit is tried.
+ */
+static void vmxon_cr0_fixed0(void)
+{
+	uint64_t fixed0 = cap(MSR_IA32_VMX_CR0_FIXED0) & ~(X86_CR0_PE | X86_CR0_PG);
+	bool tried = false;
+
+	for (unsigned bit = 0; bit < 32; bit++) {
+		if (!(fixed0 & BIT(bit)))
+			continue;
+		vmx_set_fixed_bits();
+		uint64_t cr0 = read_cr0();
+		if (!hv_result_ok(write_cr0_safe(cr0 & ~BIT(bit))))
+			continue;
+		tried = true;
+		struct hv_result r = vmxon(vmx_vmxon_region());
+		if (hv_result_ok(r))
+			vmxoff();
+		write_cr0(cr0);
+		write_cr4(read_cr4() & ~X86_CR4_VMXE);
+		report_result(NULL, HV_RESULT_GP0, r, "VMXON with CR0.bit%u clear (CR0_FIXED0=%#llx)", bit,
+			      (unsigned long long)cap(MSR_IA32_VMX_CR0_FIXED0));
+	}
+	if (!tried)
+		report_skip("CR0_FIXED0=%#llx: no fixed-1 bit besides PE/PG can be cleared in long mode",
+			    (unsigned long long)cap(MSR_IA32_VMX_CR0_FIXED0));
+}
+
+/*
+ * 24.8 / 31.3: CR4 with a bit IA32_VMX_CR4_FIXED0 requires cleared -> #GP(0).
+ * VMXE is excluded: with it clear VMXON raises #UD (cr4_vmxe_clear).
+ */
+static void vmxon_cr4_fixed0(void)
+{
+	uint64_t fixed0 = cap(MSR_IA32_VMX_CR4_FIXED0) & ~X86_CR4_VMXE;
+	bool tried = false;
+
+	for (unsigned bit = 0; bit < 32; bit++) {
+		if (!(fixed0 & BIT(bit)))
+			continue;
+		vmx_set_fixed_bits();
+		uint64_t cr4 = read_cr4();
+		if (!hv_result_ok(write_cr4_safe(cr4 & ~BIT(bit))))
+			continue;
+		tried = true;
+		struct hv_result r = vmxon(vmx_vmxon_region());
+		if (hv_result_ok(r))
+			vmxoff();
+		write_cr4(cr4 & ~X86_CR4_VMXE);
+		report_result(NULL, HV_RESULT_GP0, r, "VMXON with CR4.bit%u clear (CR4_FIXED0=%#llx)", bit,
+			      (unsigned long long)cap(MSR_IA32_VMX_CR4_FIXED0));
+	}
+	if (!tried)
+		report_skip("CR4_FIXED0=%#llx: VMXE is the only fixed-1 bit (its clear case is #UD, "
+			    "subtest cr4_vmxe_clear)", (unsigned long long)cap(MSR_IA32_VMX_CR4_FIXED0));
+}
+
+/* One register's FIXED1 rule: every bit the CPU lets us set but FIXED1 forbids -> #GP(0). */
+static void fixed1_rule(const char *reg, uint64_t fixed1, uint64_t (*rd)(void),
+			struct hv_result (*wr)(uint64_t), void (*wr_plain)(uint64_t))
+{
+	bool tried = false;
+
+	for (unsigned bit = 0; bit < 32; bit++) {
+		if (fixed1 & BIT(bit))
+			continue;
+		vmx_set_fixed_bits();
+		uint64_t old = rd();
+		if (old & BIT(bit) || !hv_result_ok(wr(old | BIT(bit))))
+			continue;
+		tried = true;
+		struct hv_result r = vmxon(vmx_vmxon_region());
+		if (hv_result_ok(r))
+			vmxoff();
+		wr_plain(old);
+		write_cr4(read_cr4() & ~X86_CR4_VMXE);
+		report_result(NULL, HV_RESULT_GP0, r, "VMXON with %s.bit%u set (%s_FIXED1=%#llx)", reg, bit,
+			      reg, (unsigned long long)fixed1);
+	}
+	write_cr4(read_cr4() & ~X86_CR4_VMXE);
+	if (!tried)
+		report_skip("%s_FIXED1=%#llx: every %s bit this CPU accepts is allowed to be 1", reg,
+			    (unsigned long long)fixed1, reg);
+}
+
+/* 24.8 / 31.3: CR0 with a bit IA32_VMX_CR0_FIXED1 requires clear -> #GP(0). */
+static void vmxon_cr0_fixed1(void)
+{
+	fixed1_rule("CR0", cap(MSR_IA32_VMX_CR0_FIXED1), read_cr0, write_cr0_safe, write_cr0);
+}
+
+/* 24.8 / 31.3: CR4 with a bit IA32_VMX_CR4_FIXED1 requires clear -> #GP(0). */
+static void vmxon_cr4_fixed1(void)
+{
+	fixed1_rule("CR4", cap(MSR_IA32_VMX_CR4_FIXED1), read_cr4, write_cr4_safe, write_cr4);
+}
+
+/* 31.3: VMXON in VMX root operation without a current VMCS -> VMfailInvalid; with one -> VMfailValid(15). */
+static void vmxon_in_vmx_root(void)
+{
+	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON (first)"))
+		return;
+	report_result(NULL, VMFAIL_INVALID, vmxon(vmx_vmxon_region()),
+		      "VMXON in VMX root operation, no current VMCS");
+	void *vmcs = vmx_alloc_vmcs();
+	report_result(NULL, HV_RESULT_OK, vmptrld(virt_to_phys(vmcs)), "VMPTRLD of a fresh VMCS");
+	report_result(NULL, VMFAIL_VALID(VMXERR_VMXON_IN_VMX_ROOT), vmxon(vmx_vmxon_region()),
+		      "VMXON in VMX root operation with a current VMCS");
+	report_result(NULL, HV_RESULT_OK, vmclear(virt_to_phys(vmcs)), "VMCLEAR");
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
+	free_page(vmcs);
+}
+
+/* 24.8 (Restrictions on VMX Operation): CR4.VMXE cannot be cleared in VMX operation -> #GP(0). */
+static void clear_vmxe_in_vmx(void)
+{
+	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
+		return;
+	uint64_t cr4 = read_cr4();
+	report_result(NULL, HV_RESULT_GP0, write_cr4_safe(cr4 & ~X86_CR4_VMXE),
+		      "MOV to CR4 clearing VMXE in VMX operation (CR4=%#llx)", (unsigned long long)cr4);
+	report(read_cr4() & X86_CR4_VMXE, "CR4.VMXE still set after the refused write: CR4=%#llx",
+	       (unsigned long long)read_cr4());
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
+}
+
+/* 31.3 VMXOFF: outside VMX operation (CR4.VMXE clear) -> #UD. */
+static void vmxoff_outside(void)
+{
+	write_cr4(read_cr4() & ~X86_CR4_VMXE);
+	report_result(NULL, HV_RESULT_UD, vmxoff(), "VMXOFF outside VMX operation");
+}
+
+/* Positive: VMXON with this CPU's own region succeeds, VMXOFF leaves (31.3). */
+static void vmxon_positive(void)
+{
+	report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON with region %#llx, revision %#x",
+		      (unsigned long long)vmx_vmxon_region(),
+		      vmx_basic_revision(cap(MSR_IA32_VMX_BASIC)));
+	report(read_cr4() & X86_CR4_VMXE, "CR4.VMXE set in VMX operation: CR4=%#llx",
+	       (unsigned long long)read_cr4());
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
+}
+
+static void rule_on_cpu(void *fn)
+{
+	((void (*)(void))fn)();
+}
+
+/* Each rule as a subtest that runs it on every CPU in turn. */
+#define ON_EVERY_CPU(fn) \
+	static void fn##_every_cpu(void) { for_each_cpu(cpu) on_cpu(cpu, rule_on_cpu, (void *)fn); }
+ON_EVERY_CPU(vmxon_positive)
+ON_EVERY_CPU(vmxon_unaligned)
+ON_EVERY_CPU(vmxon_beyond_maxphyaddr)
+ON_EVERY_CPU(vmxon_wrong_revision)
+ON_EVERY_CPU(vmxon_revision_bit31)
+ON_EVERY_CPU(vmxon_without_vmxe)
+ON_EVERY_CPU(vmxon_cpl3)
+ON_EVERY_CPU(vmxon_cr0_fixed0)
+ON_EVERY_CPU(vmxon_cr0_fixed1)
+ON_EVERY_CPU(vmxon_cr4_fixed0)
+ON_EVERY_CPU(vmxon_cr4_fixed1)
+ON_EVERY_CPU(vmxon_in_vmx_root)
+ON_EVERY_CPU(clear_vmxe_in_vmx)
+ON_EVERY_CPU(vmxoff_outside)
+
+static uint64_t regions[MAX_CPUS];
+
+static void note_region(void *arg)
+{
+	regions[smp_id()] = vmx_vmxon_region();
+}
+
+static void check_in_vmx(void *arg)
+{
+	uint64_t pa;
+
+	report_result(NULL, HV_RESULT_OK, vmptrst(&pa), "VMPTRST in VMX operation (while all CPUs are)");
+	report(vmx_cpu_in_vmx() && (read_cr4() & X86_CR4_VMXE), "in VMX operation with CR4.VMXE: CR4=%#llx",
+	       (unsigned long long)read_cr4());
+}
+
+static void off_here(void *arg)
+{
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF on all CPUs at once");
+}
+
+/*
+ * alloc_kvm_area: one region per CPU, distinct, 4K-aligned, below
+ * MAXPHYADDR; then VMXON on every CPU at once, state read back, VMXOFF at once.
+ */
+static void test_all_cpus(void)
+{
+	uint64_t limit = 1ull << cpu_maxphyaddr();
+
+	on_cpus(note_region, NULL);
+	for_each_cpu(cpu) {
+		bool distinct = true;
+		for (unsigned other = 0; other < cpu; other++)
+			distinct &= regions[other] != regions[cpu];
+		report(distinct && IS_ALIGNED(regions[cpu], PAGE_SIZE) && regions[cpu] < limit,
+		       "cpu%u VMXON region %#llx: distinct from the others, 4K-aligned, below 2^%u",
+		       cpu, (unsigned long long)regions[cpu], cpu_maxphyaddr());
+	}
+	report(vmx_on_all(), "VMXON on all %u CPUs at once", nr_cpus);
+	on_cpus(check_in_vmx, NULL);
+	on_cpus(off_here, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct subtest tests[] = {
+		{ "positive", vmxon_positive_every_cpu },
+		{ "unaligned", vmxon_unaligned_every_cpu },
+		{ "beyond_maxphyaddr", vmxon_beyond_maxphyaddr_every_cpu },
+		{ "wrong_revision", vmxon_wrong_revision_every_cpu },
+		{ "revision_bit31", vmxon_revision_bit31_every_cpu },
+		{ "cr4_vmxe_clear", vmxon_without_vmxe_every_cpu },
+		{ "cpl3", vmxon_cpl3_every_cpu },
+		{ "cr0_fixed0", vmxon_cr0_fixed0_every_cpu },
+		{ "cr0_fixed1", vmxon_cr0_fixed1_every_cpu },
+		{ "cr4_fixed0", vmxon_cr4_fixed0_every_cpu },
+		{ "cr4_fixed1", vmxon_cr4_fixed1_every_cpu },
+		{ "in_vmx_root", vmxon_in_vmx_root_every_cpu },
+		{ "clear_vmxe_in_vmx", clear_vmxe_in_vmx_every_cpu },
+		{ "vmxoff_outside", vmxoff_outside_every_cpu },
+		{ "all_cpus", test_all_cpus },
+	};
+
+	if (!vmx_start(true))
+		return 0;
+	run_subtests(tests, ARRAY_SIZE(tests));
+	vmx_finish();
+	return 0;
+}
