@@ -88,3 +88,34 @@ bool svm_enable_all(void)
 	on_cpus(enable_one, (void *)&ok);
 	return ok;
 }
+
+void svm_check_hsave_pages(void)
+{
+	for_each_cpu(a) {
+		uint64_t pa = virt_to_phys(svm_hsave_page(a));
+		bool distinct = true;
+		for (unsigned b = 0; b < nr_cpus; b++)
+			distinct &= b == a || virt_to_phys(svm_hsave_page(b)) != pa;
+		report(IS_ALIGNED(pa, PAGE_SIZE) && distinct,
+		       "cpu%u host save area %#llx: 4K-aligned and distinct from every other CPU's",
+		       a, (unsigned long long)pa);
+	}
+}
+
+/* KVM's svm_hardware_enable() returns -EBUSY when EFER.SVME is already set. */
+static void enable_again(void *unused)
+{
+	uint64_t before = rdmsr(SVM_MSR_VM_HSAVE_PA);
+	struct svm_enable_result r = svm_hardware_enable();
+	uint64_t after = rdmsr(SVM_MSR_VM_HSAVE_PA);
+
+	report(r.status == SVM_ENABLE_BUSY && before == after,
+	       "second hardware_enable: expected refused (-EBUSY) with VM_HSAVE_PA unchanged, "
+	       "got %s, VM_HSAVE_PA %#llx -> %#llx", svm_enable_status_str(r.status),
+	       (unsigned long long)before, (unsigned long long)after);
+}
+
+void svm_check_enable_refused(void)
+{
+	on_cpus(enable_again, NULL);
+}

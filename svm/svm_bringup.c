@@ -141,33 +141,13 @@ static void step_compat(void)
 }
 
 /* hardware_enable: EFER.SVME + VM_HSAVE_PA on every CPU; a second enable refused. */
-static void enable_again(void *unused)
-{
-	uint64_t before = rdmsr(SVM_MSR_VM_HSAVE_PA);
-	struct svm_enable_result r = svm_hardware_enable();
-	uint64_t after = rdmsr(SVM_MSR_VM_HSAVE_PA);
-
-	report(r.status == SVM_ENABLE_BUSY && before == after,
-	       "second hardware_enable: expected refused (-EBUSY) with VM_HSAVE_PA unchanged, "
-	       "got %s, VM_HSAVE_PA %#llx -> %#llx", svm_enable_status_str(r.status),
-	       (unsigned long long)before, (unsigned long long)after);
-}
-
 static void step_hardware_enable(void)
 {
 	step_begin("hardware_enable");
 	bool ok = svm_enable_all();
-	for_each_cpu(a) {
-		uint64_t pa = virt_to_phys(svm_hsave_page(a));
-		bool distinct = true;
-		for (unsigned b = 0; b < a; b++)
-			distinct &= virt_to_phys(svm_hsave_page(b)) != pa;
-		report(IS_ALIGNED(pa, PAGE_SIZE) && distinct,
-		       "cpu%u host save area %#llx: 4K-aligned and distinct from every other CPU's",
-		       a, (unsigned long long)pa);
-	}
+	svm_check_hsave_pages();
 	if (ok)
-		on_cpus(enable_again, NULL);
+		svm_check_enable_refused();
 	step_value("cpus", "%u", nr_cpus);
 	step_end();
 }

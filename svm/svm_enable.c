@@ -1,0 +1,188 @@
+/*
+ * Enabling SVM and its negatives (APM Vol. 2 15.4, 15.30; Vol. 3 the SVM
+ * instructions' exception lists), on every CPU.
+ */
+#include "hvtest.h"
+#include "caps.h"
+#include "enable.h"
+#include "insn.h"
+#include "program.h"
+#include "svm_defs.h"
+
+static void *scratch;	/* a 4K-aligned page for rAX operands */
+
+static struct hv_result try_vmrun(void) { return svm_vmrun_try(virt_to_phys(scratch)); }
+static struct hv_result try_vmload(void) { return svm_vmload_try(virt_to_phys(scratch)); }
+static struct hv_result try_vmsave(void) { return svm_vmsave_try(virt_to_phys(scratch)); }
+static struct hv_result try_invlpga(void) { return svm_invlpga_try((uint64_t)scratch, 1); }
+static struct hv_result try_stgi(void) { return svm_stgi_try(); }
+
+static const struct { const char *name; struct hv_result (*fn)(void); } gated[] = {
+	{ "VMRUN", try_vmrun }, { "VMLOAD", try_vmload }, { "VMSAVE", try_vmsave },
+	{ "CLGI", svm_clgi_try }, { "INVLPGA", try_invlpga },
+};
+
+/*
+ * APM Vol. 3 VMRUN, VMLOAD, VMSAVE, CLGI, INVLPGA: #UD when EFER.SVME = 0.
+ * (CLGI runs first, and STGI is not reached here: with SVME clear the
+ * instruction faults before it can clear GIF.)
+ */
+static void ud_without_svme(void *unused)
+{
+	uint64_t efer = svm_hardware_disable();
+
+	for (unsigned i = 0; i < ARRAY_SIZE(gated); i++)
+		report_result(NULL, HV_RESULT_UD, gated[i].fn(), "%s with EFER.SVME=0 (EFER=%#llx)",
+			      gated[i].name, (unsigned long long)efer);
+}
+
+/*
+ * APM Vol. 3 STGI and SKINIT: with EFER.SVME = 0 they raise #UD only when
+ * neither SKINIT/DEV (CPUID 0x80000001 ECX[12]) nor SVM-Lock (CPUID
+ * 0x8000000A EDX[2] SVML) is available; otherwise they execute.
+ */
+static void stgi_skinit_without_svme(void *unused)
+{
+	const struct svm_caps *c = svm_boot_caps();
+	bool svml = svm_has(SVM_FEAT_SVML);
+
+	if (c->skinit || svml) {
+		report_skip("STGI/SKINIT with EFER.SVME=0: not required to #UD (SKINIT=%d, SVML=%d): "
+			    "they would execute", c->skinit, svml);
+		return;
+	}
+	svm_hardware_disable();
+	report_result(NULL, HV_RESULT_UD, try_stgi(), "STGI with EFER.SVME=0, no SKINIT, no SVML");
+	report_result(NULL, HV_RESULT_UD, svm_skinit_try((uint32_t)virt_to_phys(scratch)),
+		      "SKINIT with EFER.SVME=0, no SKINIT, no SVML");
+}
+
+static void enable_on_all(void)
+{
+	report_info("enabling SVM on all %u CPUs; nested paging %sadvertised (enable does not "
+		    "depend on it)", nr_cpus, svm_has(SVM_FEAT_NP) ? "" : "not ");
+	svm_enable_all();
+	svm_check_hsave_pages();
+}
+
+/* APM Vol. 3: VMRUN, VMLOAD, VMSAVE, CLGI, STGI, INVLPGA at CPL > 0 raise #GP(0). */
+struct cpl3_results { struct hv_result r[ARRAY_SIZE(gated) + 1]; };
+
+static void cpl3_body(void *arg)	/* at CPL 3: no console access, results only */
+{
+	struct cpl3_results *res = arg;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(gated); i++)
+		res->r[i] = gated[i].fn();
+	res->r[ARRAY_SIZE(gated)] = try_stgi();
+}
+
+static void gp_at_cpl3(void *unused)
+{
+	struct cpl3_results res;
+
+	run_in_user(cpl3_body, &res);
+	for (unsigned i = 0; i < ARRAY_SIZE(gated); i++)
+		report_result(NULL, HV_RESULT_GP0, res.r[i], "%s at CPL 3 with EFER.SVME=1",
+			      gated[i].name);
+	report_result(NULL, HV_RESULT_GP0, res.r[ARRAY_SIZE(gated)], "STGI at CPL 3 with EFER.SVME=1");
+}
+
+/*
+ * APM 15.30.1 VM_CR: SVMDIS (bit 4) makes EFER.SVME must-be-zero; setting
+ * SVMDIS while EFER.SVME = 1 raises #GP whatever LOCK says; with LOCK (bit 3)
+ * clear, SVMDIS is writable.
+ */
+static void svmdis_rules(void *unused)
+{
+	uint64_t vm_cr, efer = rdmsr(MSR_EFER);
+	struct hv_result r = rdmsr_safe(SVM_MSR_VM_CR, &vm_cr);
+
+	if (!report_result(NULL, HV_RESULT_OK, r, "RDMSR VM_CR (value %#llx)", (unsigned long long)vm_cr))
+		return;
+	r = wrmsr_safe(SVM_MSR_VM_CR, vm_cr | SVM_VM_CR_SVMDIS);
+	if (hv_result_ok(r))
+		wrmsr_safe(SVM_MSR_VM_CR, vm_cr);	/* undo before going on */
+	report_result("qemu-tcg-vm-cr-ignored", HV_RESULT_GP0, r,
+		      "WRMSR VM_CR.SVMDIS=1 while EFER.SVME=1 (EFER=%#llx)", (unsigned long long)efer);
+	if (vm_cr & SVM_VM_CR_LOCK) {
+		report_skip("VM_CR.SVMDIS writes: VM_CR.LOCK set by firmware (VM_CR=%#llx)",
+			    (unsigned long long)vm_cr);
+		return;
+	}
+	svm_hardware_disable();
+	r = wrmsr_safe(SVM_MSR_VM_CR, vm_cr | SVM_VM_CR_SVMDIS);
+	uint64_t back = ~0ull;
+	rdmsr_safe(SVM_MSR_VM_CR, &back);
+	bool set = hv_result_ok(r) && (back & SVM_VM_CR_SVMDIS);
+	report_erratum("qemu-tcg-vm-cr-ignored", set,
+		       "WRMSR VM_CR.SVMDIS=1 with LOCK=0 and EFER.SVME=0: expected success and SVMDIS "
+		       "read back 1, got %s, VM_CR=%#llx", hv_result_ok(r) ? "success" : "a fault",
+		       (unsigned long long)back);
+	efer = rdmsr(MSR_EFER);
+	report_result(set ? NULL : "qemu-tcg-vm-cr-ignored", HV_RESULT_GP0,
+		      wrmsr_safe(MSR_EFER, efer | EFER_SVME),
+		      "WRMSR EFER.SVME=1 while VM_CR.SVMDIS=1 (VM_CR=%#llx)", (unsigned long long)back);
+	wrmsr_safe(MSR_EFER, efer);
+	r = wrmsr_safe(SVM_MSR_VM_CR, vm_cr);
+	rdmsr_safe(SVM_MSR_VM_CR, &back);
+	report(hv_result_ok(r) && back == vm_cr, "WRMSR VM_CR back to %#llx: %s, read back %#llx",
+	       (unsigned long long)vm_cr, hv_result_ok(r) ? "success" : "fault",
+	       (unsigned long long)back);
+	struct svm_enable_result e = svm_hardware_enable();
+	report(e.status == SVM_ENABLE_OK, "hardware_enable after SVMDIS cleared: %s",
+	       svm_enable_status_str(e.status));
+}
+
+/*
+ * VM_HSAVE_PA (APM 15.30.4) holds a 4 KB-aligned physical address.  What a
+ * write of an unaligned or too-wide address does is recorded, not judged:
+ * KVM's nested SVM answers #GP(0) (page_address_valid), the APM only says
+ * the low 12 bits are zero and the address must be within the physical
+ * address width.
+ */
+static void hsave_pa_writes(void *unused)
+{
+	uint64_t good = rdmsr(SVM_MSR_VM_HSAVE_PA);
+	uint64_t bad[] = { good | 0x800, 1ull << cpu_maxphyaddr() | good };
+	char s[48];
+
+	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
+		uint64_t back = ~0ull;
+		struct hv_result r = wrmsr_safe(SVM_MSR_VM_HSAVE_PA, bad[i]);
+		rdmsr_safe(SVM_MSR_VM_HSAVE_PA, &back);
+		report_info("WRMSR VM_HSAVE_PA=%#llx (%s): %s, reads back %#llx (KVM: #GP(0))",
+			    (unsigned long long)bad[i], i ? "beyond MAXPHYADDR" : "not 4K-aligned",
+			    hv_result_str(r, s, sizeof(s)), (unsigned long long)back);
+	}
+	wrmsr(SVM_MSR_VM_HSAVE_PA, good);
+	report_u64(NULL, good, rdmsr(SVM_MSR_VM_HSAVE_PA), "VM_HSAVE_PA restored");
+}
+
+static void test_ud(void) { on_cpus(ud_without_svme, NULL); }
+static void test_stgi_skinit(void) { on_cpus(stgi_skinit_without_svme, NULL); }
+static void test_enable_all(void) { enable_on_all(); }
+static void test_enable_twice(void) { svm_check_enable_refused(); }
+static void test_cpl3(void) { on_cpus(gp_at_cpl3, NULL); }
+static void test_svmdis(void) { on_cpus(svmdis_rules, NULL); }
+static void test_hsave_pa(void) { on_cpus(hsave_pa_writes, NULL); }
+
+int main(int argc, char **argv)
+{
+	static const struct subtest tests[] = {
+		{ "ud_svme_clear", test_ud },
+		{ "stgi_skinit", test_stgi_skinit },
+		{ "enable_all", test_enable_all },
+		{ "enable_twice", test_enable_twice },
+		{ "cpl3", test_cpl3 },
+		{ "svmdis", test_svmdis },
+		{ "hsave_pa", test_hsave_pa },
+	};
+
+	if (!svm_program_start())
+		return 0;
+	scratch = alloc_page();
+	run_subtests(tests, ARRAY_SIZE(tests));
+	svm_program_end();
+	return 0;
+}
