@@ -1,0 +1,90 @@
+"""Shared fixtures: the runner package on sys.path, recorded guest output, fake hosts."""
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from runner import cfg, guest_output, host, outcome, session  # noqa: E402
+
+PASS_RUN = """\
+HVTEST-START: demo cpus=1 args=env=qemu-tcg
+STEP-BEGIN: vmx_init
+STEP-BEGIN: vmx_init > kvm_init
+PASS: caps: basic: revision 0x2b
+STEP-END: PASS: vmx_init > kvm_init | IA32_FEATURE_CONTROL=0x5 lock=1
+STEP-END: PASS: vmx_init
+INFO: note: something
+PASS: vmxon: cpu1: VMXON works
+SUMMARY: 2 checks, 2 passed, 0 failed, 0 skipped, 0 xfail, 0 xpass
+HVTEST-END: PASS
+"""
+
+FAIL_RUN = """\
+HVTEST-START: demo cpus=1 args=
+STEP-BEGIN: vmx_init
+STEP-BEGIN: vmx_init > disabled_by_bios
+PASS: one: fine
+FAIL: vmxon: cpu1: VMXON with a region not 4K-aligned: expected VMfailInvalid, got success
+STEP-END: FAIL: vmx_init > disabled_by_bios | IA32_FEATURE_CONTROL=0x1
+STEP-END: FAIL: vmx_init
+SUMMARY: 2 checks, 1 passed, 1 failed, 0 skipped, 0 xfail, 0 xpass
+HVTEST-END: FAIL
+"""
+
+SKIP_RUN = """\
+HVTEST-START: demo cpus=1 args=
+SKIP: ept: 1G leaves: EPT_VPID_CAP[17] clear (no 1G pages)
+SUMMARY: 1 checks, 0 passed, 0 failed, 1 skipped, 0 xfail, 0 xpass
+HVTEST-END: SKIP
+"""
+
+XFAIL_RUN = """\
+HVTEST-START: demo cpus=1 args=
+PASS: a: fine
+XFAIL: npt: not-present fault EXITINFO1: expected 0x100000006, got 0x100000004 [erratum qemu-tcg-npf-error-code]
+SUMMARY: 2 checks, 1 passed, 0 failed, 0 skipped, 1 xfail, 0 xpass
+HVTEST-END: PASS
+"""
+
+XPASS_RUN = """\
+HVTEST-START: demo cpus=1 args=
+PASS: a: fine
+XPASS: npt: not-present fault EXITINFO1: expected 0x100000006, got 0x100000006 [erratum qemu-tcg-npf-error-code]
+SUMMARY: 2 checks, 1 passed, 0 failed, 0 skipped, 0 xfail, 1 xpass
+HVTEST-END: FAIL
+"""
+
+CRASH_RUN = """\
+HVTEST-START: demo cpus=1 args=
+STEP-BEGIN: vmx_init
+STEP-BEGIN: vmx_init > hardware_setup
+PASS: a: fine
+FAIL: vmxon: unexpected exception #PF(0x2) at rip=0x10234a on cpu0
+BACKTRACE: 0x10234a 0x101f00
+"""
+
+
+def parsed(text):
+    return guest_output.parse(text.splitlines())
+
+
+def make_host(**kw):
+    h = host.Host(qemu="/usr/bin/qemu-system-x86_64", qemu_version="7.2",
+                  bochs="/usr/bin/bochs", bochs_version="2.7")
+    for k, v in kw.items():
+        setattr(h, k, v)
+    return h
+
+
+def entry(text="[t]\nfile = t.flat\n"):
+    return cfg.parse_unittests(text, "u.cfg")[0]
+
+
+def result(text, kind="qemu", exit_code=None, timed_out=False, label="demo"):
+    """A session.Result as the runner builds it from recorded output."""
+    g = parsed(text)
+    if exit_code is None:
+        exit_code = outcome.expected_exit(kind, g.end) if g.end else 0
+    o = outcome.judge(g, kind, exit_code, timed_out, 30.0, "")
+    return session.Result(label, entry(), "qemu-tcg", "qemu-tcg", o, g, 0.5,
+                          ["qemu-system-x86_64", "-kernel", "x"], text)

@@ -1,0 +1,150 @@
+import unittest
+
+from helpers import cfg, entry, make_host, session
+from runner import backends, host
+
+
+class FakeFS:
+    def __init__(self, files=(), rw_error=None, cpuinfo="vendor_id : GenuineIntel\n"):
+        self.files = dict(files)
+        self.files["/proc/cpuinfo"] = cpuinfo
+        self.rw_error = rw_error
+
+    def read(self, path):
+        return self.files.get(path)
+
+    def exists(self, path):
+        return path in self.files
+
+    def open_rw_error(self, path):
+        return self.rw_error
+
+    def which(self, name):
+        return "/usr/bin/" + name.rsplit("/", 1)[-1]
+
+    def stat_key(self, path):
+        return path
+
+    def run(self, argv, stdin_text=None):
+        return "QEMU emulator version 9.9.9" if "qemu" in argv[0] else "Bochs x86 Emulator 2.7"
+
+
+class NoCache:
+    def get(self, key, compute):
+        return compute()
+
+    def save(self):
+        pass
+
+
+VMX = "[v]\nfile = v\nrequires = vmx\n"
+SVM = "[s]\nfile = s\nrequires = svm\n"
+
+
+class Probe(unittest.TestCase):
+    def probe(self, fs):
+        return host.probe("/nonexistent", fs=fs, cache=NoCache(), env={})
+
+    def test_kvm_intel_nested(self):
+        h = self.probe(FakeFS({"/dev/kvm": "", "/sys/module/kvm_intel": "",
+                               "/sys/module/kvm_intel/parameters/nested": "Y\n"}))
+        self.assertEqual((h.vendor, h.kvm, h.nested_vmx, h.nested_svm), ("intel", True, True, False))
+        self.assertEqual(h.qemu_version, "9.9.9")
+        self.assertEqual(h.bochs_version, "2.7")
+
+    def test_no_kvm(self):
+        h = self.probe(FakeFS())
+        self.assertFalse(h.kvm)
+        self.assertEqual(h.kvm_reason, "no /dev/kvm")
+
+    def test_kvm_not_writable(self):
+        h = self.probe(FakeFS({"/dev/kvm": "", "/sys/module/kvm_amd": ""}, rw_error="permission denied"))
+        self.assertFalse(h.kvm)
+        self.assertIn("permission denied", h.kvm_reason)
+
+    def test_kvm_without_hardware_module(self):
+        h = self.probe(FakeFS({"/dev/kvm": ""}, cpuinfo="vendor_id : AuthenticAMD\n"))
+        self.assertEqual(h.vendor, "amd")
+        self.assertFalse(h.kvm)
+
+
+class Choice(unittest.TestCase):
+    def test_best_available(self):
+        self.assertEqual(backends.choose(entry(), make_host(kvm=True))[0], ["qemu-kvm"])
+        self.assertEqual(backends.choose(entry(), make_host(kvm=False))[0], ["qemu-tcg"])
+        self.assertEqual(backends.choose(entry(), make_host(qemu=None))[0], ["bochs"])
+
+    def test_vmx(self):
+        e = entry(VMX)
+        intel = make_host(kvm=True, vendor="intel", nested_vmx=True)
+        self.assertEqual(backends.choose(e, intel)[0], ["qemu-kvm"])
+        self.assertEqual(backends.choose(e, make_host(kvm=True, vendor="intel"))[0], ["bochs"])
+        self.assertEqual(backends.choose(e, make_host(kvm=True, vendor="amd", nested_svm=True))[0], ["bochs"])
+        self.assertEqual(backends.choose(e, intel, every=True)[0], ["qemu-kvm", "bochs"])
+        chosen, why = backends.choose(e, make_host(kvm=False, kvm_reason="no /dev/kvm", bochs=None))
+        self.assertEqual(chosen, [])
+        self.assertEqual(why, "VMX needs QEMU+KVM with nested VMX (no usable /dev/kvm here: no /dev/kvm) "
+                              "or Bochs (not installed)")
+        chosen, why = backends.choose(e, make_host(), forced="qemu-tcg")
+        self.assertEqual((chosen, why), ([], "backend qemu-tcg cannot run it: TCG does not emulate VMX"))
+
+    def test_svm(self):
+        e = entry(SVM)
+        self.assertEqual(backends.choose(e, make_host(kvm=True, vendor="amd"))[0], ["qemu-tcg"])
+        self.assertEqual(backends.choose(e, make_host(kvm=True, vendor="amd", nested_svm=True))[0],
+                         ["qemu-kvm"])
+        self.assertEqual(backends.choose(e, make_host(), every=True)[0], ["qemu-tcg", "bochs"])
+
+    def test_cfg_restrictions(self):
+        self.assertEqual(backends.choose(entry("[t]\nfile = t\nbackends = bochs\n"), make_host())[0], ["bochs"])
+        self.assertEqual(backends.choose(entry("[t]\nfile = t\naccel = kvm\n"), make_host())[0], [])
+
+    def test_plan_names(self):
+        e = entry(SVM)
+        labels = [p.label for p in session.plan([e], make_host(), every=True)]
+        self.assertEqual(labels, ["s@qemu-tcg", "s@bochs:ryzen", "s@bochs:phenom_8650_toliman"])
+        self.assertEqual([p.label for p in session.plan([e], make_host())], ["s"])
+        (skip,) = session.plan([entry(VMX)], make_host(bochs=None))
+        self.assertEqual(skip.outcome.status, "SKIP")
+
+    def test_qemu_command(self):
+        e = entry("[t]\nfile = t.flat\nsmp = 2\nmemory = 256\nqemu_params = -cpu max,+x2apic\n"
+                  "test_args = one\n")
+        errata = [cfg.Erratum("e1", ["qemu-tcg"], "r", "o", "s", "w"),
+                  cfg.Erratum("e2", ["bochs"], "r", "o", "s", "w")]
+        args = backends.guest_args(e, "qemu-tcg", errata)
+        self.assertEqual(args, ["one", "env=qemu-tcg", "errata=e1"])
+        inv = backends.qemu_invocation("/r", e, "qemu-tcg", make_host(), args)
+        argv = inv.argv
+        self.assertEqual(argv[argv.index("-accel") + 1], "tcg")
+        self.assertEqual(argv[argv.index("-smp") + 1], "2")
+        self.assertEqual(argv[argv.index("-m") + 1], "256")
+        self.assertEqual(argv[argv.index("-append") + 1], "one env=qemu-tcg errata=e1")
+        self.assertEqual(argv[-2:], ["-cpu", "max,+x2apic"])
+        self.assertIn("isa-debug-exit,iobase=0xf4,iosize=4", argv)
+
+    def test_bochs_image_and_rc(self):
+        import os
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "x86"))
+            with open(os.path.join(d, "x86", "t.img"), "wb") as f:
+                f.write(b"\x55" * 512 + b"old" + b"\0" * 2000)
+            scratch = os.path.join(d, "s")
+            os.makedirs(scratch)
+            e = entry("[t]\nfile = t\nsmp = 2\n")
+            inv = backends.bochs_invocation(d, e, make_host(), "ryzen", ["env=bochs:ryzen"], scratch)
+            with open(os.path.join(scratch, "t.img"), "rb") as f:
+                img = f.read()
+            self.assertEqual(len(img) % backends.FLAT_CYLINDER, 0)
+            self.assertEqual(img[512:512 + 20], b"t env=bochs:ryzen\0\0\0")
+            with open(os.path.join(scratch, "bochsrc")) as f:
+                rc = f.read()
+            self.assertIn("cpu: model=ryzen, count=2, ips=50000000, reset_on_triple_fault=0", rc)
+            self.assertIn("display_library: term", rc)
+            self.assertEqual(inv.env, {"TERM": "dumb"})
+            self.assertIn("-q", inv.argv)
+
+
+if __name__ == "__main__":
+    unittest.main()
