@@ -1,0 +1,67 @@
+#!/bin/sh
+# `make check` after the build: the runner's unit tests, the default suite,
+# and the runner's negative tests.  Ends with one line: N passed, N failed[, N skipped].
+set -u
+cd "$(dirname "$0")/.." || exit 2
+py=python3
+[ ! -x /usr/bin/python3 ] || py=/usr/bin/python3
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+# 1. Unit tests: counts into $tmp/unit.
+"$py" -S -E - "$tmp/unit" <<'PY'
+import sys, unittest
+suite = unittest.defaultTestLoader.discover("scripts/tests", top_level_dir="scripts/tests")
+r = unittest.TextTestRunner(verbosity=1).run(suite)
+bad = len(r.failures) + len(r.errors) + len(r.unexpectedSuccesses)
+with open(sys.argv[1], "w") as f:
+    f.write(f"{r.testsRun - bad - len(r.skipped)} {bad} {len(r.skipped)}\n")
+PY
+
+# 2. The default suite.
+./run_tests.sh --json "$tmp/suite.json"
+status=$?
+[ "$status" -le 1 ] || echo "check: run_tests.sh failed to run the suite (exit $status)" >&2
+
+# 3. Negative tests: each must give exactly its expected outcome.
+./run_tests.sh -g negative --json "$tmp/neg.json" >"$tmp/neg.out" 2>&1
+sed 's/^/  negative: /' "$tmp/neg.out"
+
+"$py" -S -E - "$tmp" <<'PY'
+import json, os, sys
+tmp = sys.argv[1]
+passed, failed, skipped = (int(x) for x in open(os.path.join(tmp, "unit")).read().split())
+
+def runs(name):
+    try:
+        with open(os.path.join(tmp, name)) as f:
+            return json.load(f)["runs"]
+    except (OSError, ValueError):
+        print(f"check: no {name}: the runner did not finish", file=sys.stderr)
+        return None
+
+suite = runs("suite.json")
+if suite is None:
+    failed += 1
+else:
+    for r in suite:
+        if r["status"] in ("PASS", "XFAIL"):
+            passed += 1
+        elif r["status"] == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
+EXPECTED = {"neg_pagefault": "FAIL", "neg_hang": "TIMEOUT", "neg_triplefault": "CRASH"}
+neg = runs("neg.json")
+got = {r["test"]: r for r in neg or []}
+for test, want in EXPECTED.items():
+    r = got.get(test)
+    if r and r["status"] == want:
+        passed += 1
+    else:
+        failed += 1
+        seen = f"{r['status']} ({r['reason']})" if r else "not run"
+        print(f"check: negative test {test}: expected {want}, got {seen}", file=sys.stderr)
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+sys.exit(1 if failed else 0)
+PY
