@@ -1,0 +1,491 @@
+/*
+ * setup_vmcs_config: the VMX capability MSRs (SDM Vol. 3C, Appendix A)
+ * checked rule by rule on every CPU, the configuration KVM derives from
+ * them, and the behavioural sweep: every control a capability MSR allows
+ * to be 1 can be set without VM entry failing with "invalid control field"
+ * (VM-instruction error 7), and every control it does not allow (a
+ * must-be-0 set, a must-be-1 cleared) makes VM entry fail with error 7
+ * (SDM 26.2.1 "Checks on VMX Controls").
+ */
+#include "hvtest.h"
+#include "caps.h"
+#include "ept.h"
+#include "guest.h"
+#include "insn.h"
+#include "vmcs_fields.h"
+#include "vmxon.h"
+
+static const struct vmx_caps *caps;
+
+static uint64_t cap(uint32_t msr)
+{
+	return vmx_cap(caps, msr);
+}
+
+static bool readable(uint32_t msr)
+{
+	return vmx_cap_readable(caps, msr);
+}
+
+/* A.1: bit 31 of IA32_VMX_BASIC is always 0. */
+static void basic_bit31(void)
+{
+	report(!(cap(MSR_IA32_VMX_BASIC) & VMX_BASIC_BIT31), "BASIC[31] = 0: BASIC=%#llx",
+	       (unsigned long long)cap(MSR_IA32_VMX_BASIC));
+}
+
+/* A.1: bits 44:32, the VMXON region / VMCS size, are at most 4096 (and a region has a size). */
+static void basic_region_size(void)
+{
+	unsigned size = vmx_basic_region_size(cap(MSR_IA32_VMX_BASIC));
+
+	report(size >= 1 && size <= 4096, "BASIC[44:32] region size in 1..4096: %u", size);
+}
+
+/* A.1 and KVM's requirement: the VMCS memory type (bits 53:50) is WB (6). */
+static void basic_memory_type(void)
+{
+	report_u64(NULL, VMX_MEMORY_TYPE_WB, vmx_basic_memory_type(cap(MSR_IA32_VMX_BASIC)),
+		   "BASIC[53:50] VMCS memory type WB");
+}
+
+/* A.1: bit 48 (addresses limited to 32 bits) is 0 on processors that support Intel 64. */
+static void basic_bit48(void)
+{
+	report(!(cap(MSR_IA32_VMX_BASIC) & VMX_BASIC_32BIT_ADDRESSES),
+	       "BASIC[48] = 0 on a 64-bit processor: BASIC=%#llx", (unsigned long long)cap(MSR_IA32_VMX_BASIC));
+}
+
+/* A.1: BASIC[55] = 1 iff the four IA32_VMX_TRUE_*_CTLS MSRs exist (0x48D-0x490). */
+static void basic_true_controls(void)
+{
+	bool bit55 = cap(MSR_IA32_VMX_BASIC) & VMX_BASIC_TRUE_CONTROLS;
+
+	for (uint32_t msr = MSR_IA32_VMX_TRUE_PINBASED_CTLS; msr <= MSR_IA32_VMX_TRUE_ENTRY_CTLS; msr++)
+		report(readable(msr) == bit55, "%s readable (%s) iff BASIC[55] (%u)", vmx_cap_msr_name(msr),
+		       readable(msr) ? "yes" : "#GP", bit55);
+}
+
+/* A.3-A.5: a control that must be 1 may be 1 (allowed-0 bits are a subset of allowed-1 bits). */
+static void control_msrs_consistent(void)
+{
+	static const uint32_t msrs[] = {
+		MSR_IA32_VMX_PINBASED_CTLS, MSR_IA32_VMX_PROCBASED_CTLS, MSR_IA32_VMX_EXIT_CTLS,
+		MSR_IA32_VMX_ENTRY_CTLS, MSR_IA32_VMX_PROCBASED_CTLS2, MSR_IA32_VMX_TRUE_PINBASED_CTLS,
+		MSR_IA32_VMX_TRUE_PROCBASED_CTLS, MSR_IA32_VMX_TRUE_EXIT_CTLS, MSR_IA32_VMX_TRUE_ENTRY_CTLS,
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++) {
+		if (!readable(msrs[i]))
+			continue;
+		uint64_t v = cap(msrs[i]);
+		uint32_t must1 = (uint32_t)v, may1 = (uint32_t)(v >> 32);
+		report(!(must1 & ~may1), "%s=%#llx: must-be-1 bits %#x within allowed-1 bits %#x",
+		       vmx_cap_msr_name(msrs[i]), (unsigned long long)v, must1, may1);
+	}
+}
+
+/*
+ * A.2: the "default1" controls are reported as must-be-1 by the legacy
+ * MSRs (pin 1,2,4; primary 1,4-6,8,13-16,26; exit 0-8,10,11,13,14,16,17;
+ * entry 0-8,12).
+ */
+static void legacy_default1(void)
+{
+	static const struct { uint32_t msr, default1; } d[] = {
+		{ MSR_IA32_VMX_PINBASED_CTLS, 0x00000016 },
+		{ MSR_IA32_VMX_PROCBASED_CTLS, 0x0401e172 },
+		{ MSR_IA32_VMX_EXIT_CTLS, 0x00036dff },
+		{ MSR_IA32_VMX_ENTRY_CTLS, 0x000011ff },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(d); i++) {
+		uint32_t must1 = (uint32_t)cap(d[i].msr);
+		report((must1 & d[i].default1) == d[i].default1,
+		       "%s allowed-0 %#x reports every default1 control (%#x) as must-be-1",
+		       vmx_cap_msr_name(d[i].msr), must1, d[i].default1);
+	}
+}
+
+/*
+ * A.3.1-A.5: a TRUE MSR may allow 0 for a default1 control the legacy MSR
+ * forces to 1, never the reverse (TRUE allowed-0 bits a subset of the
+ * legacy ones), and it reports the same allowed-1 settings.
+ */
+static void true_vs_legacy(void)
+{
+	if (!(cap(MSR_IA32_VMX_BASIC) & VMX_BASIC_TRUE_CONTROLS)) {
+		report_skip("BASIC[55] clear: no TRUE capability MSRs to compare with the legacy ones");
+		return;
+	}
+	for (unsigned w = VMX_PINBASED; w <= VMX_ENTRY; w++) {
+		uint32_t legacy = vmx_control_word_msr(w), true_msr = vmx_control_word_true_msr(w);
+		if (!true_msr)
+			continue;
+		uint64_t l = cap(legacy), t = cap(true_msr);
+		report(!((uint32_t)t & ~(uint32_t)l), "%s allowed-0 %#x within %s allowed-0 %#x",
+		       vmx_cap_msr_name(true_msr), (uint32_t)t, vmx_cap_msr_name(legacy), (uint32_t)l);
+		report_u64(NULL, l >> 32, t >> 32, "%s allowed-1 equals %s allowed-1",
+			   vmx_cap_msr_name(true_msr), vmx_cap_msr_name(legacy));
+	}
+}
+
+/* A.3.3: IA32_VMX_PROCBASED_CTLS2 exists iff primary control bit 31 may be 1. */
+static void ctls2_readable(void)
+{
+	bool secondary = cap(MSR_IA32_VMX_PROCBASED_CTLS) & (1ull << (32 + CPU_ACTIVATE_SECONDARY_CONTROLS));
+
+	report(readable(MSR_IA32_VMX_PROCBASED_CTLS2) == secondary,
+	       "IA32_VMX_PROCBASED_CTLS2 readable (%s) iff PROCBASED_CTLS[63] (%u)",
+	       readable(MSR_IA32_VMX_PROCBASED_CTLS2) ? "yes" : "#GP", secondary);
+}
+
+/* A.10: IA32_VMX_EPT_VPID_CAP exists iff secondary "enable EPT" or "enable VPID" may be 1. */
+static void ept_vpid_cap_readable(void)
+{
+	uint32_t may1 = vmx_allowed(caps, VMX_PROCBASED2).may1;
+	bool either = may1 & ((1u << CPU2_ENABLE_EPT) | (1u << CPU2_ENABLE_VPID));
+
+	report(readable(MSR_IA32_VMX_EPT_VPID_CAP) == either,
+	       "IA32_VMX_EPT_VPID_CAP readable (%s) iff EPT or VPID may be 1 (secondary allowed-1 %#x)",
+	       readable(MSR_IA32_VMX_EPT_VPID_CAP) ? "yes" : "#GP", may1);
+}
+
+/* A.11: IA32_VMX_VMFUNC exists iff secondary "enable VM functions" may be 1. */
+static void vmfunc_readable(void)
+{
+	bool vmfunc = vmx_allowed(caps, VMX_PROCBASED2).may1 & (1u << CPU2_ENABLE_VM_FUNCTIONS);
+
+	report(readable(MSR_IA32_VMX_VMFUNC) == vmfunc, "IA32_VMX_VMFUNC readable (%s) iff "
+	       "\"enable VM functions\" may be 1 (%u)", readable(MSR_IA32_VMX_VMFUNC) ? "yes" : "#GP", vmfunc);
+}
+
+/* A.7-A.8: a bit fixed to 1 (FIXED0) is allowed to be 1 (FIXED1); CR4.VMXE is fixed to 1; CR0 PE, NE, PG too. */
+static void fixed_msrs(void)
+{
+	uint64_t cr0f0 = cap(MSR_IA32_VMX_CR0_FIXED0), cr0f1 = cap(MSR_IA32_VMX_CR0_FIXED1);
+	uint64_t cr4f0 = cap(MSR_IA32_VMX_CR4_FIXED0), cr4f1 = cap(MSR_IA32_VMX_CR4_FIXED1);
+	uint64_t cr0_needed = X86_CR0_PE | X86_CR0_NE | X86_CR0_PG;
+
+	report(!(cr0f0 & ~cr0f1), "CR0_FIXED0 %#llx within CR0_FIXED1 %#llx", (unsigned long long)cr0f0,
+	       (unsigned long long)cr0f1);
+	report(!(cr4f0 & ~cr4f1), "CR4_FIXED0 %#llx within CR4_FIXED1 %#llx", (unsigned long long)cr4f0,
+	       (unsigned long long)cr4f1);
+	report(cr4f0 & X86_CR4_VMXE, "CR4.VMXE fixed to 1 in VMX operation: CR4_FIXED0=%#llx",
+	       (unsigned long long)cr4f0);
+	report((cr0f0 & cr0_needed) == cr0_needed, "CR0 PE, NE and PG fixed to 1 (24.8): CR0_FIXED0=%#llx",
+	       (unsigned long long)cr0f0);
+}
+
+/* A.6: if "unrestricted guest" may be 1, MISC[5] (exits store EFER.LMA) is 1. */
+static void misc_lma(void)
+{
+	bool ug = vmx_allowed(caps, VMX_PROCBASED2).may1 & (1u << CPU2_UNRESTRICTED_GUEST);
+
+	if (!ug) {
+		report_skip("\"unrestricted guest\" not allowed: MISC[5] is not constrained");
+		return;
+	}
+	report(cap(MSR_IA32_VMX_MISC) & VMX_MISC_STORE_EFER_LMA, "MISC[5] set with unrestricted guest: "
+	       "MISC=%#llx", (unsigned long long)cap(MSR_IA32_VMX_MISC));
+}
+
+/* A.9: VMCS_ENUM bits 9:1 are the highest index; bit 0 and bits 63:10 are reserved (0). */
+static void vmcs_enum_format(void)
+{
+	uint64_t e = cap(MSR_IA32_VMX_VMCS_ENUM);
+
+	report(!(e & ~0x3feull), "VMCS_ENUM=%#llx: only bits 9:1 set (highest index %u; the field table's is %u)",
+	       (unsigned long long)e, vmx_vmcs_enum_max_index(e), vmcs_field_max_index());
+}
+
+/* setup_vmcs_config: KVM's minimum control set is allowed (else SKIP naming the control). */
+static void kvm_minimum(void)
+{
+	struct vmx_config cfg;
+
+	if (!vmx_config_derive(caps, &cfg)) {
+		report_skip("KVM's minimum control set is not allowed: %s", cfg.missing);
+		return;
+	}
+	report(true, "KVM's minimum controls allowed: pin=%#x proc=%#x proc2=%#x exit=%#x entry=%#x",
+	       cfg.ctl[VMX_PINBASED], cfg.ctl[VMX_PROCBASED], cfg.ctl[VMX_PROCBASED2],
+	       cfg.ctl[VMX_EXIT], cfg.ctl[VMX_ENTRY]);
+}
+
+static void consistency_here(void *arg)
+{
+	static void (*const rules[])(void) = {
+		basic_bit31, basic_region_size, basic_memory_type, basic_bit48, basic_true_controls,
+		control_msrs_consistent, legacy_default1, true_vs_legacy, ctls2_readable,
+		ept_vpid_cap_readable, vmfunc_readable, fixed_msrs, misc_lma, vmcs_enum_format,
+		kvm_minimum,
+	};
+
+	caps = vmx_this_caps();
+	for (unsigned i = 0; i < ARRAY_SIZE(rules); i++)
+		rules[i]();
+}
+
+static void test_consistency(void)
+{
+	for_each_cpu(cpu)
+		on_cpu(cpu, consistency_here, NULL);
+}
+
+/* The behavioural sweep. */
+
+#define BIT32(n) (1u << (n))
+
+/*
+ * Controls whose setting requires others (SDM 26.2.1.1-26.2.1.3); each is
+ * set together with what it requires.
+ */
+static const struct control_dep {
+	enum vmx_control_word word;
+	unsigned bit;
+	uint32_t need[VMX_PROCBASED3];
+} deps[] = {
+	{ VMX_PINBASED, PIN_VIRTUAL_NMIS, { [VMX_PINBASED] = BIT32(PIN_NMI_EXITING) } },
+	{ VMX_PINBASED, PIN_POSTED_INTERRUPTS, {
+		[VMX_PINBASED] = BIT32(PIN_EXTERNAL_INTERRUPT_EXITING),
+		[VMX_PROCBASED] = BIT32(CPU_USE_TPR_SHADOW) | BIT32(CPU_ACTIVATE_SECONDARY_CONTROLS),
+		[VMX_PROCBASED2] = BIT32(CPU2_VIRTUAL_INTERRUPT_DELIVERY),
+		[VMX_EXIT] = BIT32(EXIT_ACK_INTERRUPT_ON_EXIT) } },
+	{ VMX_PROCBASED, CPU_NMI_WINDOW_EXITING, {
+		[VMX_PINBASED] = BIT32(PIN_NMI_EXITING) | BIT32(PIN_VIRTUAL_NMIS) } },
+	{ VMX_PROCBASED2, CPU2_VIRTUALIZE_X2APIC_MODE, { [VMX_PROCBASED] = BIT32(CPU_USE_TPR_SHADOW) } },
+	{ VMX_PROCBASED2, CPU2_APIC_REGISTER_VIRTUALIZATION, { [VMX_PROCBASED] = BIT32(CPU_USE_TPR_SHADOW) } },
+	{ VMX_PROCBASED2, CPU2_VIRTUAL_INTERRUPT_DELIVERY, {
+		[VMX_PROCBASED] = BIT32(CPU_USE_TPR_SHADOW),
+		[VMX_PINBASED] = BIT32(PIN_EXTERNAL_INTERRUPT_EXITING) } },
+	{ VMX_PROCBASED2, CPU2_UNRESTRICTED_GUEST, { [VMX_PROCBASED2] = BIT32(CPU2_ENABLE_EPT) } },
+	{ VMX_PROCBASED2, CPU2_ENABLE_PML, { [VMX_PROCBASED2] = BIT32(CPU2_ENABLE_EPT) } },
+	{ VMX_PROCBASED2, CPU2_MODE_BASED_EXECUTE_CONTROL, { [VMX_PROCBASED2] = BIT32(CPU2_ENABLE_EPT) } },
+	{ VMX_PROCBASED2, CPU2_SUB_PAGE_WRITE_PERMISSIONS, { [VMX_PROCBASED2] = BIT32(CPU2_ENABLE_EPT) } },
+	{ VMX_EXIT, EXIT_SAVE_PREEMPTION_TIMER, { [VMX_PINBASED] = BIT32(PIN_PREEMPTION_TIMER) } },
+};
+
+/*
+ * 26.2.1.3: outside SMM, "entry to SMM" and "deactivate dual-monitor
+ * treatment" must be 0 whatever the capability MSR allows: VM entry fails
+ * with error 7 when either is set.
+ */
+static bool smm_only_entry_control(enum vmx_control_word w, unsigned bit)
+{
+	return w == VMX_ENTRY && (bit == ENTRY_ENTRY_TO_SMM || bit == ENTRY_DEACTIVATE_DUAL_MONITOR);
+}
+
+static struct vmx_guest sweep_guest;
+static struct vmx_ept sweep_ept;
+static void *sweep_pages[8];
+
+static void sweep_guest_code(void)
+{
+}
+
+static bool may1(enum vmx_control_word w, unsigned bit)
+{
+	return vmx_allowed(caps, w).may1 & BIT32(bit);
+}
+
+/*
+ * The fields that controls allowed on this CPU point to, made valid
+ * (26.2.1.1: addresses 4K-aligned within the physical-address width;
+ * posted-interrupt descriptor 64-byte aligned; VPID not 0; TSC multiplier 1.0).
+ */
+static void sweep_fields(void)
+{
+	uint32_t p = vmx_allowed(caps, VMX_PROCBASED).may1, p2 = vmx_allowed(caps, VMX_PROCBASED2).may1;
+
+	if (p & BIT32(CPU_USE_IO_BITMAPS)) {
+		vmcs_write(VMCS_IO_BITMAP_A_ADDR, virt_to_phys(sweep_pages[0]));
+		vmcs_write(VMCS_IO_BITMAP_B_ADDR, virt_to_phys(sweep_pages[1]));
+	}
+	if (p & BIT32(CPU_USE_MSR_BITMAPS))
+		vmcs_write(VMCS_MSR_BITMAPS_ADDR, virt_to_phys(sweep_pages[2]));
+	if (p & BIT32(CPU_USE_TPR_SHADOW)) {
+		vmcs_write(VMCS_VIRTUAL_APIC_ADDR, virt_to_phys(sweep_pages[3]));
+		vmcs_write(VMCS_TPR_THRESHOLD, 0);
+	}
+	if (p & BIT32(CPU_ACTIVATE_TERTIARY_CONTROLS))
+		vmcs_write(VMCS_TERTIARY_PROC_CONTROLS, 0);
+	if (p2 & BIT32(CPU2_VIRTUALIZE_APIC_ACCESSES))
+		vmcs_write(VMCS_APIC_ACCESS_ADDR, virt_to_phys(sweep_pages[4]));
+	if (vmx_allowed(caps, VMX_PINBASED).may1 & BIT32(PIN_POSTED_INTERRUPTS)) {
+		vmcs_write(VMCS_POSTED_INTR_NOTIFICATION_VECTOR, 0xf2);
+		vmcs_write(VMCS_POSTED_INTR_DESC_ADDR, virt_to_phys(sweep_pages[5]));
+	}
+	if (p2 & BIT32(CPU2_VMCS_SHADOWING)) {
+		vmcs_write(VMCS_VMREAD_BITMAP_ADDR, virt_to_phys(sweep_pages[6]));
+		vmcs_write(VMCS_VMWRITE_BITMAP_ADDR, virt_to_phys(sweep_pages[6]));
+	}
+	if (p2 & BIT32(CPU2_EPT_VIOLATION_VE))
+		vmcs_write(VMCS_VE_INFO_ADDR, virt_to_phys(sweep_pages[7]));
+	if (p2 & BIT32(CPU2_ENABLE_PML)) {
+		vmcs_write(VMCS_PML_ADDR, virt_to_phys(sweep_pages[7]));
+		vmcs_write(VMCS_PML_INDEX, 511);
+	}
+	if (p2 & BIT32(CPU2_ENABLE_VM_FUNCTIONS))
+		vmcs_write(VMCS_VM_FUNCTION_CONTROLS, 0);
+	if (p2 & BIT32(CPU2_USE_TSC_SCALING))
+		vmcs_write(VMCS_TSC_MULTIPLIER, 1ull << 48);
+	if (may1(VMX_EXIT, EXIT_ACTIVATE_SECONDARY_CONTROLS))
+		vmcs_write(VMCS_SECONDARY_EXIT_CONTROLS, 0);
+	if (vmx_allowed(caps, VMX_PINBASED).may1 & BIT32(PIN_PREEMPTION_TIMER))
+		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, 0);
+}
+
+/* VM entry with controls ctl; the VMCS is cleared and written afresh each time. */
+static struct hv_result sweep_entry(const uint32_t ctl[VMX_PROCBASED3])
+{
+	memcpy(sweep_guest.ctl, ctl, sizeof(sweep_guest.ctl));
+	vmx_guest_load(&sweep_guest);
+	sweep_fields();
+	return vmx_guest_enter(&sweep_guest);
+}
+
+static const char *control_label(enum vmx_control_word w, unsigned bit, char *buf, unsigned size)
+{
+	const char *name = vmx_control_name(w, bit);
+
+	snprintf(buf, size, "%s bit %u (%s)", vmx_control_word_name(w), bit, name ? name : "reserved");
+	return buf;
+}
+
+/* Add the controls `bit` requires; false (with a SKIP) if one of them is not allowed. */
+static bool add_deps(uint32_t ctl[VMX_PROCBASED3], enum vmx_control_word w, unsigned bit)
+{
+	char label[128];
+
+	for (unsigned i = 0; i < ARRAY_SIZE(deps); i++) {
+		if (deps[i].word != w || deps[i].bit != bit)
+			continue;
+		for (unsigned dw = 0; dw < VMX_PROCBASED3; dw++) {
+			uint32_t missing = deps[i].need[dw] & ~vmx_allowed(caps, dw).may1;
+			if (missing) {
+				report_skip("%s: needs %s, which may not be 1",
+					    control_label(w, bit, label, sizeof(label)),
+					    vmx_control_name(dw, (unsigned)__builtin_ctz(missing)));
+				return false;
+			}
+			ctl[dw] |= deps[i].need[dw];
+		}
+	}
+	return true;
+}
+
+/* 26.2.1: an allowed-1 control set -> no VMfailValid(7) (another outcome is fine and shown). */
+static void sweep_allowed_1(const uint32_t base[VMX_PROCBASED3], enum vmx_control_word w, unsigned bit)
+{
+	uint32_t ctl[VMX_PROCBASED3];
+	char label[128], got[128];
+
+	memcpy(ctl, base, sizeof(ctl));
+	ctl[w] |= BIT32(bit);
+	if (!add_deps(ctl, w, bit))
+		return;
+	struct hv_result r = sweep_entry(ctl);
+	control_label(w, bit, label, sizeof(label));
+	if (smm_only_entry_control(w, bit)) {
+		report_result(bit == ENTRY_ENTRY_TO_SMM ? "bochs-vmx-entry-to-smm" : NULL,
+			      VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), r,
+			      "%s set outside SMM (26.2.1.3)%s%s", label, hv_result_ok(r) ? ": exit " : "",
+			      hv_result_ok(r) ? vmx_exit_str(&sweep_guest.exit, got, sizeof(got)) : "");
+		return;
+	}
+	if (hv_result_ok(r))
+		vmx_exit_str(&sweep_guest.exit, got, sizeof(got));
+	else
+		hv_result_str(r, got, sizeof(got));
+	report(!hv_result_matches(VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), r),
+	       "%s set (allowed-1): expected no VMfailValid(7), got %s%s", label,
+	       hv_result_ok(r) ? "VM exit " : "", got);
+}
+
+/* 26.2.1.1-26.2.1.3: a control set where it must be 0, or cleared where it must be 1 -> VMfailValid(7). */
+static void sweep_not_allowed(const uint32_t base[VMX_PROCBASED3], enum vmx_control_word w, unsigned bit,
+			      bool set)
+{
+	uint32_t ctl[VMX_PROCBASED3];
+	char label[128];
+
+	memcpy(ctl, base, sizeof(ctl));
+	if (set)
+		ctl[w] |= BIT32(bit);
+	else
+		ctl[w] &= ~BIT32(bit);
+	report_result(NULL, VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), sweep_entry(ctl),
+		      "%s %s", control_label(w, bit, label, sizeof(label)),
+		      set ? "set (must be 0)" : "cleared (must be 1)");
+}
+
+static void sweep_here(void *arg)
+{
+	uint32_t base[VMX_PROCBASED3];
+
+	caps = vmx_this_caps();
+	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
+		return;
+	for (unsigned i = 0; i < ARRAY_SIZE(sweep_pages); i++)
+		sweep_pages[i] = alloc_page();
+	vmx_guest_init(&sweep_guest, sweep_guest_code);
+	if (may1(VMX_PROCBASED2, CPU2_ENABLE_EPT)) {
+		uint64_t ev = cap(MSR_IA32_VMX_EPT_VPID_CAP);
+		unsigned shift = (ev & VMX_EPT_2MB_PAGE) ? 21 : 12;
+		ept_init(&sweep_ept, (ev & VMX_EPT_PAGE_WALK_4) ? 4 : 5, false);
+		ept_identity_map(&sweep_ept, ept_guest_memory_size(shift), shift);
+		sweep_guest.eptp = ept_eptp(&sweep_ept);
+	}
+	memcpy(base, sweep_guest.ctl, sizeof(base));
+	/* The harness's base: only the must-be-1 controls (of the TRUE MSRs when BASIC[55]). */
+	struct hv_result r = sweep_entry(base);
+	if (hv_result_ok(r) && sweep_guest.exit.reason == VMX_EXIT_VMCALL)
+		vmx_guest_run_to_done(&sweep_guest, "base controls (must-be-1 only): guest runs");
+	else
+		report_result(NULL, HV_RESULT_OK, r, "base controls (must-be-1 only): VM entry");
+
+	bool secondary = may1(VMX_PROCBASED, CPU_ACTIVATE_SECONDARY_CONTROLS);
+	for (unsigned w = VMX_PINBASED; w <= VMX_ENTRY; w++) {
+		uint32_t wbase[VMX_PROCBASED3];
+		memcpy(wbase, base, sizeof(wbase));
+		if (w == VMX_PROCBASED2) {
+			if (!secondary) {
+				report_skip("secondary controls: primary bit 31 may not be 1");
+				continue;
+			}
+			wbase[VMX_PROCBASED] |= BIT32(CPU_ACTIVATE_SECONDARY_CONTROLS);
+		}
+		struct vmx_allowed a = vmx_allowed(caps, w);
+		for (unsigned bit = 0; bit < 32; bit++) {
+			if (a.must1 & BIT32(bit))
+				sweep_not_allowed(wbase, w, bit, false);
+			else if (a.may1 & BIT32(bit))
+				sweep_allowed_1(wbase, w, bit);
+			else
+				sweep_not_allowed(wbase, w, bit, true);
+		}
+	}
+	vmclear(virt_to_phys(sweep_guest.vmcs));
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
+}
+
+static void test_sweep(void)
+{
+	for_each_cpu(cpu)
+		on_cpu(cpu, sweep_here, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct subtest tests[] = {
+		{ "consistency", test_consistency },
+		{ "sweep", test_sweep },
+	};
+
+	if (!vmx_start(true))
+		return 0;
+	run_subtests(tests, ARRAY_SIZE(tests));
+	vmx_finish();
+	return 0;
+}
