@@ -1,0 +1,267 @@
+/*
+ * kvm_cache_create_usercopy: a VMCS per vCPU.  The VMCS lifecycle (SDM
+ * Vol. 3C, 25.1 and 31.3: VMCLEAR, VMPTRLD, VMPTRST, VMLAUNCH, VMRESUME)
+ * with each VM-instruction error it defines, and the field sweep up to
+ * IA32_VMX_VMCS_ENUM's highest index (25.11.2, A.9).
+ */
+#include "hvtest.h"
+#include "caps.h"
+#include "guest.h"
+#include "insn.h"
+#include "vmcs_fields.h"
+#include "vmxon.h"
+
+static uint64_t cap(uint32_t msr)
+{
+	return vmx_cap(vmx_this_caps(), msr);
+}
+
+static uint64_t current_vmcs(void)
+{
+	uint64_t pa = 0;
+
+	vmptrst(&pa);
+	return pa;
+}
+
+/* 31.3 VMPTRST: with no current VMCS it stores FFFFFFFF_FFFFFFFFH. */
+static void vmptrst_none(void)
+{
+	uint64_t pa = 0;
+
+	report_result(NULL, HV_RESULT_OK, vmptrst(&pa), "VMPTRST with no current VMCS");
+	report_u64(NULL, ~0ull, pa, "VMPTRST with no current VMCS stores");
+}
+
+/* 31.3 VMPTRLD / VMPTRST / VMCLEAR: load makes it current; clearing the current one leaves none. */
+static void load_store_clear(void)
+{
+	uint64_t vmcs = virt_to_phys(vmx_alloc_vmcs());
+
+	report_result(NULL, HV_RESULT_OK, vmclear(vmcs), "VMCLEAR of a fresh VMCS");
+	report_result(NULL, HV_RESULT_OK, vmptrld(vmcs), "VMPTRLD");
+	report_u64(NULL, vmcs, current_vmcs(), "VMPTRST after VMPTRLD");
+	report_result(NULL, HV_RESULT_OK, vmclear(vmcs), "VMCLEAR of the current VMCS");
+	report_u64(NULL, ~0ull, current_vmcs(), "VMPTRST after VMCLEAR of the current VMCS");
+	uint64_t val;
+	report_result(NULL, VMFAIL_INVALID, vmread(VMCS_GUEST_RIP, &val), "VMREAD with no current VMCS");
+	report_result(NULL, VMFAIL_INVALID, vmwrite(VMCS_GUEST_RIP, 0), "VMWRITE with no current VMCS");
+}
+
+/* 31.3 VMPTRLD: the VMXON pointer -> VMfailValid(10). */
+static void vmptrld_vmxon_region(void)
+{
+	uint64_t vmcs = virt_to_phys(vmx_alloc_vmcs());
+
+	vmptrld(vmcs);		/* a current VMCS, so that VMfailValid can be reported */
+	report_result(NULL, VMFAIL_VALID(VMXERR_VMPTRLD_VMXON_POINTER), vmptrld(vmx_vmxon_region()),
+		      "VMPTRLD of the VMXON region %#llx", (unsigned long long)vmx_vmxon_region());
+	vmclear(vmcs);
+}
+
+/* 31.3 VMPTRLD: a revision other than BASIC[30:0] -> VMfailValid(11). */
+static void vmptrld_wrong_revision(void)
+{
+	uint64_t vmcs = virt_to_phys(vmx_alloc_vmcs());
+	uint32_t *bad = vmx_alloc_vmcs();
+
+	*bad ^= 1;
+	vmptrld(vmcs);
+	report_result(NULL, VMFAIL_VALID(VMXERR_VMPTRLD_WRONG_REVISION), vmptrld(virt_to_phys(bad)),
+		      "VMPTRLD of a VMCS with revision %#x (BASIC says %#x)", *bad,
+		      vmx_basic_revision(cap(MSR_IA32_VMX_BASIC)));
+	vmclear(vmcs);
+}
+
+/* 31.3 VMPTRLD / VMCLEAR: an address not 4K-aligned -> VMfailValid(9) / VMfailValid(2). */
+static void bad_addresses(void)
+{
+	uint64_t vmcs = virt_to_phys(vmx_alloc_vmcs());
+
+	vmptrld(vmcs);
+	report_result(NULL, VMFAIL_VALID(VMXERR_VMPTRLD_INVALID_ADDRESS), vmptrld(vmcs + 0x10),
+		      "VMPTRLD of %#llx (not 4K-aligned)", (unsigned long long)vmcs + 0x10);
+	report_result(NULL, VMFAIL_VALID(VMXERR_VMCLEAR_INVALID_ADDRESS), vmclear(vmcs + 0x10),
+		      "VMCLEAR of %#llx (not 4K-aligned)", (unsigned long long)vmcs + 0x10);
+	report_result(NULL, VMFAIL_VALID(VMXERR_VMCLEAR_VMXON_POINTER), vmclear(vmx_vmxon_region()),
+		      "VMCLEAR of the VMXON region");
+	vmclear(vmcs);
+}
+
+static void lifecycle_guest(void)
+{
+}
+
+/*
+ * 31.3 VMLAUNCH / VMRESUME: launch state.  VMLAUNCH of a launched VMCS ->
+ * VMfailValid(4); VMRESUME of a clear one -> VMfailValid(5); VMCLEAR makes
+ * it clear again, so VMLAUNCH works.
+ */
+static void launch_state(void)
+{
+	struct vmx_guest g;
+
+	vmx_guest_init(&g, lifecycle_guest);
+	vmx_guest_load(&g);
+	report_result(NULL, VMFAIL_VALID(VMXERR_VMRESUME_NONLAUNCHED_VMCS), vmx_enter(&g.gprs, true),
+		      "VMRESUME of a clear VMCS");
+	vmx_guest_run_to_done(&g, "VMLAUNCH of the clear VMCS");
+	report_result(NULL, VMFAIL_VALID(VMXERR_VMLAUNCH_NONCLEAR_VMCS), vmx_enter(&g.gprs, false),
+		      "VMLAUNCH of a launched VMCS");
+	report_result(NULL, HV_RESULT_OK, vmx_guest_enter(&g), "VMRESUME of the launched VMCS");
+	vmx_guest_load(&g);	/* VMCLEAR + VMPTRLD */
+	vmx_guest_run_to_done(&g, "VMLAUNCH after VMCLEAR");
+	vmclear(virt_to_phys(g.vmcs));
+}
+
+/* The pattern a field of this width holds after a VMWRITE of `v` (25.11.2: upper bits ignored). */
+static uint64_t width_mask(uint32_t enc)
+{
+	switch (vmcs_field_width(enc)) {
+	case VMCS_WIDTH_16: return 0xffff;
+	case VMCS_WIDTH_32: return 0xffffffff;
+	default: return ~0ull;
+	}
+}
+
+/*
+ * Guest segment access-rights fields keep only bits 16, 15:12 and 7:0
+ * (25.4.1, Table 25-2: bits 11:8 and 31:17 reserved; processors need not store them).
+ */
+static uint64_t stored_mask(uint32_t enc)
+{
+	if (enc >= VMCS_GUEST_ES_ACCESS_RIGHTS && enc <= VMCS_GUEST_TR_ACCESS_RIGHTS)
+		return 0x1f0ff;
+	return width_mask(enc);
+}
+
+/*
+ * One field of the table (25.11.2): VMREAD works; a VMWRITE of a pattern
+ * reads back (truncated to the width); an exit-information field refuses
+ * VMWRITE with VMfailValid(13) unless MISC[29]; a 64-bit field's high
+ * half is its own encoding.  A field the CPU does not support fails
+ * VMREAD with VMfailValid(12).
+ */
+static bool sweep_field(const struct vmcs_field *f, unsigned max_index, bool write_any)
+{
+	uint32_t enc = f->encoding;
+	uint64_t val, pattern = 0x5a5aa5a5c3c33c3cull ^ enc;
+	struct hv_result r = vmread(enc, &val);
+
+	if (vmcs_field_index(enc) > max_index)
+		return report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), r,
+				     "VMREAD %s (%#x), index %u above VMCS_ENUM's %u", f->name, enc,
+				     vmcs_field_index(enc), max_index);
+	if (!hv_result_ok(r))
+		return report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), r,
+				     "VMREAD %s (%#x), a field this CPU does not support", f->name, enc);
+	bool ok = true;
+	if (f->read_only && !write_any) {
+		ok &= report_result(NULL, VMFAIL_VALID(VMXERR_VMWRITE_READ_ONLY), vmwrite(enc, pattern),
+				    "VMWRITE %s (%#x), a VM-exit information field, MISC[29]=0", f->name, enc);
+		return ok;
+	}
+	ok &= report_result(NULL, HV_RESULT_OK, vmwrite(enc, pattern), "VMWRITE %s (%#x)", f->name, enc);
+	vmread(enc, &val);
+	ok &= report_u64(NULL, pattern & stored_mask(enc), val & stored_mask(enc),
+			 "VMREAD %s (%#x) after VMWRITE of %#llx", f->name, enc, (unsigned long long)pattern);
+	if (vmcs_field_width(enc) == VMCS_WIDTH_64) {
+		uint64_t high;
+		r = vmread(vmcs_field_high(enc), &high);
+		ok &= report_result(NULL, HV_RESULT_OK, r, "VMREAD %s high (%#x)", f->name, vmcs_field_high(enc));
+		ok &= report_u64(NULL, pattern >> 32, high, "VMREAD %s high (%#x)", f->name, vmcs_field_high(enc));
+	}
+	return ok;
+}
+
+/*
+ * Encodings that exist in no table (25.11.2, A.9): an index above
+ * VMCS_ENUM's, the high half of a field that is not 64 bits wide, a
+ * reserved encoding bit, bits 63:32 of the operand -> VMfailValid(12).
+ */
+static void unsupported_encodings(unsigned max_index)
+{
+	uint64_t val;
+	static const uint32_t bases[] = { 0x0000, 0x2000, 0x4000, 0x6000, 0x0800, 0x6800 };
+
+	for (unsigned i = 0; i < ARRAY_SIZE(bases); i++) {
+		uint32_t enc = bases[i] | ((max_index + 1) << 1);
+		if (max_index + 1 > 0x1ff)
+			break;
+		report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), vmread(enc, &val),
+			      "VMREAD %#x (%s %s, index %u above VMCS_ENUM's %u)", enc,
+			      vmcs_field_width_name(vmcs_field_width(enc)), vmcs_field_type_name(vmcs_field_type(enc)),
+			      max_index + 1, max_index);
+	}
+	report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), vmread(VMCS_GUEST_RIP | 1, &val),
+		      "VMREAD %#x (high access of natural-width GUEST_RIP)", VMCS_GUEST_RIP | 1);
+	report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT),
+		      vmread(VMCS_GUEST_CR0 | 0x1000, &val), "VMREAD %#x (reserved bit 12 set)",
+		      VMCS_GUEST_CR0 | 0x1000);
+	uint64_t wide = (1ull << 32) | VMCS_GUEST_CR0;
+	bool cf, zf;
+	hv_try_arm();
+	asm volatile("1: vmread %3, %2\n2:\n" HV_EXTABLE("1b", "2b")
+		     : "=@ccc"(cf), "=@ccz"(zf), "=r"(val) : "r"(wide) : "memory");
+	struct hv_result r = hv_try_result();
+	if (hv_result_ok(r) && (cf || zf)) {
+		vmread(VMCS_VM_INSTRUCTION_ERROR, &val);
+		r = cf ? VMFAIL_INVALID : VMFAIL_VALID((uint32_t)val);
+	}
+	report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), r,
+		      "VMREAD with encoding operand %#llx (bits 63:32 not 0)", (unsigned long long)wide);
+}
+
+static void field_sweep(void)
+{
+	uint64_t vmcs = virt_to_phys(vmx_alloc_vmcs());
+	unsigned max_index = vmx_vmcs_enum_max_index(cap(MSR_IA32_VMX_VMCS_ENUM));
+	bool write_any = cap(MSR_IA32_VMX_MISC) & VMX_MISC_VMWRITE_ANY_FIELD;
+	unsigned fields_ok = 0;
+
+	report_info("VMCS_ENUM=%#llx: highest index %u; MISC[29] (VMWRITE to any field) %u; %u fields in the table",
+		    (unsigned long long)cap(MSR_IA32_VMX_VMCS_ENUM), max_index, write_any, vmcs_nr_fields);
+	vmclear(vmcs);
+	vmptrld(vmcs);
+	for (unsigned i = 0; i < vmcs_nr_fields; i++)
+		fields_ok += sweep_field(&vmcs_fields[i], max_index, write_any);
+	unsupported_encodings(max_index);
+	report_info("%u of %u fields behaved as the SDM says", fields_ok, vmcs_nr_fields);
+	vmclear(vmcs);
+}
+
+static void in_vmx(void (*fn)(void))
+{
+	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
+		return;
+	fn();
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
+}
+
+#define VMX_SUBTEST(fn) static void fn##_vmx(void) { in_vmx(fn); }
+VMX_SUBTEST(vmptrst_none)
+VMX_SUBTEST(load_store_clear)
+VMX_SUBTEST(vmptrld_vmxon_region)
+VMX_SUBTEST(vmptrld_wrong_revision)
+VMX_SUBTEST(bad_addresses)
+VMX_SUBTEST(launch_state)
+VMX_SUBTEST(field_sweep)
+
+int main(int argc, char **argv)
+{
+	static const struct subtest tests[] = {
+		{ "vmptrst_none", vmptrst_none_vmx },
+		{ "load_store_clear", load_store_clear_vmx },
+		{ "vmptrld_vmxon_region", vmptrld_vmxon_region_vmx },
+		{ "vmptrld_wrong_revision", vmptrld_wrong_revision_vmx },
+		{ "bad_addresses", bad_addresses_vmx },
+		{ "launch_state", launch_state_vmx },
+		{ "field_sweep", field_sweep_vmx },
+	};
+
+	if (!vmx_start(true))
+		return 0;
+	run_subtests(tests, ARRAY_SIZE(tests));
+	vmx_finish();
+	return 0;
+}
