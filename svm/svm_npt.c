@@ -1,0 +1,269 @@
+/*
+ * Nested paging (APM Vol. 2 15.25): a guest under an NPT identity map, then
+ * nested page faults with their exact EXITINFO1 error code (15.25.6: bits
+ * 4:0 as a #PF error code, bit 32 for the final guest-physical address,
+ * bit 33 for an access to a guest page table) and EXITINFO2 (the faulting
+ * guest-physical address), 2M and 1G leaves, and switching nested CR3.
+ * Nested walks are user accesses (15.25.5), so every entry carries U.
+ */
+#include "hvtest.h"
+#include "caps.h"
+#include "enable.h"
+#include "guest.h"
+#include "npt.h"
+#include "program.h"
+#include "svm_defs.h"
+
+#define NPF_FINAL(bits)	(SVM_NPF_FINAL | (bits))
+#define NPF_GPT(bits)	(SVM_NPF_GPT | (bits))
+#define DATA_OFFSET	0x128	/* faults are reported at byte granularity */
+
+static struct svm_guest guest;
+static struct page_table npt;
+static uint8_t *data;		/* the page the faults are made on */
+static volatile uint64_t guest_result;
+
+static void guest_read(void *p) { guest_result = *(volatile uint64_t *)p; }
+static void guest_write(void *p) { *(volatile uint64_t *)p = 0x5a5a5a5a5a5a5a5aull; }
+static void guest_exec(void *p) { ((void (*)(void))p)(); }
+
+static uint64_t run_under_npt(const struct page_table *pt, void (*fn)(void *), void *arg)
+{
+	svm_guest_restart(&guest, fn, arg);
+	guest.vmcb->control.np_control = VMCB_NP_ENABLE;
+	guest.vmcb->control.n_cr3 = npt_ncr3(pt);
+	guest.vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;	/* the NPT changed since the last run */
+	return svm_guest_run(&guest);
+}
+
+/* Expect #VMEXIT(NPF) with exactly these EXITINFO1 bits and this GPA. */
+static void expect_npf(const char *erratum, const char *what, uint64_t code, uint64_t info1,
+		       uint64_t gpa)
+{
+	if (!svm_report_exit(NULL, VMEXIT_NPF, code, "%s", what))
+		return;
+	report_u64(erratum, info1, guest.vmcb->control.exit_info1, "%s: EXITINFO1", what);
+	report_u64(NULL, gpa, guest.vmcb->control.exit_info2, "%s: EXITINFO2 (guest-physical address)",
+		   what);
+}
+
+static void expect_done(const char *what, uint64_t code)
+{
+	svm_report_exit(NULL, VMEXIT_VMMCALL, code, "%s: the guest runs to its end", what);
+}
+
+static void npt_fresh(unsigned page_shift)
+{
+	if (npt.root)
+		pt_destroy(&npt);
+	npt_identity_init(&npt, page_shift);
+}
+
+/* The guest runs under an identity NPT and reads what the host wrote. */
+static void test_identity(void)
+{
+	npt_fresh(12);
+	*(volatile uint64_t *)(data + DATA_OFFSET) = 0x1122334455667788ull;
+	guest_result = 0;
+	expect_done("read under a 4K-leaf identity NPT", run_under_npt(&npt, guest_read, data + DATA_OFFSET));
+	report_u64(NULL, 0x1122334455667788ull, guest_result, "guest read through the NPT");
+}
+
+/* 15.25.6: an access to a GPA whose nested entry is not present: P=0, US=1 (nested walks are user), bit 32. */
+static void test_not_present(void)
+{
+	uint64_t gpa = virt_to_phys(data) + DATA_OFFSET;
+
+	npt_fresh(21);
+	pt_unmap(&npt, virt_to_phys(data), PAGE_SIZE);
+	expect_npf(NULL, "read of a not-present GPA", run_under_npt(&npt, guest_read, data + DATA_OFFSET),
+		   NPF_FINAL(SVM_NPF_US), gpa);
+	expect_npf(NULL, "write of a not-present GPA", run_under_npt(&npt, guest_write, data + DATA_OFFSET),
+		   NPF_FINAL(SVM_NPF_US | SVM_NPF_RW), gpa);
+}
+
+/* 15.25.6: a write to a GPA mapped read-only: P=1, RW=1, US=1, bit 32; a read of it completes. */
+static void test_write_read_only(void)
+{
+	uint64_t gpa = virt_to_phys(data) + DATA_OFFSET;
+
+	npt_fresh(21);
+	pt_protect(&npt, virt_to_phys(data), PAGE_SIZE, PT_W, 0);
+	expect_done("read of a read-only GPA", run_under_npt(&npt, guest_read, data + DATA_OFFSET));
+	expect_npf(NULL, "write to a read-only GPA", run_under_npt(&npt, guest_write, data + DATA_OFFSET),
+		   NPF_FINAL(SVM_NPF_P | SVM_NPF_RW | SVM_NPF_US), gpa);
+}
+
+/* 15.25.5: nested walks are user accesses, so a leaf without U faults even for a CPL 0 guest. */
+static void test_user(void)
+{
+	uint64_t gpa = virt_to_phys(data) + DATA_OFFSET;
+
+	npt_fresh(21);
+	pt_protect(&npt, virt_to_phys(data), PAGE_SIZE, PT_U, 0);
+	expect_npf(NULL, "CPL 0 read of a GPA whose nested leaf has U=0",
+		   run_under_npt(&npt, guest_read, data + DATA_OFFSET),
+		   NPF_FINAL(SVM_NPF_P | SVM_NPF_US), gpa);
+}
+
+/* 15.25.6: a fetch from a GPA whose nested leaf has NX (host EFER.NXE=1): P=1, US=1, ID=1, bit 32. */
+static void test_execute(void)
+{
+	uint64_t gpa = virt_to_phys(data) + DATA_OFFSET;
+
+	if (!(rdmsr(MSR_EFER) & EFER_NXE)) {
+		report_skip("NX leaves: EFER.NXE clear on the host (CPUID 0x80000001 EDX[20]=%d)",
+			    cpu_has(X86_FEATURE_NX));
+		return;
+	}
+	data[DATA_OFFSET] = 0xc3;	/* RET */
+	npt_fresh(21);
+	expect_done("call into an executable GPA", run_under_npt(&npt, guest_exec, data + DATA_OFFSET));
+	pt_protect(&npt, virt_to_phys(data), PAGE_SIZE, 0, PT_NX);
+	expect_npf(NULL, "fetch from a GPA whose nested leaf has NX",
+		   run_under_npt(&npt, guest_exec, data + DATA_OFFSET),
+		   NPF_FINAL(SVM_NPF_P | SVM_NPF_US | SVM_NPF_ID), gpa);
+}
+
+/* 15.25.6: a reserved bit set in a nested leaf (a bit above MAXPHYADDR): P=1, RSV=1, US=1, bit 32. */
+static void test_reserved(void)
+{
+	uint64_t gpa = virt_to_phys(data) + DATA_OFFSET;
+	unsigned maxpa = cpu_maxphyaddr();
+
+	if (maxpa >= 52) {
+		report_skip("reserved-bit fault: MAXPHYADDR is %u, no reserved address bit", maxpa);
+		return;
+	}
+	npt_fresh(21);
+	pt_protect(&npt, virt_to_phys(data), PAGE_SIZE, 0, 1ull << maxpa);
+	expect_npf("qemu-tcg-npf-rsvd-no-p", "read of a GPA whose nested leaf has bit MAXPHYADDR set",
+		   run_under_npt(&npt, guest_read, data + DATA_OFFSET),
+		   NPF_FINAL(SVM_NPF_P | SVM_NPF_RSV | SVM_NPF_US), gpa);
+}
+
+/*
+ * 15.25.6 bit 33: the fault hit an access to a guest page table.  The
+ * guest's PML4 (its CR3 page) is read-only in the NPT: the guest's first
+ * walk faults on PML4 entry 0; the walker's accesses count as user writes
+ * (P=1, RW=1, US=1).  A reserved bit in that nested leaf: P, RW, US, RSV.
+ */
+static void test_guest_table_walk(void)
+{
+	uint64_t pml4 = read_cr3() & PT_ADDR_MASK;
+
+	npt_fresh(21);
+	pt_protect(&npt, pml4, PAGE_SIZE, PT_W, 0);
+	expect_npf(NULL, "guest walk through a PML4 page read-only in the NPT",
+		   run_under_npt(&npt, guest_read, data + DATA_OFFSET),
+		   NPF_GPT(SVM_NPF_P | SVM_NPF_RW | SVM_NPF_US), pml4);
+	if (cpu_maxphyaddr() < 52) {
+		npt_fresh(21);
+		pt_protect(&npt, pml4, PAGE_SIZE, 0, 1ull << cpu_maxphyaddr());
+		expect_npf("qemu-tcg-npf-rsvd-no-p", "guest walk through a PML4 page whose nested leaf has a "
+			   "reserved bit", run_under_npt(&npt, guest_read, data + DATA_OFFSET),
+			   NPF_GPT(SVM_NPF_P | SVM_NPF_RW | SVM_NPF_US | SVM_NPF_RSV), pml4);
+	}
+}
+
+/*
+ * A large nested leaf maps and protects its whole range.  The leaf under
+ * test maps an alias window above RAM (GPA window + offset -> the block that
+ * holds `data`), so write-protecting it leaves the guest's own code, stack
+ * and page tables alone; the guest reaches the window through the host's
+ * identity map of the low 4 GiB.
+ */
+static void large_leaf(unsigned page_shift, unsigned want_level, const char *name)
+{
+	uint64_t size = 1ull << page_shift, window = ALIGN_UP(mem_ram_top(), 1ull << 30);
+	uint64_t pa = virt_to_phys(data) + DATA_OFFSET;
+	uint64_t gpa = window + (pa & (size - 1));
+	volatile uint64_t *alias = (volatile uint64_t *)gpa;
+	unsigned level;
+
+	npt_fresh(21);
+	pt_map(&npt, window, pa & ~(size - 1), size, page_shift, NPT_LEAF_FLAGS);
+	uint64_t *leaf = npt_leaf(&npt, gpa, &level);
+	if (!report_u64(NULL, want_level, level, "%s: level of the nested leaf that maps GPA %#llx",
+			name, (unsigned long long)gpa))
+		return;
+	*(volatile uint64_t *)(data + DATA_OFFSET) = 0xfeedfacecafebeefull;
+	guest_result = 0;
+	expect_done(name, run_under_npt(&npt, guest_read, (void *)alias));
+	report_u64(NULL, 0xfeedfacecafebeefull, guest_result, "%s: guest read at GPA %#llx (HPA %#llx)",
+		   name, (unsigned long long)gpa, (unsigned long long)pa);
+	*leaf &= ~PT_W;
+	expect_npf(NULL, "write through the 2M/1G leaf made read-only", run_under_npt(&npt, guest_write, (void *)alias),
+		   NPF_FINAL(SVM_NPF_P | SVM_NPF_RW | SVM_NPF_US), gpa);
+}
+
+static void test_2m(void)
+{
+	large_leaf(21, 2, "2M leaf");
+}
+
+/* 1G nested leaves exist when the host has 1G pages (CPUID 0x80000001 EDX[26]). */
+static void test_1g(void)
+{
+	if (!cpu_has(X86_FEATURE_PDPE1GB)) {
+		report_skip("1G leaves: CPUID 0x80000001 EDX[26] (Page1GB) clear");
+		return;
+	}
+	large_leaf(30, 3, "1G leaf");
+}
+
+/*
+ * Switching N_CR3 (15.25.3) switches the guest's memory: two NPTs map one
+ * GPA to two host pages.  TLB_CONTROL=1 flushes what the old one cached.
+ */
+static void test_switch_ncr3(void)
+{
+	struct page_table other;
+	uint8_t *alias = alloc_page();
+	uint64_t gpa = virt_to_phys(data);
+
+	npt_fresh(21);
+	npt_identity_init(&other, 21);
+	pt_map(&other, gpa, virt_to_phys(alias), PAGE_SIZE, 12, NPT_LEAF_FLAGS);
+	*(volatile uint64_t *)(data + DATA_OFFSET) = 0xaaaa;
+	*(volatile uint64_t *)(alias + DATA_OFFSET) = 0xbbbb;
+	const struct { struct page_table *pt; uint64_t want; const char *name; } runs[] = {
+		{ &npt, 0xaaaa, "identity NPT" }, { &other, 0xbbbb, "NPT mapping the GPA elsewhere" },
+		{ &npt, 0xaaaa, "identity NPT again" },
+	};
+	for (unsigned i = 0; i < ARRAY_SIZE(runs); i++) {
+		guest_result = 0;
+		expect_done(runs[i].name, run_under_npt(runs[i].pt, guest_read, data + DATA_OFFSET));
+		report_u64(NULL, runs[i].want, guest_result, "N_CR3=%#llx (%s): guest reads GPA %#llx",
+			   (unsigned long long)npt_ncr3(runs[i].pt), runs[i].name,
+			   (unsigned long long)gpa + DATA_OFFSET);
+	}
+	pt_destroy(&other);
+	free_page(alias);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct subtest tests[] = {
+		{ "identity", test_identity }, { "not_present", test_not_present },
+		{ "write_read_only", test_write_read_only }, { "user", test_user },
+		{ "execute", test_execute }, { "reserved", test_reserved },
+		{ "guest_table_walk", test_guest_table_walk }, { "leaf_2m", test_2m },
+		{ "leaf_1g", test_1g }, { "switch_ncr3", test_switch_ncr3 },
+	};
+
+	if (!svm_program_start())
+		return 0;
+	if (!svm_has(SVM_FEAT_NP)) {
+		report_skip("nested paging: CPUID 0x8000000A EDX[0] (NP) clear");
+	} else if (svm_enable_all()) {
+		data = alloc_page();
+		svm_guest_init(&guest, guest_read, data);
+		run_subtests(tests, ARRAY_SIZE(tests));
+		svm_guest_free(&guest);
+		if (npt.root)
+			pt_destroy(&npt);
+	}
+	svm_program_end();
+	return 0;
+}
