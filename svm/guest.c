@@ -160,18 +160,14 @@ void svm_guest_on_exit(struct svm_guest *g, uint64_t code, svm_exit_fn fn)
 
 static bool dispatch(struct svm_guest *g, uint64_t code)
 {
+	if (code == VMEXIT_VMMCALL && g->vmcb->save.rip == (uint64_t)svm_guest_done_rip) {
+		g->done = true;
+		return false;
+	}
 	for (unsigned i = 0; i < g->nr_handlers; i++)
 		if (g->handlers[i].code == code && g->handlers[i].fn)
 			return g->handlers[i].fn(g);
-	switch (code) {
-	case VMEXIT_INTR:
-		return true;	/* taken by the host after STGI; re-enter */
-	case VMEXIT_VMMCALL:
-		if (g->vmcb->save.rip == (uint64_t)svm_guest_done_rip)
-			g->done = true;
-		return false;
-	}
-	return false;
+	return code == VMEXIT_INTR;	/* taken by the host after STGI; re-enter */
 }
 
 uint64_t svm_guest_run(struct svm_guest *g)
