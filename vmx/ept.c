@@ -1,6 +1,9 @@
 /* EPT through the shared page-table builder (see ept.h). */
 #include "ept.h"
+#include "caps.h"
+#include "insn.h"
 #include "mem.h"
+#include "report.h"
 #include "processor.h"
 
 void ept_init(struct vmx_ept *ept, unsigned levels, bool ad)
@@ -24,4 +27,16 @@ uint64_t ept_eptp(const struct vmx_ept *ept)
 uint64_t ept_guest_memory_size(unsigned page_shift)
 {
 	return ALIGN_UP(mem_ram_top(), 1ull << page_shift);
+}
+
+void ept_invalidate(uint64_t eptp)
+{
+	uint64_t cap = vmx_cap(vmx_this_caps(), MSR_IA32_VMX_EPT_VPID_CAP);
+	uint64_t type = (cap & VMX_EPT_INVEPT_SINGLE_CONTEXT) ? INVEPT_SINGLE_CONTEXT : INVEPT_ALL_CONTEXT;
+	char got[64];
+	struct hv_result r = invept(type, eptp);
+
+	if (!hv_result_ok(r))
+		report(false, "INVEPT type %llu for EPTP %#llx: expected success, got %s",
+		       (unsigned long long)type, (unsigned long long)eptp, hv_result_str(r, got, sizeof(got)));
 }

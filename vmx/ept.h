@@ -23,6 +23,11 @@ void ept_init(struct vmx_ept *ept, unsigned levels, bool ad);
 void ept_identity_map(struct vmx_ept *ept, uint64_t size, unsigned page_shift);
 /* The EPTP: root | memory type WB | (levels - 1) << 3 | A/D enable << 6. */
 uint64_t ept_eptp(const struct vmx_ept *ept);
+/*
+ * INVEPT for this EPTP: single-context when EPT_VPID_CAP[25] advertises it,
+ * else all-context (bit 26); a failure is a FAIL.
+ */
+void ept_invalidate(uint64_t eptp);
 /* Guest-physical memory to map: all RAM, rounded up to the leaf size. */
 uint64_t ept_guest_memory_size(unsigned page_shift);
 

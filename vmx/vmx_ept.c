@@ -1,0 +1,369 @@
+/*
+ * kvm_mmu_module_init / kvm_configure_mmu / vmx_enable_tdp: EPT (SDM Vol.
+ * 3C, 29.3).  A guest runs under an identity map; a read, a write and an
+ * instruction fetch the EPT does not allow exit with reason 48 and the
+ * exact exit qualification (28.2.1, Table 28-7) and guest-physical
+ * address; a write-without-read entry exits with reason 49; 2M and 1G
+ * leaves, accessed/dirty flags and 4- or 5-level walks where advertised;
+ * and the EPTP checks VM entry makes (26.2.1.1).
+ */
+#include "hvtest.h"
+#include "caps.h"
+#include "ept.h"
+#include "guest.h"
+#include "insn.h"
+#include "vmcs_fields.h"
+#include "vmxon.h"
+
+static uint64_t ept_cap;
+static unsigned ept_levels;
+
+/* The page the guest touches: a RET at its start, data at DATA_OFFSET. */
+static uint8_t *target;
+#define DATA_OFFSET 0x40
+
+static void guest_read(void)
+{
+	(void)*(volatile uint64_t *)(target + DATA_OFFSET);
+}
+
+static void guest_write(void)
+{
+	*(volatile uint64_t *)(target + DATA_OFFSET) = 0x1234;
+}
+
+static void guest_fetch(void)
+{
+	((void (*)(void))target)();
+}
+
+/* A guest under `ept` running `code`. */
+static void ept_guest(struct vmx_guest *g, const struct vmx_ept *ept, void (*code)(void))
+{
+	vmx_guest_init(g, code);
+	g->ctl[VMX_PROCBASED] |= 1u << CPU_ACTIVATE_SECONDARY_CONTROLS;
+	g->ctl[VMX_PROCBASED2] |= 1u << CPU2_ENABLE_EPT;
+	g->eptp = ept_eptp(ept);
+	vmx_guest_load(g);
+}
+
+static void identity_ept(struct vmx_ept *ept, unsigned levels, bool ad, unsigned shift)
+{
+	ept_init(ept, levels, ad);
+	ept_identity_map(ept, ept_guest_memory_size(shift), shift);
+}
+
+static unsigned largest_shift(void)
+{
+	return (ept_cap & VMX_EPT_1GB_PAGE) ? 30 : (ept_cap & VMX_EPT_2MB_PAGE) ? 21 : 12;
+}
+
+/* vmx_enable_tdp: the guest runs to its end under an identity map. */
+static void identity(void)
+{
+	struct vmx_ept ept;
+	struct vmx_guest g;
+
+	identity_ept(&ept, ept_levels, false, largest_shift());
+	ept_guest(&g, &ept, guest_write);
+	vmx_guest_run_to_done(&g, "guest under the EPT identity map");
+	report_u64(NULL, 0x1234, *(uint64_t *)(target + DATA_OFFSET), "guest's write seen by the host through EPT");
+}
+
+/* kvm_disable_tdp: the same guest with EPT off. */
+static void no_ept(void)
+{
+	struct vmx_guest g;
+
+	vmx_guest_init(&g, guest_write);
+	vmx_guest_load(&g);
+	vmx_guest_run_to_done(&g, "guest without EPT");
+}
+
+/*
+ * Table 28-7: the qualification of an EPT violation caused by the
+ * translation of a linear address: the access (bits 2:0), the AND of the
+ * R/W/X bits of the EPT entries on the path (bits 5:3; 0 when an entry
+ * is not present), linear address valid and translated (bits 7, 8), and
+ * with advanced VM-exit information (EPT_VPID_CAP[22]) the guest paging
+ * U/S, R/W and XD of the linear address (bits 9-11).
+ */
+static uint64_t expected_qual(uint64_t access, uint64_t ept_perms)
+{
+	uint64_t q = access | (ept_perms & EPT_RWX) << 3 | EPT_VIOLATION_LINEAR_VALID |
+		     EPT_VIOLATION_LINEAR_TRANSLATED;
+
+	if (ept_cap & VMX_EPT_ADVANCED_EXIT_INFO) {
+		unsigned level;
+		uint64_t *pte = pt_walk(&kernel_pt, (uint64_t)target, &level);
+		uint64_t leaf = pte ? *pte : 0;
+		q |= (leaf & PT_U ? EPT_VIOLATION_USER_LINEAR : 0) |
+		     (leaf & PT_W ? EPT_VIOLATION_LINEAR_WRITABLE : 0) |
+		     (leaf & PT_NX ? EPT_VIOLATION_LINEAR_NX : 0);
+	}
+	return q;
+}
+
+/*
+ * One EPT violation (29.3.3.2): the guest accesses `target` whose EPT
+ * entry lost `removed`; exit 48 with the qualification, GPA and linear
+ * address exact; once the entry is restored (and INVEPT) the guest resumes
+ * and completes.
+ */
+static void violation(const char *what, void (*code)(void), uint64_t access, uint64_t removed)
+{
+	struct vmx_ept ept;
+	struct vmx_guest g;
+	uint64_t gpa = virt_to_phys(target);
+	uint64_t offset = access == EPT_VIOLATION_FETCH ? 0 : DATA_OFFSET;
+
+	report_prefix_push("%s", what);
+	identity_ept(&ept, ept_levels, false, largest_shift());
+	if (removed == EPT_RWX)
+		pt_unmap(&ept.pt, gpa, PAGE_SIZE);
+	else
+		pt_protect(&ept.pt, gpa, PAGE_SIZE, removed, 0);
+	ept_guest(&g, &ept, code);
+	if (vmx_guest_expect(&g, VMX_EXIT_EPT_VIOLATION, "guest access")) {
+		report_u64(NULL, expected_qual(access, EPT_RWX & ~removed), g.exit.qualification,
+			   "exit qualification");
+		report_u64(NULL, gpa + offset, g.exit.guest_physical, "guest-physical address");
+		report_u64(NULL, (uint64_t)target + offset, g.exit.guest_linear, "guest linear address");
+		pt_map(&ept.pt, gpa, gpa, PAGE_SIZE, 12, EPT_RWX | EPT_MT_WB);
+		ept_invalidate(g.eptp);
+		vmx_guest_run_to_done(&g, "guest resumed after the entry was restored");
+	}
+	report_prefix_pop();
+}
+
+static void violations(void)
+{
+	violation("read_not_present", guest_read, EPT_VIOLATION_READ, EPT_RWX);
+	violation("write_read_only", guest_write, EPT_VIOLATION_WRITE, EPT_W);
+	violation("fetch_not_executable", guest_fetch, EPT_VIOLATION_FETCH, EPT_X);
+	violation("write_not_present", guest_write, EPT_VIOLATION_WRITE, EPT_RWX);
+	violation("fetch_not_present", guest_fetch, EPT_VIOLATION_FETCH, EPT_RWX);
+}
+
+/* 29.3.3.1: a present entry that is writable but not readable is a misconfiguration: exit 49. */
+static void misconfig(void)
+{
+	struct vmx_ept ept;
+	struct vmx_guest g;
+	uint64_t gpa = virt_to_phys(target);
+
+	identity_ept(&ept, ept_levels, false, largest_shift());
+	pt_protect(&ept.pt, gpa, PAGE_SIZE, EPT_R, 0);	/* W and X without R */
+	ept_guest(&g, &ept, guest_read);
+	if (vmx_guest_expect(&g, VMX_EXIT_EPT_MISCONFIG, "guest read through a W-without-R entry")) {
+		report_u64(NULL, gpa + DATA_OFFSET, g.exit.guest_physical,
+			   "EPT misconfiguration guest-physical address");
+		pt_protect(&ept.pt, gpa, PAGE_SIZE, 0, EPT_R);
+		ept_invalidate(g.eptp);
+		vmx_guest_run_to_done(&g, "guest resumed after the entry was fixed");
+	}
+}
+
+/* 29.3.2: leaves of 1 << shift bytes, used only where EPT_VPID_CAP advertises them. */
+static void leaves(unsigned shift, uint64_t cap_bit, const char *name)
+{
+	struct vmx_ept ept;
+	struct vmx_guest g;
+	unsigned level;
+
+	report_prefix_push("%s", name);
+	if (!(ept_cap & cap_bit)) {
+		report_skip("EPT_VPID_CAP[%u] clear (%#llx): no %s EPT leaves", __builtin_ctzll(cap_bit),
+			    (unsigned long long)ept_cap, name);
+		report_prefix_pop();
+		return;
+	}
+	identity_ept(&ept, ept_levels, false, shift);
+	uint64_t *e = pt_walk(&ept.pt, virt_to_phys(target), &level);
+	unsigned want = (shift - 12) / 9 + 1;
+	report(e && level == want && (*e & EPT_LARGE), "target mapped by a level-%u leaf with bit 7 set: "
+	       "level %u, entry %#llx", want, level, (unsigned long long)(e ? *e : 0));
+	ept_guest(&g, &ept, guest_write);
+	vmx_guest_run_to_done(&g, "guest under an identity map of large leaves");
+	report_prefix_pop();
+}
+
+static void large_leaves(void)
+{
+	leaves(21, VMX_EPT_2MB_PAGE, "2M");
+	leaves(30, VMX_EPT_1GB_PAGE, "1G");
+}
+
+/* The leaf that maps target in ept, with its A and D flags (29.3.5). */
+static uint64_t target_leaf(const struct vmx_ept *ept)
+{
+	unsigned level;
+	uint64_t *e = pt_walk(&ept->pt, virt_to_phys(target), &level);
+
+	return e ? *e : 0;
+}
+
+/*
+ * 29.3.5: with EPTP[6] set the processor sets the accessed flag of every
+ * EPT entry it uses and the dirty flag of the leaf on a write; with
+ * EPTP[6] clear it sets neither.
+ */
+static void accessed_dirty_run(bool ad)
+{
+	struct vmx_ept ept;
+	struct vmx_guest g;
+	uint64_t gpa = virt_to_phys(target);
+
+	report_prefix_push("%s", ad ? "eptp_ad_on" : "eptp_ad_off");
+	identity_ept(&ept, ept_levels, ad, largest_shift());
+	pt_protect(&ept.pt, gpa, PAGE_SIZE, EPT_A | EPT_D, 0);	/* a 4K leaf of its own, A and D clear */
+	ept_guest(&g, &ept, guest_read);
+	vmx_guest_run_to_done(&g, "guest reads target");
+	uint64_t e = target_leaf(&ept);
+	report((e & EPT_A) == (ad ? EPT_A : 0) && !(e & EPT_D), "after a read: leaf %#llx, expected A=%u D=0",
+	       (unsigned long long)e, ad);
+	ept_guest(&g, &ept, guest_write);
+	vmx_guest_run_to_done(&g, "guest writes target");
+	e = target_leaf(&ept);
+	report((e & (EPT_A | EPT_D)) == (ad ? EPT_A | EPT_D : 0), "after a write: leaf %#llx, expected A=%u D=%u",
+	       (unsigned long long)e, ad, ad);
+	uint64_t *root_entry = &ept.pt.root[(gpa >> PT_LEVEL_SHIFT(ept.pt.levels)) & 511];
+	report(!!(*root_entry & EPT_A) == ad, "root entry %#llx: accessed flag %s", (unsigned long long)*root_entry,
+	       ad ? "set" : "clear");
+	report_prefix_pop();
+}
+
+static void accessed_dirty(void)
+{
+	if (!(ept_cap & VMX_EPT_AD_FLAGS)) {
+		report_skip("EPT_VPID_CAP[21] clear (%#llx): no EPT accessed/dirty flags", (unsigned long long)ept_cap);
+		accessed_dirty_run(false);
+		return;
+	}
+	accessed_dirty_run(true);
+	accessed_dirty_run(false);
+}
+
+/* 29.3.1 / 25.6.11: a 4-level and a 5-level walk, each where advertised. */
+static void walk_lengths(void)
+{
+	static const struct { unsigned levels; uint64_t bit; } walks[] = {
+		{ 4, VMX_EPT_PAGE_WALK_4 }, { 5, VMX_EPT_PAGE_WALK_5 },
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(walks); i++) {
+		struct vmx_ept ept;
+		struct vmx_guest g;
+
+		report_prefix_push("%u-level", walks[i].levels);
+		if (!(ept_cap & walks[i].bit)) {
+			report_skip("EPT_VPID_CAP[%u] clear (%#llx): no %u-level EPT walks", __builtin_ctzll(walks[i].bit),
+				    (unsigned long long)ept_cap, walks[i].levels);
+		} else {
+			identity_ept(&ept, walks[i].levels, false, largest_shift());
+			ept_guest(&g, &ept, guest_write);
+			report_u64(NULL, (walks[i].levels - 1) << 3, g.eptp & 0x38, "EPTP bits 5:3 (walk length - 1)");
+			vmx_guest_run_to_done(&g, "guest under this walk length");
+		}
+		report_prefix_pop();
+	}
+}
+
+/* 26.2.1.1: VM entry fails with error 7 for an EPTP the capabilities do not allow. */
+static void eptp_check(const char *what, uint64_t eptp)
+{
+	struct vmx_ept ept;
+	struct vmx_guest g;
+
+	identity_ept(&ept, ept_levels, false, 21 <= largest_shift() ? 21 : 12);
+	ept_guest(&g, &ept, guest_read);
+	vmcs_write(VMCS_EPT_POINTER, virt_to_phys(ept.pt.root) | eptp);
+	report_result(NULL, VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), vmx_guest_enter(&g),
+		      "EPTP low bits %#llx: %s", (unsigned long long)eptp, what);
+}
+
+static void eptp_checks(void)
+{
+	uint64_t walk = (uint64_t)(ept_levels - 1) << 3;
+
+	eptp_check("walk length 3 (bits 5:3 = 2)", 6 | 2 << 3);
+	if (!(ept_cap & VMX_EPT_PAGE_WALK_5))
+		eptp_check("walk length 5, not advertised", 6 | 4 << 3);
+	if (!(ept_cap & VMX_EPT_MEMTYPE_UC))
+		eptp_check("memory type UC, not advertised (EPT_VPID_CAP[8] clear)", 0 | walk);
+	eptp_check("memory type 2 (reserved)", 2 | walk);
+	if (!(ept_cap & VMX_EPT_AD_FLAGS))
+		eptp_check("A/D enable without EPT_VPID_CAP[21]", 6 | walk | 1 << 6);
+	eptp_check("reserved bit 11 set", 6 | walk | 1 << 11);
+}
+
+static void in_vmx(void (*fn)(void))
+{
+	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
+		return;
+	fn();
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
+}
+
+#define VMX_SUBTEST(fn) static void fn##_vmx(void) { in_vmx(fn); }
+VMX_SUBTEST(identity)
+VMX_SUBTEST(no_ept)
+VMX_SUBTEST(violations)
+VMX_SUBTEST(misconfig)
+VMX_SUBTEST(large_leaves)
+VMX_SUBTEST(accessed_dirty)
+VMX_SUBTEST(walk_lengths)
+VMX_SUBTEST(eptp_checks)
+
+/* cpu_has_vmx_ept and KVM's requirement (4-level walk, WB) or SKIP naming what is missing. */
+static bool ept_usable(void)
+{
+	const struct vmx_caps *c = vmx_this_caps();
+
+	if (!(vmx_allowed(c, VMX_PROCBASED).may1 & (1u << CPU_ACTIVATE_SECONDARY_CONTROLS))) {
+		report_skip("PROCBASED_CTLS=%#llx: secondary controls may not be activated, so no EPT",
+			    (unsigned long long)vmx_cap(c, MSR_IA32_VMX_PROCBASED_CTLS));
+		return false;
+	}
+	if (!(vmx_allowed(c, VMX_PROCBASED2).may1 & (1u << CPU2_ENABLE_EPT))) {
+		report_skip("PROCBASED_CTLS2=%#llx: \"enable EPT\" may not be 1",
+			    (unsigned long long)vmx_cap(c, MSR_IA32_VMX_PROCBASED_CTLS2));
+		return false;
+	}
+	ept_cap = vmx_cap(c, MSR_IA32_VMX_EPT_VPID_CAP);
+	if (!(ept_cap & (VMX_EPT_PAGE_WALK_4 | VMX_EPT_PAGE_WALK_5)) || !(ept_cap & VMX_EPT_MEMTYPE_WB)) {
+		report_skip("EPT_VPID_CAP=%#llx: neither a 4- nor 5-level walk with WB paging structures",
+			    (unsigned long long)ept_cap);
+		return false;
+	}
+	ept_levels = (ept_cap & VMX_EPT_PAGE_WALK_4) ? 4 : 5;
+	report_info("EPT_VPID_CAP=%#llx: %u-level walks, largest leaf %s, A/D %s, advanced exit info %s",
+		    (unsigned long long)ept_cap, ept_levels,
+		    largest_shift() == 30 ? "1G" : largest_shift() == 21 ? "2M" : "4K",
+		    ept_cap & VMX_EPT_AD_FLAGS ? "yes" : "no", ept_cap & VMX_EPT_ADVANCED_EXIT_INFO ? "yes" : "no");
+	return true;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct subtest tests[] = {
+		{ "identity", identity_vmx },
+		{ "no_ept", no_ept_vmx },
+		{ "violations", violations_vmx },
+		{ "misconfig", misconfig_vmx },
+		{ "large_leaves", large_leaves_vmx },
+		{ "accessed_dirty", accessed_dirty_vmx },
+		{ "walk_lengths", walk_lengths_vmx },
+		{ "eptp_checks", eptp_checks_vmx },
+	};
+
+	if (!vmx_start(true))
+		return 0;
+	if (ept_usable()) {
+		target = alloc_page();
+		target[0] = 0xc3;	/* ret: what guest_fetch executes */
+		run_subtests(tests, ARRAY_SIZE(tests));
+	}
+	vmx_finish();
+	return 0;
+}
