@@ -7,27 +7,8 @@
 #include "enable.h"
 #include "guest.h"
 #include "program.h"
+#include "stubs.h"
 #include "svm_defs.h"
-
-/* Guest stubs: the port is in DX, the MSR in ECX, the value in EDX:EAX. */
-void g_inb(void), g_inw(void), g_inl(void), g_outb(void), g_outw(void), g_outl(void);
-void g_rdmsr(void), g_wrmsr(void), g_cpuid(void), g_hlt(void), g_vmmcall(void), g_ud2(void);
-extern const char g_inb_end[], g_inw_end[], g_inl_end[], g_outb_end[], g_outw_end[], g_outl_end[];
-extern const char g_cpuid_end[], g_hlt_end[], g_vmmcall_end[];
-asm(".pushsection .text\n"
-    "g_inb: inb %dx, %al\n g_inb_end: ret\n"
-    "g_inw: inw %dx, %ax\n g_inw_end: ret\n"
-    "g_inl: inl %dx, %eax\n g_inl_end: ret\n"
-    "g_outb: outb %al, %dx\n g_outb_end: ret\n"
-    "g_outw: outw %ax, %dx\n g_outw_end: ret\n"
-    "g_outl: outl %eax, %dx\n g_outl_end: ret\n"
-    "g_rdmsr: rdmsr\n ret\n"
-    "g_wrmsr: wrmsr\n ret\n"
-    "g_cpuid: cpuid\n g_cpuid_end: ret\n"
-    "g_hlt: hlt\n g_hlt_end: ret\n"
-    "g_vmmcall: vmmcall\n g_vmmcall_end: ret\n"
-    "g_ud2: ud2\n ret\n"
-    ".popsection");
 
 static struct svm_guest guest;
 
