@@ -200,4 +200,5 @@ void paging_setup(void)
 	if (cpu_has(X86_FEATURE_NX))
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr3(virt_to_phys(kernel_pt.root));
+	write_cr0(read_cr0() | X86_CR0_WP);	/* supervisor writes honour R/W, as in any OS */
 }

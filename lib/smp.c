@@ -17,9 +17,12 @@ struct percpu percpu_area[MAX_CPUS] __attribute__((aligned(4096)));
 unsigned nr_cpus = 1;
 
 extern const char ap_tramp_start[], ap_tramp_end[];
-extern volatile uint64_t ap_boot_stack;
-static volatile unsigned ap_boot_cpu;
-void hv_start_ap(void);
+extern volatile uint32_t ap_arrivals;
+extern uint64_t ap_slot_stack[AP_MAX_SLOTS];
+static volatile uint32_t slot_apic_id[AP_MAX_SLOTS];
+static volatile bool slot_reported[AP_MAX_SLOTS];	/* slot_apic_id[] is valid */
+static volatile unsigned slot_cpu[AP_MAX_SLOTS];	/* 0 until the boot CPU assigns an index */
+void hv_start_ap(unsigned slot);
 
 static uint64_t stack_top(unsigned order)
 {
@@ -73,15 +76,30 @@ static void ap_idle_loop(void)
 	}
 }
 
-void hv_start_ap(void)
+/* Initial APIC ID: CPUID.0BH:EDX (x2APIC ID) when leaf 0xB exists, else CPUID.1:EBX[31:24]. */
+static uint32_t initial_apic_id(void)
 {
-	struct percpu *c = &percpu_area[ap_boot_cpu];
+	if (cpuid_max_basic() >= 0xb && cpuid_count(0xb, 0).b)
+		return cpuid_count(0xb, 0).d;
+	return cpuid(1).b >> 24;
+}
 
+/* An AP in long mode on the boot page tables, on its arrival slot's stack. */
+void hv_start_ap(unsigned slot)
+{
+	slot_apic_id[slot] = initial_apic_id();
+	__atomic_store_n(&slot_reported[slot], true, __ATOMIC_RELEASE);
+	while (!slot_cpu[slot])		/* the boot CPU numbers the CPUs by APIC ID */
+		cpu_relax();
+
+	struct percpu *c = &percpu_area[slot_cpu[slot]];
+	c->stack_top = ap_slot_stack[slot];
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 	desc_setup_ap();
 	if (cpu_has(X86_FEATURE_NX))
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr3(virt_to_phys(kernel_pt.root));
+	write_cr0(read_cr0() | X86_CR0_WP);
 	if (apic_x2apic_mode())
 		apic_enable_x2apic();
 	apic_setup();
@@ -89,50 +107,88 @@ void hv_start_ap(void)
 	ap_idle_loop();
 }
 
-static bool start_ap(unsigned cpu, uint32_t apic)
+/*
+ * Wake every other processor with a broadcast INIT-SIPI-SIPI (SDM Vol. 3A,
+ * 9.4.4.1) and wait until the expected number arrived, or until no new one
+ * arrived for 20 ms.  `expected` comes from the MADT; firmware may list
+ * fewer processors than there are (SeaBIOS under Bochs lists one).
+ */
+static unsigned wake_aps(unsigned expected)
 {
-	struct percpu *c = &percpu_area[cpu];
+	const uint32_t all_but_self = 3u << 18;
+	uint64_t ms = tsc_hz() / 1000;
 
-	percpu_prepare(cpu, apic);
-	c->stack_top = stack_top(KERNEL_STACK_ORDER);
-	ap_boot_stack = c->stack_top;
-	ap_boot_cpu = cpu;
-	barrier();
-	apic_icr_write(apic, APIC_ICR_INIT | APIC_ICR_ASSERT | APIC_ICR_LEVEL);
+	for (unsigned i = 0; i < AP_MAX_SLOTS; i++)
+		ap_slot_stack[i] = stack_top(KERNEL_STACK_ORDER);
+	memcpy((void *)AP_TRAMPOLINE_ADDR, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
+	apic_icr_write(0, all_but_self | APIC_ICR_INIT | APIC_ICR_ASSERT | APIC_ICR_LEVEL);
 	udelay(10000);
-	for (int i = 0; i < 2 && !c->online; i++) {
-		apic_icr_write(apic, APIC_ICR_STARTUP | (AP_TRAMPOLINE_ADDR >> 12));
+	for (int i = 0; i < 2; i++) {
+		apic_icr_write(0, all_but_self | APIC_ICR_STARTUP | (AP_TRAMPOLINE_ADDR >> 12));
 		udelay(200);
 	}
-	uint64_t deadline = rdtsc() + tsc_hz();	/* one second */
-	while (!c->online && rdtsc() < deadline)
+	uint64_t last_change = rdtsc(), deadline = rdtsc() + 1000 * ms;
+	unsigned seen = 0, reported;
+	for (;;) {
+		unsigned now = ap_arrivals < AP_MAX_SLOTS ? ap_arrivals : AP_MAX_SLOTS;
+		reported = 0;
+		for (unsigned i = 0; i < now; i++)
+			reported += __atomic_load_n(&slot_reported[i], __ATOMIC_ACQUIRE);
+		if (now != seen) {
+			seen = now;
+			last_change = rdtsc();
+		}
+		if (expected > 1 && reported + 1 >= expected && reported == now)
+			break;
+		if ((rdtsc() - last_change > 20 * ms && reported == now) || rdtsc() > deadline)
+			break;
 		cpu_relax();
-	return c->online;
+	}
+	return reported;
 }
 
 void smp_init(void)
 {
-	uint32_t ids[MAX_CPUS];
-	unsigned n = acpi_madt_apic_ids(ids, MAX_CPUS);
-	uint32_t self = apic_id();
+	uint32_t madt[MAX_CPUS];
+	unsigned listed = acpi_madt_apic_ids(madt, MAX_CPUS);
+	unsigned arrived, order[AP_MAX_SLOTS];
 
-	percpu_prepare(0, self);
+	percpu_prepare(0, apic_id());
 	percpu_area[0].online = true;
 	set_irq_handler(IPI_WORK_VECTOR, work_ipi);
-	if (!n) {
-		report_info("no ACPI MADT found: running on the boot CPU only");
-		return;
+	arrived = wake_aps(listed);
+
+	/* Number the CPUs in APIC ID order, the boot CPU first. */
+	for (unsigned i = 0; i < arrived; i++) {
+		unsigned j = i;
+		for (; j > 0 && slot_apic_id[order[j - 1]] > slot_apic_id[i]; j--)
+			order[j] = order[j - 1];
+		order[j] = i;
 	}
-	memcpy((void *)AP_TRAMPOLINE_ADDR, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
-	for (unsigned i = 0; i < n; i++) {
-		if (ids[i] == self)
-			continue;
-		if (!start_ap(nr_cpus, ids[i])) {
-			report(false, "smp: cpu%u (APIC ID %u, listed in the MADT) did not come online "
-			       "within 1 s of INIT-SIPI-SIPI", nr_cpus, ids[i]);
-			continue;
-		}
-		nr_cpus++;
+	for (unsigned k = 0; k < arrived; k++) {
+		unsigned slot = order[k], cpu = k + 1;
+		percpu_prepare(cpu, slot_apic_id[slot]);
+		__atomic_store_n(&slot_cpu[slot], cpu, __ATOMIC_RELEASE);
+		uint64_t deadline = rdtsc() + tsc_hz();
+		while (!percpu_area[cpu].online && rdtsc() < deadline)
+			cpu_relax();
+		if (!percpu_area[cpu].online)
+			report(false, "smp: cpu%u (APIC ID %u) answered INIT-SIPI-SIPI but did not finish "
+			       "its setup within 1 s", cpu, slot_apic_id[slot]);
+	}
+	nr_cpus = arrived + 1;
+	if (listed && listed != nr_cpus)
+		report_info("smp: the firmware's ACPI MADT lists %u enabled processor(s); %u answered "
+			    "a broadcast INIT-SIPI-SIPI", listed, nr_cpus);
+	if (!listed)
+		report_info("smp: no ACPI MADT found; %u processor(s) answered a broadcast INIT-SIPI-SIPI",
+			    nr_cpus);
+	for (unsigned i = 0; i < listed; i++) {
+		bool found = false;
+		for_each_cpu(cpu)
+			found |= percpu_area[cpu].apic_id == madt[i];
+		if (!found)
+			report(false, "smp: APIC ID %u is listed in the MADT but did not come online", madt[i]);
 	}
 }
 

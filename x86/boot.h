@@ -12,6 +12,7 @@
 
 #define BOOT_STACK_SIZE		16384
 #define AP_TRAMPOLINE_ADDR	0x8000
+#define AP_MAX_SLOTS		63	/* application processors (MAX_CPUS - 1) */
 
 #ifdef __ASSEMBLER__	/* C code has these in processor.h and paging.h */
 #define PTE_P			0x001

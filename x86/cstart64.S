@@ -22,6 +22,22 @@ mb_header:
 	.long __bss_end		/* bss_end_addr */
 	.long start32		/* entry_addr */
 
+/* PAE, CR3, EFER.LME, paging: shared by the BSP and the APs; uses no stack. */
+.macro ENTER_LONG_MODE
+	mov	%cr4, %eax
+	or	$CR4_PAE, %eax
+	mov	%eax, %cr4
+	mov	$boot_pml4, %eax
+	mov	%eax, %cr3
+	mov	$MSR_EFER, %ecx
+	rdmsr
+	or	$EFER_LME, %eax
+	wrmsr
+	mov	%cr0, %eax
+	or	$(CR0_PG | CR0_PE), %eax
+	mov	%eax, %cr0
+.endm
+
 	.section .text.boot, "ax"
 	.code32
 	.globl start32
@@ -64,24 +80,8 @@ start32:
 	mov	%eax, %es
 	mov	%eax, %ss
 	mov	$boot_stack_top, %esp
-	call	enter_long_mode
+	ENTER_LONG_MODE
 	ljmp	$BOOT_CS64, $start64
-
-/* Shared by the BSP and the APs: PAE, CR3, EFER.LME, paging.  32-bit. */
-enter_long_mode:
-	mov	%cr4, %eax
-	or	$CR4_PAE, %eax
-	mov	%eax, %cr4
-	mov	$boot_pml4, %eax
-	mov	%eax, %cr3
-	mov	$MSR_EFER, %ecx
-	rdmsr
-	or	$EFER_LME, %eax
-	wrmsr
-	mov	%cr0, %eax
-	or	$(CR0_PG | CR0_PE), %eax
-	mov	%eax, %cr0
-	ret
 
 	.code64
 start64:
@@ -95,7 +95,11 @@ start64:
 	hlt
 	jmp	1b
 
-/* AP, arriving from the trampoline in long mode with the boot page tables. */
+/*
+ * AP, arriving from the trampoline in long mode with the boot page tables.
+ * APs may arrive together (broadcast SIPI): each takes an arrival slot and
+ * the stack lib/smp.c prepared for that slot.
+ */
 ap_start64:
 	mov	$BOOT_DS, %eax
 	mov	%eax, %ds
@@ -104,9 +108,16 @@ ap_start64:
 	xor	%eax, %eax
 	mov	%eax, %fs
 	mov	%eax, %gs
-	mov	ap_boot_stack, %rsp
+	mov	$1, %edi
+	lock xadd %edi, ap_arrivals
+	cmp	$AP_MAX_SLOTS, %edi
+	jae	2f
+	mov	ap_slot_stack(,%rdi,8), %rsp
 	xor	%ebp, %ebp
 	call	hv_start_ap
+2:	cli
+	hlt
+	jmp	2b
 1:	cli
 	hlt
 	jmp	1b
@@ -138,8 +149,7 @@ ap_start32:
 	mov	%eax, %ds
 	mov	%eax, %es
 	mov	%eax, %ss
-	mov	$ap_tramp_stack_top, %esp	/* only for the call below; one AP at a time */
-	call	enter_long_mode
+	ENTER_LONG_MODE
 	ljmp	$BOOT_CS64, $ap_start64
 
 	.section .data
@@ -155,7 +165,7 @@ boot_gdt_desc:
 	.word	boot_gdt_end - boot_gdt - 1
 	.quad	boot_gdt
 
-	.globl boot_mb_magic, boot_mb_info, ap_boot_stack, boot_pml4
+	.globl boot_mb_magic, boot_mb_info, ap_arrivals, ap_slot_stack, boot_pml4
 	.section .bss
 	.balign 4096
 boot_pml4:	.skip 4096
@@ -164,9 +174,8 @@ boot_pd:	.skip 4 * 4096
 	.balign 16
 	.skip	BOOT_STACK_SIZE
 boot_stack_top:
-	.skip	256
-ap_tramp_stack_top:
 boot_mb_magic:	.long 0
 boot_mb_info:	.long 0
+ap_arrivals:	.long 0
 	.balign 8
-ap_boot_stack:	.quad 0
+ap_slot_stack:	.skip 8 * AP_MAX_SLOTS

@@ -1,0 +1,9 @@
+/* Negative test of the runner: never finishes.  The runner must call it TIMEOUT. */
+#include "hvtest.h"
+
+int main(int argc, char **argv)
+{
+	report(true, "about to hang with interrupts disabled");
+	for (;;)
+		asm volatile("cli; hlt");
+}
