@@ -213,7 +213,7 @@ static void kvm_minimum(void)
 	       cfg.ctl[VMX_EXIT], cfg.ctl[VMX_ENTRY]);
 }
 
-static void consistency_here(void *arg)
+static void consistency(void)
 {
 	static void (*const rules[])(void) = {
 		basic_bit31, basic_region_size, basic_memory_type, basic_bit48, basic_true_controls,
@@ -227,11 +227,7 @@ static void consistency_here(void *arg)
 		rules[i]();
 }
 
-static void test_consistency(void)
-{
-	for_each_cpu(cpu)
-		on_cpu(cpu, consistency_here, NULL);
-}
+VMX_EACH_CPU(consistency)
 
 /* The behavioural sweep. */
 
@@ -420,13 +416,11 @@ static void sweep_not_allowed(const uint32_t base[VMX_PROCBASED3], enum vmx_cont
 		      set ? "set (must be 0)" : "cleared (must be 1)");
 }
 
-static void sweep_here(void *arg)
+static void sweep(void)
 {
 	uint32_t base[VMX_PROCBASED3];
 
 	caps = vmx_this_caps();
-	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
-		return;
 	for (unsigned i = 0; i < ARRAY_SIZE(sweep_pages); i++)
 		sweep_pages[i] = alloc_page();
 	vmx_guest_init(&sweep_guest, sweep_guest_code);
@@ -467,20 +461,14 @@ static void sweep_here(void *arg)
 		}
 	}
 	vmclear(virt_to_phys(sweep_guest.vmcs));
-	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
 }
-
-static void test_sweep(void)
-{
-	for_each_cpu(cpu)
-		on_cpu(cpu, sweep_here, NULL);
-}
+VMX_EACH_CPU_IN_VMX(sweep)
 
 int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
-		{ "consistency", test_consistency },
-		{ "sweep", test_sweep },
+		{ "consistency", consistency_each_cpu },
+		{ "sweep", sweep_each_cpu },
 	};
 
 	if (!vmx_start(true))

@@ -297,23 +297,14 @@ static void eptp_checks(void)
 	eptp_check("reserved bit 11 set", 6 | walk | 1 << 11);
 }
 
-static void in_vmx(void (*fn)(void))
-{
-	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
-		return;
-	fn();
-	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
-}
-
-#define VMX_SUBTEST(fn) static void fn##_vmx(void) { in_vmx(fn); }
-VMX_SUBTEST(identity)
-VMX_SUBTEST(no_ept)
-VMX_SUBTEST(violations)
-VMX_SUBTEST(misconfig)
-VMX_SUBTEST(large_leaves)
-VMX_SUBTEST(accessed_dirty)
-VMX_SUBTEST(walk_lengths)
-VMX_SUBTEST(eptp_checks)
+VMX_EACH_CPU_IN_VMX(identity)
+VMX_EACH_CPU_IN_VMX(no_ept)
+VMX_EACH_CPU_IN_VMX(violations)
+VMX_EACH_CPU_IN_VMX(misconfig)
+VMX_EACH_CPU_IN_VMX(large_leaves)
+VMX_EACH_CPU_IN_VMX(accessed_dirty)
+VMX_EACH_CPU_IN_VMX(walk_lengths)
+VMX_EACH_CPU_IN_VMX(eptp_checks)
 
 /* cpu_has_vmx_ept and KVM's requirement (4-level walk, WB) or SKIP naming what is missing. */
 static bool ept_usable(void)
@@ -347,14 +338,14 @@ static bool ept_usable(void)
 int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
-		{ "identity", identity_vmx },
-		{ "no_ept", no_ept_vmx },
-		{ "violations", violations_vmx },
-		{ "misconfig", misconfig_vmx },
-		{ "large_leaves", large_leaves_vmx },
-		{ "accessed_dirty", accessed_dirty_vmx },
-		{ "walk_lengths", walk_lengths_vmx },
-		{ "eptp_checks", eptp_checks_vmx },
+		{ "identity", identity_each_cpu },
+		{ "no_ept", no_ept_each_cpu },
+		{ "violations", violations_each_cpu },
+		{ "misconfig", misconfig_each_cpu },
+		{ "large_leaves", large_leaves_each_cpu },
+		{ "accessed_dirty", accessed_dirty_each_cpu },
+		{ "walk_lengths", walk_lengths_each_cpu },
+		{ "eptp_checks", eptp_checks_each_cpu },
 	};
 
 	if (!vmx_start(true))

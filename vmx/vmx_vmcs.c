@@ -155,23 +155,42 @@ static bool sweep_field(const struct vmcs_field *f, unsigned max_index, bool wri
 	if (!hv_result_ok(r))
 		return report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), r,
 				     "VMREAD %s (%#x), a field this CPU does not support", f->name, enc);
-	bool ok = true;
-	if (f->read_only && !write_any) {
-		ok &= report_result(NULL, VMFAIL_VALID(VMXERR_VMWRITE_READ_ONLY), vmwrite(enc, pattern),
-				    "VMWRITE %s (%#x), a VM-exit information field, MISC[29]=0", f->name, enc);
-		return ok;
-	}
-	ok &= report_result(NULL, HV_RESULT_OK, vmwrite(enc, pattern), "VMWRITE %s (%#x)", f->name, enc);
+	if (f->read_only && !write_any)
+		return report_result(NULL, VMFAIL_VALID(VMXERR_VMWRITE_READ_ONLY), vmwrite(enc, pattern),
+				     "VMWRITE %s (%#x), a VM-exit information field, MISC[29]=0", f->name, enc);
+	char wr[64], high_text[80] = "";
+	r = vmwrite(enc, pattern);
 	vmread(enc, &val);
-	ok &= report_u64(NULL, pattern & stored_mask(enc), val & stored_mask(enc),
-			 "VMREAD %s (%#x) after VMWRITE of %#llx", f->name, enc, (unsigned long long)pattern);
+	bool ok = hv_result_ok(r) && (val & stored_mask(enc)) == (pattern & stored_mask(enc));
 	if (vmcs_field_width(enc) == VMCS_WIDTH_64) {
-		uint64_t high;
-		r = vmread(vmcs_field_high(enc), &high);
-		ok &= report_result(NULL, HV_RESULT_OK, r, "VMREAD %s high (%#x)", f->name, vmcs_field_high(enc));
-		ok &= report_u64(NULL, pattern >> 32, high, "VMREAD %s high (%#x)", f->name, vmcs_field_high(enc));
+		uint64_t high = 0;
+		struct hv_result rh = vmread(vmcs_field_high(enc), &high);
+		ok &= hv_result_ok(rh) && high == pattern >> 32;
+		snprintf(high_text, sizeof(high_text), ", high half (%#x) %#llx", vmcs_field_high(enc),
+			 (unsigned long long)high);
 	}
-	return ok;
+	return report(ok, "%s (%#x): VMWRITE %#llx: %s; VMREAD %#llx (expected %#llx)%s", f->name, enc,
+		      (unsigned long long)pattern, hv_result_str(r, wr, sizeof(wr)), (unsigned long long)val,
+		      (unsigned long long)(pattern & stored_mask(enc)), high_text);
+}
+
+/*
+ * 25.11.2: the high access type exists only for 64-bit fields: VMREAD of
+ * GUEST_RIP | 1 -> VMfailValid(12).  Under erratum bochs-vmx-vmread-natural-high
+ * the instruction aborts the emulator, so it is reported, not executed.
+ */
+static void natural_high_access(void)
+{
+	static const char erratum[] = "bochs-vmx-vmread-natural-high";
+	uint64_t val;
+
+	if (erratum_active(erratum)) {
+		report_erratum(erratum, false, "VMREAD %#x (high access of natural-width GUEST_RIP): expected "
+			       "VMfailValid(12), not executed: it stops the emulator", VMCS_GUEST_RIP | 1);
+		return;
+	}
+	report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), vmread(VMCS_GUEST_RIP | 1, &val),
+		      "VMREAD %#x (high access of natural-width GUEST_RIP)", VMCS_GUEST_RIP | 1);
 }
 
 /*
@@ -193,8 +212,7 @@ static void unsupported_encodings(unsigned max_index)
 			      vmcs_field_width_name(vmcs_field_width(enc)), vmcs_field_type_name(vmcs_field_type(enc)),
 			      max_index + 1, max_index);
 	}
-	report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), vmread(VMCS_GUEST_RIP | 1, &val),
-		      "VMREAD %#x (high access of natural-width GUEST_RIP)", VMCS_GUEST_RIP | 1);
+	natural_high_access();
 	report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT),
 		      vmread(VMCS_GUEST_CR0 | 0x1000, &val), "VMREAD %#x (reserved bit 12 set)",
 		      VMCS_GUEST_CR0 | 0x1000);
@@ -230,33 +248,24 @@ static void field_sweep(void)
 	vmclear(vmcs);
 }
 
-static void in_vmx(void (*fn)(void))
-{
-	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
-		return;
-	fn();
-	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
-}
-
-#define VMX_SUBTEST(fn) static void fn##_vmx(void) { in_vmx(fn); }
-VMX_SUBTEST(vmptrst_none)
-VMX_SUBTEST(load_store_clear)
-VMX_SUBTEST(vmptrld_vmxon_region)
-VMX_SUBTEST(vmptrld_wrong_revision)
-VMX_SUBTEST(bad_addresses)
-VMX_SUBTEST(launch_state)
-VMX_SUBTEST(field_sweep)
+VMX_EACH_CPU_IN_VMX(vmptrst_none)
+VMX_EACH_CPU_IN_VMX(load_store_clear)
+VMX_EACH_CPU_IN_VMX(vmptrld_vmxon_region)
+VMX_EACH_CPU_IN_VMX(vmptrld_wrong_revision)
+VMX_EACH_CPU_IN_VMX(bad_addresses)
+VMX_EACH_CPU_IN_VMX(launch_state)
+VMX_EACH_CPU_IN_VMX(field_sweep)
 
 int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
-		{ "vmptrst_none", vmptrst_none_vmx },
-		{ "load_store_clear", load_store_clear_vmx },
-		{ "vmptrld_vmxon_region", vmptrld_vmxon_region_vmx },
-		{ "vmptrld_wrong_revision", vmptrld_wrong_revision_vmx },
-		{ "bad_addresses", bad_addresses_vmx },
-		{ "launch_state", launch_state_vmx },
-		{ "field_sweep", field_sweep_vmx },
+		{ "vmptrst_none", vmptrst_none_each_cpu },
+		{ "load_store_clear", load_store_clear_each_cpu },
+		{ "vmptrld_vmxon_region", vmptrld_vmxon_region_each_cpu },
+		{ "vmptrld_wrong_revision", vmptrld_wrong_revision_each_cpu },
+		{ "bad_addresses", bad_addresses_each_cpu },
+		{ "launch_state", launch_state_each_cpu },
+		{ "field_sweep", field_sweep_each_cpu },
 	};
 
 	if (!vmx_start(true))

@@ -244,28 +244,20 @@ static void vmxon_positive(void)
 	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
 }
 
-static void rule_on_cpu(void *fn)
-{
-	((void (*)(void))fn)();
-}
-
-/* Each rule as a subtest that runs it on every CPU in turn. */
-#define ON_EVERY_CPU(fn) \
-	static void fn##_every_cpu(void) { for_each_cpu(cpu) on_cpu(cpu, rule_on_cpu, (void *)fn); }
-ON_EVERY_CPU(vmxon_positive)
-ON_EVERY_CPU(vmxon_unaligned)
-ON_EVERY_CPU(vmxon_beyond_maxphyaddr)
-ON_EVERY_CPU(vmxon_wrong_revision)
-ON_EVERY_CPU(vmxon_revision_bit31)
-ON_EVERY_CPU(vmxon_without_vmxe)
-ON_EVERY_CPU(vmxon_cpl3)
-ON_EVERY_CPU(vmxon_cr0_fixed0)
-ON_EVERY_CPU(vmxon_cr0_fixed1)
-ON_EVERY_CPU(vmxon_cr4_fixed0)
-ON_EVERY_CPU(vmxon_cr4_fixed1)
-ON_EVERY_CPU(vmxon_in_vmx_root)
-ON_EVERY_CPU(clear_vmxe_in_vmx)
-ON_EVERY_CPU(vmxoff_outside)
+VMX_EACH_CPU(vmxon_positive)
+VMX_EACH_CPU(vmxon_unaligned)
+VMX_EACH_CPU(vmxon_beyond_maxphyaddr)
+VMX_EACH_CPU(vmxon_wrong_revision)
+VMX_EACH_CPU(vmxon_revision_bit31)
+VMX_EACH_CPU(vmxon_without_vmxe)
+VMX_EACH_CPU(vmxon_cpl3)
+VMX_EACH_CPU(vmxon_cr0_fixed0)
+VMX_EACH_CPU(vmxon_cr0_fixed1)
+VMX_EACH_CPU(vmxon_cr4_fixed0)
+VMX_EACH_CPU(vmxon_cr4_fixed1)
+VMX_EACH_CPU(vmxon_in_vmx_root)
+VMX_EACH_CPU(clear_vmxe_in_vmx)
+VMX_EACH_CPU(vmxoff_outside)
 
 static uint64_t regions[MAX_CPUS];
 
@@ -313,20 +305,20 @@ static void test_all_cpus(void)
 int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
-		{ "positive", vmxon_positive_every_cpu },
-		{ "unaligned", vmxon_unaligned_every_cpu },
-		{ "beyond_maxphyaddr", vmxon_beyond_maxphyaddr_every_cpu },
-		{ "wrong_revision", vmxon_wrong_revision_every_cpu },
-		{ "revision_bit31", vmxon_revision_bit31_every_cpu },
-		{ "cr4_vmxe_clear", vmxon_without_vmxe_every_cpu },
-		{ "cpl3", vmxon_cpl3_every_cpu },
-		{ "cr0_fixed0", vmxon_cr0_fixed0_every_cpu },
-		{ "cr0_fixed1", vmxon_cr0_fixed1_every_cpu },
-		{ "cr4_fixed0", vmxon_cr4_fixed0_every_cpu },
-		{ "cr4_fixed1", vmxon_cr4_fixed1_every_cpu },
-		{ "in_vmx_root", vmxon_in_vmx_root_every_cpu },
-		{ "clear_vmxe_in_vmx", clear_vmxe_in_vmx_every_cpu },
-		{ "vmxoff_outside", vmxoff_outside_every_cpu },
+		{ "positive", vmxon_positive_each_cpu },
+		{ "unaligned", vmxon_unaligned_each_cpu },
+		{ "beyond_maxphyaddr", vmxon_beyond_maxphyaddr_each_cpu },
+		{ "wrong_revision", vmxon_wrong_revision_each_cpu },
+		{ "revision_bit31", vmxon_revision_bit31_each_cpu },
+		{ "cr4_vmxe_clear", vmxon_without_vmxe_each_cpu },
+		{ "cpl3", vmxon_cpl3_each_cpu },
+		{ "cr0_fixed0", vmxon_cr0_fixed0_each_cpu },
+		{ "cr0_fixed1", vmxon_cr0_fixed1_each_cpu },
+		{ "cr4_fixed0", vmxon_cr4_fixed0_each_cpu },
+		{ "cr4_fixed1", vmxon_cr4_fixed1_each_cpu },
+		{ "in_vmx_root", vmxon_in_vmx_root_each_cpu },
+		{ "clear_vmxe_in_vmx", clear_vmxe_in_vmx_each_cpu },
+		{ "vmxoff_outside", vmxoff_outside_each_cpu },
 		{ "all_cpus", test_all_cpus },
 	};
 

@@ -138,6 +138,37 @@ bool vmx_on_all(void)
 	return ok;
 }
 
+void vmx_run_in_vmx(void (*fn)(void))
+{
+	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
+		return;
+	fn();
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
+}
+
+struct each_cpu_work {
+	void (*fn)(void);
+	bool in_vmx;
+};
+
+static void each_cpu_here(void *arg)
+{
+	struct each_cpu_work *w = arg;
+
+	if (w->in_vmx)
+		vmx_run_in_vmx(w->fn);
+	else
+		w->fn();
+}
+
+void vmx_each_cpu(void (*fn)(void), bool in_vmx)
+{
+	struct each_cpu_work w = { fn, in_vmx };
+
+	for_each_cpu(cpu)
+		on_cpu(cpu, each_cpu_here, &w);
+}
+
 /* 24.8 and 31.3 (VMXOFF): after VMXOFF the CPU is outside VMX operation. */
 static void leave_and_check(void *arg)
 {

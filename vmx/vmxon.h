@@ -37,6 +37,15 @@ uint64_t vmx_vmxon_region(void);
 /* vmx_on() on every CPU at once; each failure is a FAIL naming the CPU. */
 bool vmx_on_all(void);
 
+/* VMXON, fn(), VMXOFF on this CPU, each step checked. */
+void vmx_run_in_vmx(void (*fn)(void));
+/* fn() on each CPU in turn (cpuN prefix), inside VMX operation if in_vmx. */
+void vmx_each_cpu(void (*fn)(void), bool in_vmx);
+
+/* Subtest wrappers: NAME_each_cpu runs NAME on every CPU in turn, in VMX operation or not. */
+#define VMX_EACH_CPU_IN_VMX(fn) static void fn##_each_cpu(void) { vmx_each_cpu(fn, true); }
+#define VMX_EACH_CPU(fn) static void fn##_each_cpu(void) { vmx_each_cpu(fn, false); }
+
 /*
  * The end of every VMX program (the reboot notifier's job): print the VM
  * exit counts, leave VMX operation on every CPU and check that each left:
