@@ -50,6 +50,25 @@ static void apic_enable_mode(void)
 	wrmsr(MSR_IA32_APIC_BASE, base);
 }
 
+/*
+ * The legacy 8259 PICs: move their vectors off the exception range
+ * (BIOS leaves IRQ0 on vector 8, #DF's) and mask every line.
+ */
+void pic_disable(void)
+{
+	static const uint8_t icw[2][4] = {
+		{ 0x11, 0x20, 0x04, 0x01 },	/* master: vectors 20H-27H, slave on IRQ2 */
+		{ 0x11, 0x28, 0x02, 0x01 },	/* slave: vectors 28H-2FH */
+	};
+	for (int pic = 0; pic < 2; pic++) {
+		uint16_t base = pic ? 0xa0 : 0x20;
+		outb(base, icw[pic][0]);
+		for (int i = 1; i < 4; i++)
+			outb(base + 1, icw[pic][i]);
+		outb(base + 1, 0xff);
+	}
+}
+
 void apic_setup(void)
 {
 	apic_enable_mode();

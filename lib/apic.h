@@ -35,6 +35,8 @@
 #define APIC_LVT_MASKED		0x10000
 #define APIC_SPURIOUS_VECTOR	0xff
 
+/* Remap and mask the legacy 8259 PICs (boot CPU, once). */
+void pic_disable(void);
 /* Enable this CPU's APIC (software enable, spurious vector, LVTs masked). */
 void apic_setup(void);
 /* Switch this CPU to x2APIC mode; false if CPUID says no x2APIC. */

@@ -55,6 +55,7 @@ void hv_start_bsp(void)
 	unsigned n = read_memory_map(mbi, map, ARRAY_SIZE(map));
 	mem_init(map, n, (uint64_t)__load_start, (uint64_t)__image_end);
 	paging_setup();
+	pic_disable();
 	apic_setup();
 	tsc_calibrate();
 	smp_init();
