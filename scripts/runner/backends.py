@@ -112,17 +112,28 @@ def guest_args(entry, env, errata):
     return args
 
 
-def qemu_invocation(root, entry, backend, host, args, gdb=False):
-    flat = program_path(root, entry.file, ".flat")
+def qemu_invocation(root, entry, backend, host, args, gdb=False, scratch=None):
+    """-kernel NAME.flat (multiboot), or with qemu_boot = disk the disk image
+    through the BIOS and our own loader (a private copy in scratch)."""
     kvm = backend == "qemu-kvm"
     argv = [host.qemu, "-nodefaults", "-machine", "pc",
             "-accel", "kvm" if kvm else "tcg", "-cpu", "host" if kvm else "max",
             "-smp", str(entry.smp), "-m", str(entry.memory),
-            "-device", ISA_DEBUG_EXIT, "-display", "none", "-serial", "stdio",
-            "-no-reboot", "-kernel", os.path.join(root, flat), "-append", " ".join(args)]
+            "-device", ISA_DEBUG_EXIT, "-display", "none", "-serial", "stdio", "-no-reboot"]
+    if entry.qemu_boot == "disk":
+        img = program_path(root, entry.file, ".img")
+        private = os.path.join(scratch, entry.file + ".img")
+        if os.path.exists(os.path.join(root, img)):
+            write_private_image(os.path.join(root, img), private, " ".join([entry.file] + args))
+        argv += ["-drive", f"file={private},format=raw,if=ide"]
+        needs = [img]
+    else:
+        flat = program_path(root, entry.file, ".flat")
+        argv += ["-kernel", os.path.join(root, flat), "-append", " ".join(args)]
+        needs = [flat]
     if gdb:
         argv += ["-s", "-S"]
-    return Invocation(argv + list(entry.qemu_params), needs=[flat])
+    return Invocation(argv + list(entry.qemu_params), needs=needs)
 
 
 def bochsrc_text(entry, host, model, image, scratch):

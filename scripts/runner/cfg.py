@@ -49,6 +49,7 @@ class Entry:
     check: list = field(default_factory=list)    # [(path, value)]
     requires: str = None            # "vmx", "svm" or None
     backends: list = field(default_factory=lambda: list(BACKENDS))
+    qemu_boot: str = "kernel"       # "kernel" (-kernel NAME.flat) or "disk" (-drive NAME.img)
 
     @property
     def nodefault(self):
@@ -153,6 +154,12 @@ def _set_groups(e, v, w):
     e.groups = v.split()
 
 
+def _set_qemu_boot(e, v, w):
+    if v not in ("kernel", "disk"):
+        raise UserError(f"qemu_boot: expected kernel or disk, not {v!r}", w)
+    e.qemu_boot = v
+
+
 SETTERS = {
     "file": _set_file,
     "smp": lambda e, v, w: setattr(e, "smp", _int(v, w, 1, 255, "smp")),
@@ -169,6 +176,7 @@ SETTERS = {
     "check": _set_check,
     "requires": _set_requires,
     "backends": _set_backends,
+    "qemu_boot": _set_qemu_boot,
 }
 
 

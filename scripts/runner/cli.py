@@ -3,6 +3,7 @@ import argparse
 import os
 import shlex
 import shutil
+import tempfile
 import signal
 import subprocess
 import sys
@@ -161,8 +162,9 @@ def run_gdb(root, entry, host, forced, errata):
     if not qemu:
         raise UserError(f"--gdb {entry.name}: needs a QEMU backend ({skip or 'chosen backend is Bochs'})")
     b = qemu[0]
+    scratch = tempfile.mkdtemp(prefix="hvtest-gdb-")   # a disk-booted entry's private image
     inv = backends.qemu_invocation(root, entry, b, host,
-                                   backends.guest_args(entry, b, errata), gdb=True)
+                                   backends.guest_args(entry, b, errata), gdb=True, scratch=scratch)
     flat = os.path.join(root, inv.needs[0])
     if not os.path.exists(flat):
         raise UserError(f"not built: {inv.needs[0]} (run make)")

@@ -137,7 +137,7 @@ def _run_in(p, ctx, scratch):
         if p.backend == "bochs":
             inv = backends.bochs_invocation(ctx.root, e, ctx.host, p.model, args, scratch)
         else:
-            inv = backends.qemu_invocation(ctx.root, e, p.backend, ctx.host, args)
+            inv = backends.qemu_invocation(ctx.root, e, p.backend, ctx.host, args, scratch=scratch)
     except (OSError, ValueError) as err:
         return _finish(ctx, Result(p.label, e, p.backend, p.env, Outcome("ERROR", str(err))))
     result = Result(p.label, e, p.backend, p.env, Outcome("ERROR", ""), command=inv.argv)
