@@ -52,13 +52,14 @@ static bool step_has_svm(void)
 	return ok;
 }
 
-/* is_disabled(): VM_CR (APM 15.30.1): SVMDIS bit 4, LOCK bit 3; SVML is CPUID 8000000A EDX[2]. */
+/* is_disabled(): VM_CR (APM 15.30.1, present on every SVM processor): SVMDIS bit 4, LOCK bit 3. */
 static void vm_cr_on_cpu(void *unused)
 {
 	const struct svm_caps *c = &per_cpu_caps[smp_id()];
 
-	report(c->vm_cr_valid, "VM_CR (%#x) readable on an SVM processor: %s, value %#llx",
-	       SVM_MSR_VM_CR, c->vm_cr_valid ? "yes" : "#GP", (unsigned long long)c->vm_cr);
+	report_erratum("bochs-vm-cr-gp", c->vm_cr_valid,
+		       "VM_CR (%#x) readable on an SVM processor: %s, value %#llx", SVM_MSR_VM_CR,
+		       c->vm_cr_valid ? "yes" : "#GP", (unsigned long long)c->vm_cr);
 }
 
 static bool step_is_disabled(void)

@@ -98,7 +98,8 @@ static void svmdis_rules(void *unused)
 	uint64_t vm_cr, efer = rdmsr(MSR_EFER);
 	struct hv_result r = rdmsr_safe(SVM_MSR_VM_CR, &vm_cr);
 
-	if (!report_result(NULL, HV_RESULT_OK, r, "RDMSR VM_CR (value %#llx)", (unsigned long long)vm_cr))
+	if (!report_result("bochs-vm-cr-gp", HV_RESULT_OK, r, "RDMSR VM_CR (value %#llx)",
+			   (unsigned long long)vm_cr))
 		return;
 	r = wrmsr_safe(SVM_MSR_VM_CR, vm_cr | SVM_VM_CR_SVMDIS);
 	if (hv_result_ok(r))

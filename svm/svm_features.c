@@ -185,17 +185,26 @@ static void guest_lbr(void *unused)
  */
 static void lbr_virt(void)
 {
-	uint64_t host = rdmsr(MSR_DEBUGCTL);
+	uint64_t host = 0, after = ~0ull;
+	/* DebugCtl exists on every AMD64 processor (APM 13.1.1.6); LBR virtualization builds on it. */
+	bool host_ok = report_result("bochs-no-debugctl-msr", HV_RESULT_OK,
+				     rdmsr_safe(MSR_DEBUGCTL, &host), "host RDMSR DebugCtl (%#x)",
+				     MSR_DEBUGCTL);
+	const char *erratum = host_ok ? NULL : "bochs-no-debugctl-msr";
 
 	svm_guest_restart(&guest, guest_lbr, NULL);
 	guest.vmcb->control.virt_ext |= VMCB_LBR_VIRT_ENABLE;
 	guest.vmcb->save.dbgctl = 0;
-	svm_report_exit(NULL, VMEXIT_VMMCALL, svm_guest_run(&guest), "guest sets DebugCtl.LBR and branches");
-	report_u64(NULL, DEBUGCTL_LBR, guest.vmcb->save.dbgctl & DEBUGCTL_LBR, "VMCB DBGCTL.LBR");
-	report(guest.vmcb->save.br_from && guest.vmcb->save.br_to, "VMCB BR_FROM=%#llx BR_TO=%#llx "
-	       "recorded a branch", (unsigned long long)guest.vmcb->save.br_from,
-	       (unsigned long long)guest.vmcb->save.br_to);
-	report_u64(NULL, host, rdmsr(MSR_DEBUGCTL), "host DebugCtl unchanged");
+	svm_report_exit(erratum, VMEXIT_VMMCALL, svm_guest_run(&guest),
+			"guest sets DebugCtl.LBR and branches");
+	report_u64(erratum, DEBUGCTL_LBR, guest.vmcb->save.dbgctl & DEBUGCTL_LBR, "VMCB DBGCTL.LBR");
+	report_erratum(erratum, guest.vmcb->save.br_from && guest.vmcb->save.br_to,
+		       "VMCB BR_FROM=%#llx BR_TO=%#llx recorded a branch",
+		       (unsigned long long)guest.vmcb->save.br_from, (unsigned long long)guest.vmcb->save.br_to);
+	if (host_ok) {
+		rdmsr_safe(MSR_DEBUGCTL, &after);
+		report_u64(NULL, host, after, "host DebugCtl unchanged");
+	}
 	guest.vmcb->control.virt_ext &= ~VMCB_LBR_VIRT_ENABLE;
 }
 
