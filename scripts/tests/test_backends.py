@@ -123,6 +123,23 @@ class Choice(unittest.TestCase):
         self.assertEqual(argv[-2:], ["-cpu", "max,+x2apic"])
         self.assertIn("isa-debug-exit,iobase=0xf4,iosize=4", argv)
 
+    def test_qemu_disk_boot(self):
+        import os
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "x86"))
+            with open(os.path.join(d, "x86", "t.img"), "wb") as f:
+                f.write(b"\x55" * 1024)
+            e = entry("[t]\nfile = t.flat\nqemu_boot = disk\n")
+            inv = backends.qemu_invocation(d, e, "qemu-tcg", make_host(), ["env=qemu-tcg"], scratch=d)
+            drive = inv.argv[inv.argv.index("-drive") + 1]
+            self.assertEqual(drive, f"file={os.path.join(d, 't.img')},format=raw,if=ide")
+            self.assertNotIn("-kernel", inv.argv)
+            with open(os.path.join(d, "t.img"), "rb") as f:
+                self.assertEqual(f.read(1024)[512:528], b"t env=qemu-tcg\0\0")
+        with self.assertRaises(cfg.UserError):
+            entry("[t]\nfile = t\nqemu_boot = floppy\n")
+
     def test_bochs_image_and_rc(self):
         import os
         import tempfile
