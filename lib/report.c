@@ -231,6 +231,8 @@ static enum verdict step_verdict(const struct step *s)
 		return V_FAIL;
 	if (now.xfail > s->at_begin.xfail)
 		return V_XFAIL;
+	if (now.skip > s->at_begin.skip)	/* PASS < SKIP (docs/output-format.md) */
+		return V_SKIP;
 	if (now.pass > s->at_begin.pass || s->values_len)
 		return V_PASS;
 	return V_SKIP;
