@@ -150,6 +150,11 @@ static void step_hardware_enable(void)
 	if (ok)
 		svm_check_enable_refused();
 	step_value("cpus", "%u", nr_cpus);
+	for_each_cpu(cpu) {
+		char key[16];
+		snprintf(key, sizeof(key), "hsave_cpu%u", cpu);
+		step_value(key, "%#llx", (unsigned long long)virt_to_phys(svm_hsave_page(cpu)));
+	}
 	step_end();
 }
 

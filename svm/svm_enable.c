@@ -152,9 +152,10 @@ static void hsave_pa_writes(void *unused)
 		uint64_t back = ~0ull;
 		struct hv_result r = wrmsr_safe(SVM_MSR_VM_HSAVE_PA, bad[i]);
 		rdmsr_safe(SVM_MSR_VM_HSAVE_PA, &back);
-		report_info("WRMSR VM_HSAVE_PA=%#llx (%s): %s, reads back %#llx (KVM: #GP(0))",
+		report_info("WRMSR VM_HSAVE_PA=%#llx (%s): %s, reads back %#llx; KVM answers #GP(0); "
+			    "the APM (15.30.4) asks for a 4 KB-aligned address below 2^MAXPHYADDR (%u)",
 			    (unsigned long long)bad[i], i ? "beyond MAXPHYADDR" : "not 4K-aligned",
-			    hv_result_str(r, s, sizeof(s)), (unsigned long long)back);
+			    hv_result_str(r, s, sizeof(s)), (unsigned long long)back, cpu_maxphyaddr());
 	}
 	wrmsr(SVM_MSR_VM_HSAVE_PA, good);
 	report_u64(NULL, good, rdmsr(SVM_MSR_VM_HSAVE_PA), "VM_HSAVE_PA restored");
