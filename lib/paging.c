@@ -157,6 +157,20 @@ void pt_protect(struct page_table *pt, uint64_t va, uint64_t size, uint64_t clea
 	for_each_4k_leaf(pt, va, size, clear, set);
 }
 
+void paging_switch_levels(uint64_t cr3, uint64_t cr4);
+
+void paging_load(const struct page_table *pt)
+{
+	uint64_t cr4 = read_cr4();
+	bool la57 = pt->levels == 5;
+
+	if (!!(cr4 & X86_CR4_LA57) == la57) {
+		write_cr3(virt_to_phys(pt->root));
+		return;
+	}
+	paging_switch_levels(virt_to_phys(pt->root), la57 ? cr4 | X86_CR4_LA57 : cr4 & ~X86_CR4_LA57);
+}
+
 static void flush_range(uint64_t va, uint64_t size)
 {
 	if (size > 64 * PAGE_SIZE) {

@@ -80,6 +80,13 @@ uint64_t *pt_walk(const struct page_table *pt, uint64_t va, unsigned *level);
 /* The address va translates to, or false when not mapped. */
 bool pt_translate(const struct page_table *pt, uint64_t va, uint64_t *pa);
 
+/*
+ * Switch this CPU between 4- and 5-level paging (CR4.LA57) and load the
+ * root of `pt` (whose levels must match).  pt must identity-map the low
+ * 4 GiB like kernel_pt.  Interrupts must be off.
+ */
+void paging_load(const struct page_table *pt);
+
 /* The runtime's own identity map (CPU format), installed in CR3 at boot. */
 extern struct page_table kernel_pt;
 void paging_setup(void);

@@ -157,12 +157,52 @@ static void test_five_levels(void)
 	free_page((void *)page);
 }
 
+/*
+ * The CPU really walking 5 levels: with CR4.LA57 the linear address is 57
+ * bits and bits 56:48 index the PML5 (SDM Vol. 3A, 4.5.1).  A page mapped
+ * at 0x00ff123456789000 is reachable only through a 5-level walk.
+ */
+static void test_la57(void)
+{
+	const uint64_t va = 0x00ff123456789000ull;
+	struct page_table pt;
+	uint8_t *page = alloc_page(), b = 0;
+	struct hv_result r;
+
+	if (!cpu_has(X86_FEATURE_LA57)) {
+		report_skip("CPUID.(7,0):ECX[16] (LA57, 5-level paging) clear");
+		free_page(page);
+		return;
+	}
+	pt_init(&pt, &pt_format_x86, 5);
+	pt_map(&pt, 0, 0, 1ull << 32, 21, PT_P | PT_W | PT_U);
+	pt_map(&pt, va, virt_to_phys(page), PAGE_SIZE, 12, PT_P | PT_W);
+	page[0x42] = 0x57;
+
+	irq_disable();
+	paging_load(&pt);
+	uint64_t cr4 = read_cr4();
+	r = read_byte_safe((void *)(va + 0x42), &b);
+	paging_load(&kernel_pt);
+
+	report(cr4 & X86_CR4_LA57, "CR4.LA57 set after the switch (CR4=%#llx)", (unsigned long long)cr4);
+	report(r.kind == HV_OK && b == 0x57, "read at %#llx through a 5-level walk: expected 0x57, got %#x (%s)",
+	       (unsigned long long)va + 0x42, b, r.kind == HV_OK ? "no fault" : "faulted");
+	report(!(read_cr4() & X86_CR4_LA57), "back on 4-level paging (CR4=%#llx)",
+	       (unsigned long long)read_cr4());
+	/* With 48-bit linear addresses the same address is not canonical (SDM Vol. 3A, 3.3.7.1). */
+	report_result(NULL, HV_RESULT_GP0, read_byte_safe((void *)(va + 0x42), &b),
+		      "the same read under 4-level paging (address not canonical)");
+	pt_destroy(&pt);
+	free_page(page);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
 		{ "pages", test_pages_distinct }, { "blocks", test_blocks_aligned },
 		{ "map_unmap", test_map_unmap }, { "split", test_split_large },
-		{ "leaf_1g", test_1g_leaf }, { "five_levels", test_five_levels },
+		{ "leaf_1g", test_1g_leaf }, { "five_levels", test_five_levels }, { "la57", test_la57 },
 	};
 	run_subtests(tests, ARRAY_SIZE(tests));
 	return 0;
