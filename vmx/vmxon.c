@@ -187,8 +187,13 @@ static void leave_and_check(void *arg)
 		      "teardown: VMPTRST outside VMX operation (SDM 31.3: #UD)");
 }
 
+void vmx_leave_all(void)
+{
+	on_cpus(leave_and_check, NULL);
+}
+
 void vmx_finish(void)
 {
 	vmx_print_exit_counts();
-	on_cpus(leave_and_check, NULL);
+	vmx_leave_all();
 }

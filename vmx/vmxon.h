@@ -46,6 +46,9 @@ void vmx_each_cpu(void (*fn)(void), bool in_vmx);
 #define VMX_EACH_CPU_IN_VMX(fn) static void fn##_each_cpu(void) { vmx_each_cpu(fn, true); }
 #define VMX_EACH_CPU(fn) static void fn##_each_cpu(void) { vmx_each_cpu(fn, false); }
 
+/* Every CPU leaves VMX operation, each checked (CR4.VMXE clear, VMPTRST #UD). */
+void vmx_leave_all(void);
+
 /*
  * The end of every VMX program (the reboot notifier's job): print the VM
  * exit counts, leave VMX operation on every CPU and check that each left:

@@ -1,0 +1,818 @@
+/*
+ * The seed's vmx_init() call tree, step by step (shared/bringup-map.md,
+ * Intel half): every node a STEP-BEGIN/STEP-END pair with its verdict and
+ * key values, each doing what KVM's step does, as an L1 hypervisor, and
+ * checking the answers against the SDM.  Detailed rule sweeps live in the
+ * other vmx_* programs; each node here is the step itself, on every CPU.
+ */
+#include "hvtest.h"
+#include "caps.h"
+#include "ept.h"
+#include "guest.h"
+#include "insn.h"
+#include "vmcs_fields.h"
+#include "vmxon.h"
+
+static void node(const char *name, void (*fn)(void))
+{
+	step_begin(name);
+	fn();
+	step_end();
+}
+
+static void not_applicable(const char *name)
+{
+	step_begin(name);
+	report_skip("not applicable: host-side only (no guest analog)");
+	step_end();
+}
+
+static bool vmx_present[MAX_CPUS];
+static bool vmx_usable;
+
+static void probe_vmx(void *arg)
+{
+	vmx_present[smp_id()] = cpu_has(X86_FEATURE_VMX);
+}
+
+/* CPUID.1:ECX[5] on every CPU, equal on all; absent -> everything SKIPs (vmx_start says why). */
+static void cpu_has_kvm_support(void)
+{
+	on_cpus(probe_vmx, NULL);
+	for_each_cpu(cpu)
+		if (vmx_present[cpu] != vmx_present[0])
+			report(false, "CPUID.1:ECX[5] differs: cpu0 %u, cpu%u %u", vmx_present[0], cpu,
+			       vmx_present[cpu]);
+	step_value("vmx", "%u", vmx_present[0]);
+	step_value("cpus", "%u", nr_cpus);
+	vmx_usable = vmx_present[0] && vmx_start(false);
+	if (vmx_usable)
+		report(true, "CPUID.1:ECX[5] (VMX) set on all %u CPUs", nr_cpus);
+}
+
+static uint64_t fc_value[MAX_CPUS];
+
+static void enable_fc_here(void *arg)
+{
+	uint64_t v = 0;
+
+	rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &v);
+	if (!(v & FEATURE_CONTROL_LOCK))
+		wrmsr_safe(MSR_IA32_FEATURE_CONTROL, v | FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX);
+	rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc_value[smp_id()]);
+}
+
+/*
+ * 24.7: firmware leaves IA32_FEATURE_CONTROL locked with bit 2 set, or
+ * unlocked (then the hypervisor enables and locks it, as KVM does); locked
+ * with bit 2 clear means VMX is disabled by firmware.  Same on every CPU.
+ */
+static void disabled_by_bios(void)
+{
+	uint64_t boot = 0;
+
+	rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &boot);
+	step_value("at_boot", "%#llx", (unsigned long long)boot);
+	on_cpus(enable_fc_here, NULL);
+	for_each_cpu(cpu)
+		report((fc_value[cpu] & (FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX)) ==
+		       (FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX) && fc_value[cpu] == fc_value[0],
+		       "cpu%u IA32_FEATURE_CONTROL=%#llx: locked, VMXON outside SMX enabled, same as cpu0 (%#llx)",
+		       cpu, (unsigned long long)fc_value[cpu], (unsigned long long)fc_value[0]);
+	step_value("IA32_FEATURE_CONTROL", "%#llx", (unsigned long long)fc_value[0]);
+	step_value("lock", "%llu", (unsigned long long)(fc_value[0] & FEATURE_CONTROL_LOCK));
+	step_value("vmx_outside_smx", "%u", !!(fc_value[0] & FEATURE_CONTROL_VMX_OUTSIDE_SMX));
+}
+
+/* The CPU features a 64-bit VMX host needs; a missing one is a SKIP naming it. */
+static void boot_cpu_has(void)
+{
+	static const uint64_t needed[] = {
+		X86_FEATURE_FPU, X86_FEATURE_FXSR, X86_FEATURE_PAE, X86_FEATURE_NX, X86_FEATURE_MSR,
+		X86_FEATURE_APIC, X86_FEATURE_LM,
+	};
+
+	for (unsigned i = 0; i < ARRAY_SIZE(needed); i++) {
+		if (cpu_has(needed[i]))
+			report(true, "%s present", cpu_feature_name(needed[i]));
+		else
+			report_skip("%s missing: a VMX host needs it", cpu_feature_name(needed[i]));
+	}
+	if (cpu_has(X86_FEATURE_NX))
+		report(rdmsr(MSR_EFER) & EFER_NXE, "EFER.NXE set with NX: EFER=%#llx", (unsigned long long)rdmsr(MSR_EFER));
+	step_value("vendor", "%s", cpu_vendor_string());
+}
+
+static void xsave_to(void *area, uint64_t mask)
+{
+	asm volatile("xsave (%0)" :: "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
+}
+
+static void xrstor_from(const void *area, uint64_t mask)
+{
+	asm volatile("xrstor (%0)" :: "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
+}
+
+/*
+ * kmem_cache_create("x86_fpu"): the guest FPU area sized by CPUID.(0DH,0)
+ * (EBX: size for the features XCR0 enables, ECX: for all supported ones;
+ * SDM Vol. 1, 13.2), 64-byte aligned; an XRSTOR/XSAVE round trip of a
+ * pattern in the SSE state (legacy region bytes 160-415).
+ */
+static void kmem_cache_x86_fpu(void)
+{
+	if (!cpu_has(X86_FEATURE_XSAVE)) {
+		report_skip("CPUID.1:ECX[26] (XSAVE) clear: no XSAVE area to size");
+		return;
+	}
+	write_cr4(read_cr4() | X86_CR4_OSXSAVE);
+	report_result(NULL, HV_RESULT_OK, xsetbv_safe(0, 3), "XSETBV XCR0=3 (x87, SSE)");
+	struct cpuid_regs d = cpuid_count(0xd, 0);
+	step_value("xcr0_size", "%u", d.b);
+	step_value("max_size", "%u", d.c);
+	step_value("xcr0_supported", "%#llx", (unsigned long long)d.a | (unsigned long long)d.d << 32);
+	report(d.b >= 576 && d.b <= d.c, "CPUID.(0DH,0): size for XCR0=3 %u is at least 512+64 and at most the maximum %u",
+	       d.b, d.c);
+	unsigned order = d.c > 4096 ? 1 : 0;
+	uint8_t *a = alloc_pages(order), *b = alloc_pages(order);
+	report(IS_ALIGNED((uint64_t)a, 64), "area %p 64-byte aligned", a);
+	*(uint32_t *)(a + 24) = 0x1f80;			/* MXCSR: default */
+	for (unsigned i = 0; i < 256; i++)
+		a[160 + i] = (uint8_t)(0xa5 ^ i);	/* XMM0-15 */
+	*(uint64_t *)(a + 512) = 2;			/* XSTATE_BV: SSE */
+	xrstor_from(a, 2);
+	xsave_to(b, 2);
+	report(!memcmp(a + 160, b + 160, 256) && *(uint32_t *)(b + 24) == 0x1f80 && (*(uint64_t *)(b + 512) & 2),
+	       "XRSTOR then XSAVE of the SSE state: XMM bytes, MXCSR %#x and XSTATE_BV %#llx round-trip",
+	       *(uint32_t *)(b + 24), (unsigned long long)*(uint64_t *)(b + 512));
+	free_pages(a, order);
+	free_pages(b, order);
+}
+
+static struct percpu *seen_self[MAX_CPUS];
+static uint64_t seen_gs[MAX_CPUS];
+
+static void note_percpu(void *arg)
+{
+	seen_self[smp_id()] = this_cpu();
+	seen_gs[smp_id()] = rdmsr(MSR_GS_BASE);
+}
+
+/* alloc_percpu: each CPU's area distinct, aligned, and its own through the GS base. */
+static void alloc_percpu(void)
+{
+	on_cpus(note_percpu, NULL);
+	for_each_cpu(cpu) {
+		bool distinct = true;
+		for (unsigned o = 0; o < cpu; o++)
+			distinct &= seen_self[o] != seen_self[cpu];
+		report(distinct && seen_self[cpu] == cpu_data(cpu) && seen_gs[cpu] == (uint64_t)cpu_data(cpu) &&
+		       IS_ALIGNED((uint64_t)seen_self[cpu], 8),
+		       "cpu%u per-CPU area %p: distinct, 8-byte aligned, GS base %#llx points to it", cpu,
+		       (void *)seen_self[cpu], (unsigned long long)seen_gs[cpu]);
+	}
+	step_value("area_size", "%zu", sizeof(struct percpu));
+}
+
+static uint64_t ept_cap(void)
+{
+	const struct vmx_caps *c = vmx_this_caps();
+
+	return vmx_cap_readable(c, MSR_IA32_VMX_EPT_VPID_CAP) ? vmx_cap(c, MSR_IA32_VMX_EPT_VPID_CAP) : 0;
+}
+
+/* kvm_mmu_module_init: the TDP table cache: an EPT built and torn down with the shared builder. */
+static void kvm_mmu_module_init(void)
+{
+	struct vmx_ept ept;
+	uint64_t before = mem_free_bytes();
+
+	ept_init(&ept, 4, false);
+	ept_identity_map(&ept, 1ull << 30, 21);
+	uint64_t used = before - mem_free_bytes();
+	unsigned level;
+	uint64_t *e = pt_walk(&ept.pt, 0x200000, &level);
+	report(e && level == 2 && (*e & PT_ADDR_MASK) == 0x200000, "EPT builder: 2M leaf for GPA 0x200000 at level %u: %#llx",
+	       level, (unsigned long long)(e ? *e : 0));
+	pt_destroy(&ept.pt);
+	report_u64(NULL, before, mem_free_bytes(), "every table page returned after pt_destroy");
+	step_value("table_bytes_1G_of_2M", "%llu", (unsigned long long)used);
+}
+
+/*
+ * kvm_mmu_set_mask_ptes: the EPT entry masks: R/W/X (bits 2:0), memory
+ * type (5:3), A/D (8, 9) only when EPT_VPID_CAP[21]; MAXPHYADDR from
+ * CPUID 0x80000008 and the reserved-bit mask above it (29.3.2).
+ */
+static void kvm_mmu_set_mask_ptes(void)
+{
+	unsigned maxphy = cpu_maxphyaddr();
+	uint64_t reserved = ((1ull << 52) - 1) & ~((1ull << maxphy) - 1);
+	bool ad = ept_cap() & VMX_EPT_AD_FLAGS;
+
+	report(maxphy >= 36 && maxphy <= 52, "MAXPHYADDR %u within 36..52", maxphy);
+	report(pt_format_ept.present == (EPT_R | EPT_W | EPT_X) && pt_format_ept.large == EPT_LARGE,
+	       "EPT format: present mask %#llx (R|W|X), large bit %#llx (bit 7)",
+	       (unsigned long long)pt_format_ept.present, (unsigned long long)pt_format_ept.large);
+	step_value("maxphyaddr", "%u", maxphy);
+	step_value("reserved_mask", "%#llx", (unsigned long long)reserved);
+	step_value("accessed_mask", "%#llx", (unsigned long long)(ad ? EPT_A : 0));
+	step_value("dirty_mask", "%#llx", (unsigned long long)(ad ? EPT_D : 0));
+	step_value("memtype_wb", "%#llx", (unsigned long long)EPT_MT_WB);
+}
+
+static bool tsc_monotonic[MAX_CPUS];
+
+static void tsc_here(void *arg)
+{
+	uint64_t prev = rdtsc();
+	bool ok = true;
+
+	for (int i = 0; i < 1000; i++) {
+		uint64_t now = rdtsc();
+		ok &= now > prev;
+		prev = now;
+	}
+	tsc_monotonic[smp_id()] = ok;
+}
+
+/* kvm_timer_init: TSC frequency and stability. */
+static void kvm_timer_init(void)
+{
+	report(tsc_hz() > 0, "TSC frequency %llu Hz (source %s)", (unsigned long long)tsc_hz(), tsc_hz_source());
+	on_cpus(tsc_here, NULL);
+	for_each_cpu(cpu)
+		report(tsc_monotonic[cpu], "cpu%u TSC strictly increasing over 1000 reads", cpu);
+	step_value("tsc_hz", "%llu", (unsigned long long)tsc_hz());
+	step_value("source", "%s", tsc_hz_source());
+	step_value("invariant_tsc", "%u", cpu_has(X86_FEATURE_INVARIANT_TSC));
+}
+
+#define TEST_VECTOR 0xe0
+static volatile unsigned vector_hits[MAX_CPUS];
+
+static void count_vector(struct ex_regs *regs)
+{
+	vector_hits[smp_id()]++;
+	apic_eoi();
+}
+
+static void wait_hits(unsigned cpu, unsigned want)
+{
+	uint64_t deadline = rdtsc() + tsc_hz() / 10;
+
+	while (vector_hits[cpu] < want && rdtsc() < deadline)
+		cpu_relax();
+}
+
+/* kvm_lapic_init: APIC IDs unique; timer interrupt delivered; IPIs between CPUs. */
+static void kvm_lapic_init(void)
+{
+	set_irq_handler(TEST_VECTOR, count_vector);
+	for_each_cpu(cpu)
+		for (unsigned o = 0; o < cpu; o++)
+			report(cpu_data(cpu)->apic_id != cpu_data(o)->apic_id, "APIC IDs of cpu%u (%u) and cpu%u (%u) differ",
+			       o, cpu_data(o)->apic_id, cpu, cpu_data(cpu)->apic_id);
+	uint64_t flags = read_rflags();
+	irq_enable();
+	apic_timer_oneshot(TEST_VECTOR, 10000);
+	wait_hits(0, 1);
+	write_rflags(flags);
+	report(vector_hits[0] == 1, "APIC timer one-shot delivered vector %#x once: %u", TEST_VECTOR, vector_hits[0]);
+	for (unsigned cpu = 1; cpu < nr_cpus; cpu++) {
+		apic_send_ipi(cpu_data(cpu)->apic_id, TEST_VECTOR);
+		wait_hits(cpu, 1);
+		report(vector_hits[cpu] == 1, "IPI vector %#x from cpu0 to cpu%u (APIC ID %u) delivered: %u", TEST_VECTOR,
+		       cpu, cpu_data(cpu)->apic_id, vector_hits[cpu]);
+	}
+	step_value("x2apic", "%u", apic_x2apic_mode());
+	step_value("apic_id0", "%u", cpu_data(0)->apic_id);
+}
+
+static void kvm_arch_init(void)
+{
+	node("cpu_has_kvm_support", cpu_has_kvm_support);
+	if (!vmx_usable)
+		return;
+	node("disabled_by_bios", disabled_by_bios);
+	node("boot_cpu_has", boot_cpu_has);
+	node("kmem_cache_create(x86_fpu)", kmem_cache_x86_fpu);
+	node("alloc_percpu", alloc_percpu);
+	node("kvm_mmu_module_init", kvm_mmu_module_init);
+	node("kvm_mmu_set_mask_ptes", kvm_mmu_set_mask_ptes);
+	node("kvm_timer_init", kvm_timer_init);
+	node("kvm_lapic_init", kvm_lapic_init);
+}
+
+/* rdmsrl_safe: an MSR that does not exist reports #GP(0) and the run goes on. */
+static void rdmsrl_safe(void)
+{
+	uint64_t v = 0;
+	const uint32_t absent = 0xc0002fff;
+
+	report_result(NULL, HV_RESULT_GP0, rdmsr_safe(absent, &v), "RDMSR %#x (no such MSR)", absent);
+	report_result(NULL, HV_RESULT_OK, rdmsr_safe(MSR_IA32_VMX_BASIC, &v), "RDMSR IA32_VMX_BASIC afterwards");
+	step_value("IA32_VMX_BASIC", "%#llx", (unsigned long long)v);
+}
+
+static struct descriptor_table_ptr idtr_seen[MAX_CPUS];
+
+static void sidt_here(void *arg)
+{
+	sidt(&idtr_seen[smp_id()]);
+}
+
+/* store_idt: the host IDTR for the VMCS host area: the runtime's 256-gate IDT, one for all CPUs. */
+static void store_idt(void)
+{
+	on_cpus(sidt_here, NULL);
+	for_each_cpu(cpu)
+		report(idtr_seen[cpu].base == idtr_seen[0].base && idtr_seen[cpu].limit == 256 * 16 - 1,
+		       "cpu%u IDTR base %#llx limit %#x: 256 16-byte gates, same table as cpu0", cpu,
+		       (unsigned long long)idtr_seen[cpu].base, idtr_seen[cpu].limit);
+	step_value("idt_base", "%#llx", (unsigned long long)idtr_seen[0].base);
+	step_value("idt_limit", "%#x", idtr_seen[0].limit);
+}
+
+static struct vmx_config cfg;
+
+/* setup_vmcs_config: the configuration KVM derives (caps.c); rules in vmx_caps. */
+static void setup_vmcs_config(void)
+{
+	const struct vmx_caps *c = vmx_this_caps();
+	uint64_t basic = vmx_cap(c, MSR_IA32_VMX_BASIC);
+
+	report(!(basic & VMX_BASIC_BIT31) && cfg.region_size <= 4096 &&
+	       vmx_basic_memory_type(basic) == VMX_MEMORY_TYPE_WB,
+	       "IA32_VMX_BASIC %#llx: bit 31 clear, region %u bytes, memory type %u (WB)",
+	       (unsigned long long)basic, vmx_basic_region_size(basic), vmx_basic_memory_type(basic));
+	if (!vmx_config_derive(c, &cfg)) {
+		report_skip("KVM's minimum control set is not allowed: %s", cfg.missing);
+		return;
+	}
+	report(true, "KVM's minimum controls allowed");
+	step_value("revision", "%#x", cfg.revision);
+	step_value("size", "%u", cfg.region_size);
+	step_value("true_controls", "%u", !!(basic & VMX_BASIC_TRUE_CONTROLS));
+	step_value("pin", "%#x", cfg.ctl[VMX_PINBASED]);
+	step_value("proc", "%#x", cfg.ctl[VMX_PROCBASED]);
+	step_value("proc2", "%#x", cfg.ctl[VMX_PROCBASED2]);
+	step_value("exit", "%#x", cfg.ctl[VMX_EXIT]);
+	step_value("entry", "%#x", cfg.ctl[VMX_ENTRY]);
+}
+
+/* cpu_has_vmx_vpid / cpu_has_vmx_invvpid: the control and EPT_VPID_CAP[32, 40-43]. */
+static void cpu_has_vmx_vpid(void)
+{
+	uint64_t ev = ept_cap();
+
+	step_value("vpid", "%u", cfg.vpid);
+	step_value("invvpid", "%u", !!(ev & VMX_VPID_INVVPID));
+	step_value("invvpid_types", "%#llx", (unsigned long long)((ev >> 40) & 0xf));
+	if (!cfg.vpid) {
+		report_skip("\"enable VPID\" may not be 1: no VPID");
+		return;
+	}
+	report(!(ev & VMX_VPID_INVVPID) || (ev & (0xfull << 40)),
+	       "INVVPID supported (EPT_VPID_CAP[32]) comes with at least one type (bits 43:40 = %#llx)",
+	       (unsigned long long)((ev >> 40) & 0xf));
+}
+
+/* cpu_has_vmx_invvpid: each advertised INVVPID type works, on every CPU (types in detail: vmx_vpid_ept_inv). */
+static void invvpid_here(void)
+{
+	uint64_t ev = ept_cap();
+
+	for (unsigned type = 0; type < 4; type++)
+		if (ev & (1ull << (40 + type)))
+			report_result(NULL, HV_RESULT_OK, invvpid(type, 1, 0), "INVVPID type %u (advertised)", type);
+}
+
+static void cpu_has_vmx_invvpid(void)
+{
+	if (!cfg.vpid || !(ept_cap() & VMX_VPID_INVVPID)) {
+		report_skip("no INVVPID (VPID %u, EPT_VPID_CAP %#llx)", cfg.vpid, (unsigned long long)ept_cap());
+		return;
+	}
+	vmx_each_cpu(invvpid_here, true);
+}
+
+/* cpu_has_vmx_ept: the control and KVM's requirement, a 4-level walk with WB, or SKIP. */
+static void cpu_has_vmx_ept(void)
+{
+	uint64_t ev = ept_cap();
+
+	step_value("ept", "%u", cfg.ept);
+	step_value("EPT_VPID_CAP", "%#llx", (unsigned long long)ev);
+	if (!cfg.ept) {
+		report_skip("\"enable EPT\" may not be 1: no EPT");
+		return;
+	}
+	if (!(ev & VMX_EPT_PAGE_WALK_4) || !(ev & VMX_EPT_MEMTYPE_WB)) {
+		report_skip("EPT_VPID_CAP=%#llx: no 4-level walk with WB (KVM's requirement)", (unsigned long long)ev);
+		return;
+	}
+	report(true, "EPT with 4-level walks and WB paging structures");
+}
+
+/* kvm_configure_mmu: the walk length and the largest leaf, from what is advertised. */
+static void kvm_configure_mmu(void)
+{
+	uint64_t ev = ept_cap();
+
+	if (!cfg.ept) {
+		report_skip("no EPT: shadow paging would be used (not part of this suite)");
+		return;
+	}
+	report((cfg.ept_levels == 5 && (ev & VMX_EPT_PAGE_WALK_5)) || (cfg.ept_levels == 4 && (ev & VMX_EPT_PAGE_WALK_4)),
+	       "chosen %u-level walk is advertised (EPT_VPID_CAP %#llx)", cfg.ept_levels, (unsigned long long)ev);
+	report(cfg.ept_max_page_shift == 12 || (cfg.ept_max_page_shift == 21 && (ev & VMX_EPT_2MB_PAGE)) ||
+	       (cfg.ept_max_page_shift == 30 && (ev & VMX_EPT_1GB_PAGE)),
+	       "largest leaf 1<<%u is advertised", cfg.ept_max_page_shift);
+	step_value("tdp_level", "%u", cfg.ept_levels);
+	step_value("max_leaf", "%s", cfg.ept_max_page_shift == 30 ? "1G" : cfg.ept_max_page_shift == 21 ? "2M" : "4K");
+	step_value("ad", "%u", cfg.ept_ad);
+}
+
+/* cpu_has_vmx_XXX: the optional features, each with what advertises it (scenarios: vmx_features). */
+static void cpu_has_vmx_xxx(void)
+{
+	const struct vmx_caps *c = vmx_this_caps();
+	uint32_t pin = vmx_allowed(c, VMX_PINBASED).may1, p2 = vmx_allowed(c, VMX_PROCBASED2).may1;
+
+	step_value("unrestricted_guest", "%u", !!(p2 & (1u << CPU2_UNRESTRICTED_GUEST)));
+	step_value("preemption_timer", "%u", !!(pin & (1u << PIN_PREEMPTION_TIMER)));
+	step_value("pml", "%u", !!(p2 & (1u << CPU2_ENABLE_PML)));
+	step_value("posted_interrupts", "%u", !!(pin & (1u << PIN_POSTED_INTERRUPTS)));
+	step_value("apicv", "%u", !!(p2 & (1u << CPU2_VIRTUAL_INTERRUPT_DELIVERY)));
+	step_value("vmcs_shadowing", "%u", !!(p2 & (1u << CPU2_VMCS_SHADOWING)));
+	step_value("vmfunc", "%u", !!(p2 & (1u << CPU2_ENABLE_VM_FUNCTIONS)));
+	report(!(cfg.ctl[VMX_PROCBASED2] & ~p2) && !(cfg.ctl[VMX_PINBASED] & ~pin),
+	       "the derived configuration uses only advertised controls (proc2 %#x within %#x, pin %#x within %#x)",
+	       cfg.ctl[VMX_PROCBASED2], p2, cfg.ctl[VMX_PINBASED], pin);
+}
+
+static void tdp_guest_code(void)
+{
+	vmx_guest_call(0x7d9);
+}
+
+/* vmx_enable_tdp: an EPT identity map and a guest launched under it, on every CPU. */
+static void enable_tdp_here(void)
+{
+	struct vmx_ept ept;
+	struct vmx_guest g;
+
+	ept_init(&ept, cfg.ept_levels, false);
+	ept_identity_map(&ept, ept_guest_memory_size(cfg.ept_max_page_shift), cfg.ept_max_page_shift);
+	vmx_guest_init(&g, tdp_guest_code);
+	g.ctl[VMX_PROCBASED] |= 1u << CPU_ACTIVATE_SECONDARY_CONTROLS;
+	g.ctl[VMX_PROCBASED2] |= 1u << CPU2_ENABLE_EPT;
+	g.eptp = ept_eptp(&ept);
+	vmx_guest_load(&g);
+	if (vmx_guest_expect(&g, VMX_EXIT_VMCALL, "guest under EPT: VMCALL"))
+		report_u64(NULL, 0x7d9, g.gprs.rax, "guest under EPT: VMCALL code");
+	vmx_guest_run_to_done(&g, "guest under EPT");
+	vmclear(virt_to_phys(g.vmcs));
+	pt_destroy(&ept.pt);
+}
+
+static void vmx_enable_tdp(void)
+{
+	if (!cfg.ept || cfg.ept_levels == 0) {
+		report_skip("no usable EPT: TDP stays off");
+		return;
+	}
+	vmx_each_cpu(enable_tdp_here, true);
+	step_value("eptp_levels", "%u", cfg.ept_levels);
+}
+
+/* kvm_disable_tdp: the same guest without EPT, on every CPU. */
+static void disable_tdp_here(void)
+{
+	struct vmx_guest g;
+
+	vmx_guest_init(&g, tdp_guest_code);
+	vmx_guest_load(&g);
+	if (vmx_guest_expect(&g, VMX_EXIT_VMCALL, "guest without EPT: VMCALL"))
+		report_u64(NULL, 0x7d9, g.gprs.rax, "guest without EPT: VMCALL code");
+	vmx_guest_run_to_done(&g, "guest without EPT");
+	vmclear(virt_to_phys(g.vmcs));
+}
+
+static void kvm_disable_tdp(void)
+{
+	vmx_each_cpu(disable_tdp_here, true);
+}
+
+#define WAKEUP_VECTOR 0xf2	/* KVM's POSTED_INTR_WAKEUP_VECTOR */
+static volatile unsigned wakeups;
+
+static void wakeup_handler(struct ex_regs *regs)
+{
+	wakeups++;
+	apic_eoi();
+}
+
+/* kvm_set_posted_intr_wakeup_handler: the handler is reached by a self-IPI on its vector. */
+static void posted_intr_wakeup_handler(void)
+{
+	uint64_t flags = read_rflags();
+
+	set_irq_handler(WAKEUP_VECTOR, wakeup_handler);
+	irq_enable();
+	apic_send_ipi(apic_id(), WAKEUP_VECTOR);
+	for (uint64_t deadline = rdtsc() + tsc_hz() / 10; !wakeups && rdtsc() < deadline;)
+		cpu_relax();
+	write_rflags(flags);
+	report(wakeups == 1, "self-IPI on vector %#x reached the wakeup handler: %u time(s)", WAKEUP_VECTOR, wakeups);
+	step_value("vector", "%#x", WAKEUP_VECTOR);
+}
+
+static uint64_t region_pa[MAX_CPUS];
+
+static void region_here(void *arg)
+{
+	region_pa[smp_id()] = vmx_vmxon_region();
+}
+
+/* alloc_kvm_area: one VMXON region per CPU; VMXON on every CPU at once (then off again). */
+static void alloc_kvm_area(void)
+{
+	on_cpus(region_here, NULL);
+	for_each_cpu(cpu) {
+		bool distinct = true;
+		for (unsigned o = 0; o < cpu; o++)
+			distinct &= region_pa[o] != region_pa[cpu];
+		report(distinct && IS_ALIGNED(region_pa[cpu], PAGE_SIZE) && region_pa[cpu] < (1ull << cpu_maxphyaddr()) &&
+		       *(uint32_t *)phys_to_virt(region_pa[cpu]) == cfg.revision,
+		       "cpu%u VMXON region %#llx: distinct, 4K-aligned, below MAXPHYADDR, revision %#x stamped", cpu,
+		       (unsigned long long)region_pa[cpu], *(uint32_t *)phys_to_virt(region_pa[cpu]));
+	}
+	report(vmx_on_all(), "VMXON on all %u CPUs at once", nr_cpus);
+	vmx_leave_all();
+	step_value("region_size", "%u", cfg.region_size);
+}
+
+static void hardware_setup(void)
+{
+	node("rdmsrl_safe", rdmsrl_safe);
+	node("store_idt", store_idt);
+	node("setup_vmcs_config", setup_vmcs_config);
+	node("cpu_has_vmx_vpid", cpu_has_vmx_vpid);
+	node("cpu_has_vmx_invvpid", cpu_has_vmx_invvpid);
+	node("cpu_has_vmx_ept", cpu_has_vmx_ept);
+	node("kvm_configure_mmu", kvm_configure_mmu);
+	node("cpu_has_vmx_XXX", cpu_has_vmx_xxx);
+	node("vmx_enable_tdp", vmx_enable_tdp);
+	node("kvm_disable_tdp", kvm_disable_tdp);
+	node("kvm_set_posted_intr_wakeup_handler", posted_intr_wakeup_handler);
+	node("alloc_kvm_area", alloc_kvm_area);
+}
+
+/* MSRs KVM's msrs_to_save / emulated list would probe (architectural numbers). */
+static const uint32_t msr_list[] = {
+	0x10 /* TSC */, 0x1b /* APIC_BASE */, 0x3a /* FEATURE_CONTROL */, 0x3b /* TSC_ADJUST */,
+	0x48 /* SPEC_CTRL */, 0x10a /* ARCH_CAPABILITIES */, 0x174, 0x175, 0x176 /* SYSENTER */,
+	0x179 /* MCG_CAP */, 0x17a /* MCG_STATUS */, 0x1a0 /* MISC_ENABLE */, 0x1d9 /* DEBUGCTL */,
+	0x277 /* PAT */, 0x2ff /* MTRR_DEF_TYPE */, 0x38f /* PERF_GLOBAL_CTRL */, 0x570 /* RTIT_CTL */,
+	0xd90 /* BNDCFGS */, 0xda0 /* XSS */, 0xe1 /* UMWAIT_CONTROL */, 0x6e0 /* TSC_DEADLINE */,
+	0xc0000080 /* EFER */, 0xc0000081 /* STAR */, 0xc0000082 /* LSTAR */, 0xc0000083 /* CSTAR */,
+	0xc0000084 /* FMASK */, 0xc0000100 /* FS_BASE */, 0xc0000101 /* GS_BASE */,
+	0xc0000102 /* KERNEL_GS_BASE */, 0xc0000103 /* TSC_AUX */,
+};
+static uint64_t msr_kept[MAX_CPUS];	/* bit i: msr_list[i] read without #GP */
+
+static void probe_msrs(void *arg)
+{
+	uint64_t kept = 0, v;
+
+	for (unsigned i = 0; i < ARRAY_SIZE(msr_list); i++)
+		if (hv_result_ok(rdmsr_safe(msr_list[i], &v)))
+			kept |= 1ull << i;
+	msr_kept[smp_id()] = kept;
+}
+
+/* kvm_init_msr_list: keep the MSRs that read without #GP; the same list on every CPU. */
+static void kvm_init_msr_list(void)
+{
+	on_cpus(probe_msrs, NULL);
+	for_each_cpu(cpu)
+		report(msr_kept[cpu] == msr_kept[0], "cpu%u keeps MSR set %#llx, cpu0 %#llx", cpu,
+		       (unsigned long long)msr_kept[cpu], (unsigned long long)msr_kept[0]);
+	step_value("probed", "%zu", ARRAY_SIZE(msr_list));
+	unsigned kept = 0;
+	for (unsigned i = 0; i < ARRAY_SIZE(msr_list); i++) {
+		if (msr_kept[0] & (1ull << i))
+			kept++;
+		else
+			report_info("MSR %#x not kept (RDMSR #GP)", msr_list[i]);
+	}
+	step_value("kept", "%u", kept);
+}
+
+static struct vmx_config cpu_cfg[MAX_CPUS];
+static bool cpu_cfg_ok[MAX_CPUS];
+
+static void derive_here(void *arg)
+{
+	struct vmx_caps caps;
+
+	vmx_caps_read(&caps);
+	cpu_cfg_ok[smp_id()] = vmx_config_derive(&caps, &cpu_cfg[smp_id()]);
+}
+
+/* smp_call_function_single: the compatibility check, the configuration recomputed on every CPU. */
+static void compat_check(void)
+{
+	on_cpus(derive_here, NULL);
+	for_each_cpu(cpu) {
+		const struct vmx_config *a = &cpu_cfg[0], *b = &cpu_cfg[cpu];
+		for (unsigned w = 0; w < VMX_PROCBASED3; w++)
+			if (a->ctl[w] != b->ctl[w])
+				report(false, "cpu%u %s %#x differs from cpu0's %#x", cpu, vmx_control_word_name(w),
+				       b->ctl[w], a->ctl[w]);
+		report(cpu_cfg_ok[cpu] == cpu_cfg_ok[0] && !memcmp(a->ctl, b->ctl, sizeof(a->ctl)) &&
+		       a->revision == b->revision && a->ept_vpid_cap == b->ept_vpid_cap,
+		       "cpu%u configuration equals cpu0's (revision %#x, EPT/VPID caps %#llx)", cpu, b->revision,
+		       (unsigned long long)b->ept_vpid_cap);
+	}
+	step_value("cpus", "%u", nr_cpus);
+}
+
+static void hardware_enable_disable(void *arg)
+{
+	report_result(NULL, HV_RESULT_OK, vmx_on(), "hardware_enable: VMXON");
+	report(vmx_cpu_in_vmx() && (read_cr4() & X86_CR4_VMXE), "in VMX operation, CR4=%#llx", (unsigned long long)read_cr4());
+	report_result(NULL, VMFAIL_INVALID, vmxon(vmx_vmxon_region()),
+		      "hardware_enable twice: the second VMXON is refused (31.3, no current VMCS)");
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "hardware_disable: VMXOFF");
+	report(!(read_cr4() & X86_CR4_VMXE), "out of VMX operation, CR4=%#llx", (unsigned long long)read_cr4());
+}
+
+/* cpuhp_setup_state_nocalls: hardware enable/disable on each CPU, in reverse order. */
+static void cpuhp_hardware_enable(void)
+{
+	for (unsigned cpu = nr_cpus; cpu-- > 0;)
+		on_cpu(cpu, hardware_enable_disable, NULL);
+}
+
+/* register_reboot_notifier: VMXOFF everywhere (the layer's teardown, also run at the end). */
+static void reboot_notifier(void)
+{
+	vmx_on_all();
+	vmx_leave_all();
+}
+
+/* kvm_cache_create_usercopy: a vCPU object (a VMCS) per CPU: VMCLEAR, VMPTRLD, VMPTRST, VMCLEAR. */
+static void vcpu_object_here(void)
+{
+	uint64_t vmcs = virt_to_phys(vmx_alloc_vmcs()), cur = 0;
+
+	report_result(NULL, HV_RESULT_OK, vmclear(vmcs), "VMCLEAR of the vCPU's VMCS");
+	report_result(NULL, HV_RESULT_OK, vmptrld(vmcs), "VMPTRLD");
+	vmptrst(&cur);
+	report_u64(NULL, vmcs, cur, "VMPTRST");
+	report_result(NULL, HV_RESULT_OK, vmclear(vmcs), "VMCLEAR");
+	free_page(phys_to_virt(vmcs));
+}
+
+static void kvm_cache_create_usercopy(void)
+{
+	vmx_each_cpu(vcpu_object_here, true);
+	step_value("object_size", "%u", cfg.region_size);
+}
+
+static void resume_guest_code(void)
+{
+}
+
+static void suspend_resume_here(void)
+{
+	struct vmx_guest g;
+
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "suspend: VMXOFF");
+	report_result(NULL, HV_RESULT_OK, vmx_on(), "resume: VMXON");
+	vmx_guest_init(&g, resume_guest_code);
+	vmx_guest_load(&g);
+	vmx_guest_run_to_done(&g, "guest after resume");
+	vmclear(virt_to_phys(g.vmcs));
+}
+
+/* register_syscore_ops: suspend/resume as disable/enable, and a guest runs afterwards. */
+static void register_syscore_ops(void)
+{
+	vmx_each_cpu(suspend_resume_here, true);
+}
+
+/* kvm_init_debug: VM exits counted per reason so far. */
+static void kvm_init_debug(void)
+{
+	vmx_print_exit_counts();
+	report(true, "exit statistics available");
+}
+
+static void kvm_init(void)
+{
+	node("kvm_arch_init", kvm_arch_init);
+	if (!vmx_usable)
+		return;
+	not_applicable("kvm_irqfd_init");
+	step_begin("kvm_arch_hardware_setup");
+	node("hardware_setup", hardware_setup);
+	node("kvm_init_msr_list", kvm_init_msr_list);
+	step_end();
+	node("smp_call_function_single", compat_check);
+	node("cpuhp_setup_state_nocalls", cpuhp_hardware_enable);
+	node("register_reboot_notifier", reboot_notifier);
+	node("kvm_cache_create_usercopy", kvm_cache_create_usercopy);
+	not_applicable("kvm_async_pf_init");
+	not_applicable("misc_register(/dev/kvm)");
+	node("register_syscore_ops", register_syscore_ops);
+	node("kvm_init_debug", kvm_init_debug);
+	not_applicable("kvm_vfio_ops_init");
+}
+
+/*
+ * vmx_setup_l1d_flush: CPUID.(7,0):EDX[28] advertises IA32_FLUSH_CMD
+ * (10BH); writing bit 0 works if advertised and raises #GP if not.
+ * IA32_ARCH_CAPABILITIES (10AH) reads iff EDX[29].
+ */
+static void vmx_setup_l1d_flush(void)
+{
+	bool flush = cpu_has(X86_FEATURE_FLUSH_L1D), arch = cpu_has(X86_FEATURE_ARCH_CAPABILITIES);
+	uint64_t v = 0;
+
+	report_result(NULL, flush ? HV_RESULT_OK : HV_RESULT_GP0, wrmsr_safe(MSR_IA32_FLUSH_CMD, 1),
+		      "WRMSR IA32_FLUSH_CMD bit 0 (L1D_FLUSH) with CPUID.(7,0):EDX[28]=%u", flush);
+	report_result(NULL, arch ? HV_RESULT_OK : HV_RESULT_GP0, rdmsr_safe(MSR_IA32_ARCH_CAPABILITIES, &v),
+		      "RDMSR IA32_ARCH_CAPABILITIES with CPUID.(7,0):EDX[29]=%u", arch);
+	step_value("flush_l1d", "%u", flush);
+	step_value("arch_capabilities", "%u", arch);
+	if (arch)
+		step_value("IA32_ARCH_CAPABILITIES", "%#llx", (unsigned long long)v);
+}
+
+#define CHECK_BLOCK_ENTRY(name, enc)						\
+	ok = vmcs_field_width(enc) == blk_width && vmcs_field_type(enc) == blk_type &&	\
+	     !((enc) & VMCS_ENCODING_RESERVED_MASK) && !vmcs_field_is_high(enc);	\
+	if (!ok)								\
+		report(false, "%s (%#x): decodes as %s %s, listed as %s %s", #name, (enc),	\
+		       vmcs_field_width_name(vmcs_field_width(enc)),			\
+		       vmcs_field_type_name(vmcs_field_type(enc)), vmcs_field_width_name(blk_width),	\
+		       vmcs_field_type_name(blk_type));				\
+	checked++;
+#define CHECK_BLOCK(list, width, type)						\
+	blk_width = (width);							\
+	blk_type = (type);							\
+	list(CHECK_BLOCK_ENTRY)
+
+/*
+ * vmx_check_vmcs12_offsets: every encoding of the field table decodes
+ * (25.11.2, Table 25-21) to the width and type of the Appendix B block it is
+ * listed in, with no reserved bit; an index above VMCS_ENUM's fails VMREAD
+ * with VMfailValid(12).
+ */
+static void vmx_check_vmcs12_offsets(void)
+{
+	enum vmcs_field_width blk_width;
+	enum vmcs_field_type blk_type;
+	unsigned checked = 0;
+	bool ok;
+
+	VMCS_FIELD_BLOCKS(CHECK_BLOCK)
+	report(checked == vmcs_nr_fields, "%u encodings decoded against their blocks (table has %u)", checked,
+	       vmcs_nr_fields);
+	unsigned max = vmx_vmcs_enum_max_index(vmx_cap(vmx_this_caps(), MSR_IA32_VMX_VMCS_ENUM));
+	step_value("vmcs_enum_max_index", "%u", max);
+	step_value("table_max_index", "%u", vmcs_field_max_index());
+	if (max >= 0x1ff)
+		return;
+	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
+		return;
+	uint64_t vmcs = virt_to_phys(vmx_alloc_vmcs()), val;
+	vmptrld(vmcs);
+	uint32_t enc = VMCS_GUEST_CR0 & ~0x3feu;
+	enc |= (max + 1) << 1;
+	report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), vmread(enc, &val),
+		      "VMREAD %#x (index %u above VMCS_ENUM's %u)", enc, max + 1, max);
+	vmclear(vmcs);
+	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
+}
+
+static void vmx_init(void)
+{
+	node("kvm_init", kvm_init);
+	if (!vmx_usable)
+		return;
+	node("vmx_setup_l1d_flush", vmx_setup_l1d_flush);
+	node("vmx_check_vmcs12_offsets", vmx_check_vmcs12_offsets);
+}
+
+int main(int argc, char **argv)
+{
+	node("vmx_init", vmx_init);
+	if (vmx_usable)
+		vmx_finish();
+	return 0;
+}
