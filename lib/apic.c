@@ -1,9 +1,9 @@
 /* Local APIC and TSC. */
 #include "apic.h"
 #include "cpuid.h"
+#include "percpu.h"
 #include "processor.h"
 
-static bool x2apic;	/* set once the boot CPU switched; APs follow */
 static uint64_t tsc_freq;
 static const char *tsc_source = "none";
 
@@ -12,14 +12,20 @@ static volatile uint32_t *xapic_reg(unsigned reg)
 	return (volatile uint32_t *)(APIC_DEFAULT_BASE + reg);
 }
 
+/* Each CPU's mode is its own: x2APIC registers exist only in x2APIC mode (SDM Vol. 3A, 11.12). */
+static bool x2apic_mode(void)
+{
+	return this_cpu()->x2apic;
+}
+
 uint32_t apic_read(unsigned reg)
 {
-	return x2apic ? (uint32_t)rdmsr(MSR_X2APIC_BASE + reg / 16) : *xapic_reg(reg);
+	return x2apic_mode() ? (uint32_t)rdmsr(MSR_X2APIC_BASE + reg / 16) : *xapic_reg(reg);
 }
 
 void apic_write(unsigned reg, uint32_t val)
 {
-	if (x2apic)
+	if (x2apic_mode())
 		wrmsr(MSR_X2APIC_BASE + reg / 16, val);
 	else
 		*xapic_reg(reg) = val;
@@ -27,12 +33,12 @@ void apic_write(unsigned reg, uint32_t val)
 
 bool apic_x2apic_mode(void)
 {
-	return x2apic;
+	return x2apic_mode();
 }
 
 uint32_t apic_id(void)
 {
-	return x2apic ? apic_read(APIC_ID) : apic_read(APIC_ID) >> 24;
+	return x2apic_mode() ? apic_read(APIC_ID) : apic_read(APIC_ID) >> 24;
 }
 
 void apic_eoi(void)
@@ -45,7 +51,7 @@ static void apic_enable_mode(void)
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
 
 	base |= 1ull << 11;			/* xAPIC global enable */
-	if (x2apic)
+	if (x2apic_mode())
 		base |= 1ull << 10;		/* x2APIC mode */
 	wrmsr(MSR_IA32_APIC_BASE, base);
 }
@@ -82,14 +88,14 @@ bool apic_enable_x2apic(void)
 {
 	if (!cpu_has(X86_FEATURE_X2APIC))
 		return false;
-	x2apic = true;
+	this_cpu()->x2apic = true;
 	apic_enable_mode();
 	return true;
 }
 
 void apic_icr_write(uint32_t dest, uint32_t icr_low)
 {
-	if (x2apic) {
+	if (x2apic_mode()) {
 		wrmsr(MSR_X2APIC_BASE + APIC_ICR / 16, ((uint64_t)dest << 32) | icr_low);
 		return;
 	}

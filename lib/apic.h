@@ -39,7 +39,7 @@
 void pic_disable(void);
 /* Enable this CPU's APIC (software enable, spurious vector, LVTs masked). */
 void apic_setup(void);
-/* Switch this CPU to x2APIC mode; false if CPUID says no x2APIC. */
+/* Switch this CPU to x2APIC mode; false if CPUID says no x2APIC.  The mode is per CPU. */
 bool apic_enable_x2apic(void);
 bool apic_x2apic_mode(void);
 uint32_t apic_read(unsigned reg);

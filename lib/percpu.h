@@ -30,6 +30,7 @@ struct percpu {
 	unsigned cpu;			/* index: 0 is the boot CPU */
 	uint32_t apic_id;
 	volatile bool online;
+	bool x2apic;			/* this CPU's local APIC is in x2APIC mode */
 
 	/* The "try an instruction" state (lib/desc.c). */
 	volatile bool try_armed;

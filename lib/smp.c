@@ -100,7 +100,7 @@ void hv_start_ap(unsigned slot)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr3(virt_to_phys(kernel_pt.root));
 	write_cr0(read_cr0() | X86_CR0_WP);
-	if (apic_x2apic_mode())
+	if (percpu_area[0].x2apic)	/* APs follow the boot CPU's mode */
 		apic_enable_x2apic();
 	apic_setup();
 	__atomic_store_n(&c->online, true, __ATOMIC_RELEASE);
