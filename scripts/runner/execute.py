@@ -15,6 +15,11 @@ GRACE = 2.0          # seconds between SIGTERM and SIGKILL
 
 _live = set()
 _live_lock = threading.Lock()
+_stopping = False    # set by stop_all(): no new emulator starts after it
+
+
+class Stopped(Exception):
+    """The run is being stopped (Ctrl-C / SIGTERM): the emulator was not started."""
 
 
 @dataclass
@@ -45,8 +50,15 @@ def stop_group(proc):
 
 
 def stop_all():
-    """Stop every emulator group still running (Ctrl-C, SIGTERM of the runner)."""
+    """Stop every emulator group still running (Ctrl-C, SIGTERM of the runner).
+
+    Starting and registering an emulator happen under the same lock as this
+    snapshot, and nothing starts once it was taken: no group can slip
+    between the two and be left behind.
+    """
+    global _stopping
     with _live_lock:
+        _stopping = True
         procs = list(_live)
     for p in procs:
         _signal_group(p.pid, signal.SIGTERM)
@@ -63,10 +75,12 @@ def run(argv, timeout, env=None, cwd=None):
     """Run argv with stdin /dev/null; raises OSError when it cannot start."""
     full_env = dict(os.environ, **env) if env else None
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=cwd, env=full_env,
-                            start_new_session=True)
     with _live_lock:
+        if _stopping:
+            raise Stopped()
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, cwd=cwd, env=full_env,
+                                start_new_session=True)
         _live.add(proc)
     timed_out = False
     try:

@@ -152,6 +152,9 @@ def _run_in(p, ctx, scratch):
     except OSError as err:
         result.outcome = Outcome("ERROR", f"cannot start {inv.argv[0]}: {err.strerror}")
         return _finish(ctx, result)
+    except execute.Stopped:
+        result.outcome = Outcome("ERROR", "not started: the run was interrupted")
+        return _finish(ctx, result)
     serial = fin.stdout
     message = _last_line(fin.stderr)
     if inv.serial_file:
