@@ -1,6 +1,7 @@
 /* The guest harness: VMCB preparation, the VMRUN loop, exit dispatch and counters. */
 #include "guest.h"
 #include "enable.h"
+#include "insn.h"
 #include "svm_defs.h"
 #include "hvtest.h"
 #include "spinlock.h"
@@ -43,7 +44,13 @@ static void prepare_state(struct svm_guest *g)
 	s->rflags = 0x2;
 	s->g_pat = rdmsr(MSR_IA32_PAT);
 	/* FS, GS (the per-CPU base), TR, LDTR and the syscall MSRs: this CPU's. */
-	asm volatile("vmsave %%rax" :: "a"(virt_to_phys(g->vmcb)) : "memory");
+	struct hv_result r = svm_vmsave_try(virt_to_phys(g->vmcb));
+	if (!hv_result_ok(r)) {
+		char e[32];
+		report(false, "guest harness: VMSAVE into the new VMCB: expected success, got %s "
+		       "(SVM not enabled on cpu%u?)", hv_result_str(r, e, sizeof(e)), smp_id());
+		hv_exit();
+	}
 }
 
 static void prepare_controls(struct svm_guest *g)

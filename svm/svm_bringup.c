@@ -118,8 +118,9 @@ static bool step_hardware_setup(void)
 	report(c->rev != 0, "CPUID 0x8000000A EAX[7:0]: SVM revision %u (non-zero)", c->rev);
 	report_info("CPUID 0x8000000A: EAX=%#x EBX=%#x ECX=%#x EDX=%#x; features: %s",
 		    c->rev, c->nasid, c->ecx, c->edx, feats);
+	bool ok = !step_failed();
 	step_end();
-	return !step_failed();
+	return ok;
 }
 
 /* svm_check_processor_compat: the same answers on every CPU. */
