@@ -18,6 +18,26 @@ asm(".text\n"
     "vmcall\n\t"
     "jmp 1b\n");
 
+static bool may1(enum vmx_control_word w, unsigned bit)
+{
+	return vmx_allowed(vmx_this_caps(), w).may1 & (1u << bit);
+}
+
+/*
+ * The IA32_PAT / IA32_EFER fields exist only where a control that uses
+ * them may be 1 (25.4.2, 25.5).
+ */
+static bool host_pat_field(void) { return may1(VMX_EXIT, EXIT_LOAD_IA32_PAT); }
+static bool host_efer_field(void) { return may1(VMX_EXIT, EXIT_LOAD_IA32_EFER); }
+static bool guest_pat_field(void)
+{
+	return may1(VMX_ENTRY, ENTRY_LOAD_IA32_PAT) || may1(VMX_EXIT, EXIT_SAVE_IA32_PAT);
+}
+static bool guest_efer_field(void)
+{
+	return may1(VMX_ENTRY, ENTRY_LOAD_IA32_EFER) || may1(VMX_EXIT, EXIT_SAVE_IA32_EFER);
+}
+
 void vmx_guest_init(struct vmx_guest *g, void (*code)(void))
 {
 	const struct vmx_caps *caps = vmx_this_caps();
@@ -30,9 +50,9 @@ void vmx_guest_init(struct vmx_guest *g, void (*code)(void))
 		g->ctl[w] = vmx_allowed(caps, w).must1;
 	g->ctl[VMX_EXIT] |= 1u << EXIT_HOST_ADDRESS_SPACE_SIZE;
 	g->ctl[VMX_ENTRY] |= 1u << ENTRY_IA32E_MODE_GUEST;
-	if (vmx_allowed(caps, VMX_EXIT).may1 & (1u << EXIT_LOAD_IA32_EFER))
+	if (may1(VMX_EXIT, EXIT_LOAD_IA32_EFER))
 		g->ctl[VMX_EXIT] |= 1u << EXIT_LOAD_IA32_EFER;
-	if (vmx_allowed(caps, VMX_ENTRY).may1 & (1u << ENTRY_LOAD_IA32_EFER))
+	if (may1(VMX_ENTRY, ENTRY_LOAD_IA32_EFER))
 		g->ctl[VMX_ENTRY] |= 1u << ENTRY_LOAD_IA32_EFER;
 	g->vpid = 1;
 }
@@ -89,8 +109,10 @@ static void write_host_state(void)
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_CS, 0);
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_ESP, 0);
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_EIP, 0);
-	vmcs_write(VMCS_HOST_IA32_EFER, rdmsr(MSR_EFER));
-	vmcs_write(VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+	if (host_efer_field())
+		vmcs_write(VMCS_HOST_IA32_EFER, rdmsr(MSR_EFER));
+	if (host_pat_field())
+		vmcs_write(VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
 	vmcs_write(VMCS_HOST_RIP, (uint64_t)vmx_exit_point);
 }
 
@@ -135,8 +157,10 @@ static void write_guest_state(struct vmx_guest *g)
 	vmcs_write(VMCS_GUEST_RSP, g->stack_top);
 	vmcs_write(VMCS_GUEST_RIP, (uint64_t)vmx_guest_entry);
 	vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
-	vmcs_write(VMCS_GUEST_IA32_EFER, rdmsr(MSR_EFER));
-	vmcs_write(VMCS_GUEST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+	if (guest_efer_field())
+		vmcs_write(VMCS_GUEST_IA32_EFER, rdmsr(MSR_EFER));
+	if (guest_pat_field())
+		vmcs_write(VMCS_GUEST_IA32_PAT, rdmsr(MSR_IA32_PAT));
 	vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write(VMCS_LINK_POINTER, ~0ull);
 	g->gprs = (struct vmx_gprs){ .rdi = (uint64_t)g->code };
@@ -192,7 +216,8 @@ struct hv_result vmx_guest_enter(struct vmx_guest *g)
 	struct vmx_exit *e = &g->exit;
 	e->reason = (uint32_t)vmcs_read(VMCS_EXIT_REASON);
 	e->qualification = vmcs_read(VMCS_EXIT_QUALIFICATION);
-	e->guest_physical = vmcs_read(VMCS_GUEST_PHYSICAL_ADDR);
+	e->guest_physical = (g->ctl[VMX_PROCBASED2] & (1u << CPU2_ENABLE_EPT)) ?
+			    vmcs_read(VMCS_GUEST_PHYSICAL_ADDR) : 0;	/* exists with EPT (25.9.1) */
 	e->guest_linear = vmcs_read(VMCS_GUEST_LINEAR_ADDR);
 	e->guest_rip = vmcs_read(VMCS_GUEST_RIP);
 	e->instruction_len = (uint32_t)vmcs_read(VMCS_EXIT_INSTRUCTION_LEN);

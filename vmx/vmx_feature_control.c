@@ -68,6 +68,21 @@ static bool locked_at_boot(void)
 /* Bochs takes any value while the MSR is unlocked (errata.cfg). */
 static const char fc_erratum[] = "bochs-vmx-feature-control-reserved";
 
+/* A WRMSR the architecture refuses: #GP(0), and the MSR keeps its value. */
+static void refused_write(uint64_t old, uint64_t val, const char *what)
+{
+	char got[64];
+	struct hv_result r = wrmsr_safe(MSR_IA32_FEATURE_CONTROL, val);
+	uint64_t now = read_fc();
+
+	report_erratum(fc_erratum, hv_result_matches(HV_RESULT_GP0, r) && now == old,
+		       "WRMSR IA32_FEATURE_CONTROL=%#llx (%s): expected #GP(0) and the value %#llx kept, got %s and %#llx",
+		       (unsigned long long)val, what, (unsigned long long)old, hv_result_str(r, got, sizeof(got)),
+		       (unsigned long long)now);
+	if (now != old)
+		wrmsr_safe(MSR_IA32_FEATURE_CONTROL, old);	/* undo what was taken */
+}
+
 /* The unlocked path, on this CPU (the MSR is per logical processor). */
 static void unlocked_path(void)
 {
@@ -85,16 +100,11 @@ static void unlocked_path(void)
 		      "(unlocked)", (unsigned long long)v);
 	write_cr4(read_cr4() & ~X86_CR4_VMXE);
 	/* Vol. 4: bits 3 and 63 are reserved -> #GP(0). */
-	report_result(fc_erratum, HV_RESULT_GP0, wrmsr_safe(MSR_IA32_FEATURE_CONTROL, v | BIT(3)),
-		      "WRMSR IA32_FEATURE_CONTROL with reserved bit 3");
-	report_result(fc_erratum, HV_RESULT_GP0, wrmsr_safe(MSR_IA32_FEATURE_CONTROL, v | BIT(63)),
-		      "WRMSR IA32_FEATURE_CONTROL with reserved bit 63");
+	refused_write(v, v | BIT(3), "reserved bit 3");
+	refused_write(v, v | BIT(63), "reserved bit 63");
 	/* 24.7: bit 1 without SMX -> #GP. */
 	if (!cpu_has(X86_FEATURE_SMX))
-		report_result(fc_erratum, HV_RESULT_GP0,
-			      wrmsr_safe(MSR_IA32_FEATURE_CONTROL, v | FEATURE_CONTROL_VMX_INSIDE_SMX),
-			      "WRMSR IA32_FEATURE_CONTROL bit 1 (VMXON inside SMX) without SMX");
-	report_u64(fc_erratum, v, read_fc(), "value unchanged by the refused writes");
+		refused_write(v, v | FEATURE_CONTROL_VMX_INSIDE_SMX, "bit 1 (VMXON inside SMX) without SMX");
 	/* Enable and lock, as KVM's hardware_enable does when firmware did not. */
 	uint64_t want = v | FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX;
 	report_result(NULL, HV_RESULT_OK, wrmsr_safe(MSR_IA32_FEATURE_CONTROL, want),
