@@ -31,15 +31,20 @@ void handle_exception(struct ex_regs *regs);
 void user_enter(void (*fn)(void *), void *arg, uint64_t user_rsp, struct user_context *ctx);
 noreturn void user_return(struct user_context *ctx);
 
-static void set_idt_entry(unsigned vec, uint8_t dpl, uint8_t ist)
+void idt_set_gate(void *table, unsigned vector, const void *handler, unsigned dpl, unsigned ist)
 {
-	uint64_t addr = (uint64_t)(isr_stubs + 16 * vec);
+	uint64_t addr = (uint64_t)handler;
 
-	idt[vec] = (struct idt_entry){
-		.offset0 = (uint16_t)addr, .selector = KERNEL_CS, .ist = ist,
+	((struct idt_entry *)table)[vector] = (struct idt_entry){
+		.offset0 = (uint16_t)addr, .selector = KERNEL_CS, .ist = (uint8_t)ist,
 		.type_attr = (uint8_t)(0x8e | (dpl << 5)),	/* present, 64-bit interrupt gate */
 		.offset1 = (uint16_t)(addr >> 16), .offset2 = (uint32_t)(addr >> 32),
 	};
+}
+
+static void set_idt_entry(unsigned vec, uint8_t dpl, uint8_t ist)
+{
+	idt_set_gate(idt, vec, isr_stubs + 16 * vec, dpl, ist);
 }
 
 static void load_tables(void)

@@ -31,6 +31,14 @@ struct ex_regs {
 void desc_setup_bsp(void);
 void desc_setup_ap(void);
 
+/*
+ * Write a present 64-bit interrupt gate (selector KERNEL_CS) for handler at
+ * `vector` of an IDT laid out as the runtime's (16 bytes per vector), e.g.
+ * a guest's own IDT.
+ */
+#define IDT_GATE_SIZE	16
+void idt_set_gate(void *idt, unsigned vector, const void *handler, unsigned dpl, unsigned ist);
+
 /* Interrupt handlers for vectors >= 32; EOI is the handler's business. */
 typedef void (*irq_handler_t)(struct ex_regs *regs);
 void set_irq_handler(unsigned vector, irq_handler_t fn);
