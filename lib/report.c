@@ -12,15 +12,23 @@ static const char *const verdict_names[] = { "PASS", "FAIL", "SKIP", "XFAIL", "X
 static struct spinlock count_lock;
 static struct report_counts counts;
 
-#define MAX_ERRATA 16
-static char errata_buf[256];
+#define MAX_ERRATA 64
+static char errata_buf[1024];	/* as long as the whole command line (lib/args.c) */
 static const char *errata[MAX_ERRATA];
 static unsigned nr_errata;
 
 void errata_set(const char *list)
 {
-	strlcpy(errata_buf, list, sizeof(errata_buf));
-	for (char *p = errata_buf; *p && nr_errata < MAX_ERRATA;) {
+	/* A name cut off or dropped would turn an XFAIL into a FAIL: say so. */
+	if (strlcpy(errata_buf, list, sizeof(errata_buf)) >= sizeof(errata_buf))
+		report(false, "errata= list of %zu characters cut to %zu", strlen(list),
+		       sizeof(errata_buf) - 1);
+	for (char *p = errata_buf; *p;) {
+		if (nr_errata == MAX_ERRATA) {
+			report(false, "errata= list has more than %d names; '%s' and later ignored",
+			       MAX_ERRATA, p);
+			break;
+		}
 		errata[nr_errata++] = p;
 		char *comma = strchr(p, ',');
 		if (!comma)
