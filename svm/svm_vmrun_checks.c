@@ -8,10 +8,25 @@
 #include "enable.h"
 #include "guest.h"
 #include "program.h"
+#include "stubs.h"
 #include "svm_defs.h"
 
 static struct svm_guest guest;
 static struct vmcb pristine;
+
+/*
+ * The guest's own IDT: every exception vector leads to a VMMCALL, so an
+ * injected event that VMRUN wrongly accepts ends as a VMMCALL exit instead
+ * of running the host's handlers inside the guest.
+ */
+static void guest_idt_init(struct vmcb *v)
+{
+	void *idt = alloc_page();
+
+	for (unsigned vec = 0; vec < 32; vec++)
+		idt_set_gate(idt, vec, g_vmmcall, 0, 0);
+	v->save.idtr = (struct vmcb_seg){ .base = (uint64_t)idt, .limit = 32 * IDT_GATE_SIZE - 1 };
+}
 
 static void guest_nothing(void *unused)
 {
@@ -63,6 +78,15 @@ static void event_type1(struct vmcb *v) { v->control.event_inj = svm_event(32, 1
 static void event_type5(struct vmcb *v) { v->control.event_inj = svm_event(32, 5, false, 0); }
 static void event_type6(struct vmcb *v) { v->control.event_inj = svm_event(32, 6, false, 0); }
 static void event_type7(struct vmcb *v) { v->control.event_inj = svm_event(32, 7, false, 0); }
+/*
+ * Illegal event injection (APM 15.20): an event impossible in the guest's
+ * mode, such as #BR (vector 5) for a guest in 64-bit mode, where BOUND
+ * does not exist.
+ */
+static void event_br_64bit(struct vmcb *v)
+{
+	v->control.event_inj = svm_event(BR_VECTOR, SVM_EVT_TYPE_EXCEPTION, false, 0);
+}
 
 static const struct illegal_state {
 	const char *name;
@@ -91,6 +115,7 @@ static const struct illegal_state {
 	{ "EVENTINJ type 5 (reserved)", event_type5, NULL, NULL },
 	{ "EVENTINJ type 6 (reserved)", event_type6, NULL, NULL },
 	{ "EVENTINJ type 7 (reserved)", event_type7, NULL, NULL },
+	{ "EVENTINJ #BR into a 64-bit guest", event_br_64bit, "evtinj-impossible-accepted", NULL },
 };
 
 /* The unchanged VMCB runs the guest to its end: the cases below change only one thing. */
@@ -123,7 +148,8 @@ static void test_illegal_states(void)
 		 */
 		bool low_half = (uint32_t)code == (uint32_t)VMEXIT_INVALID;
 		svm_report_exit(low_half ? "qemu-tcg-exitcode-32bit" : cases[i].erratum, VMEXIT_INVALID,
-				code, "%s", cases[i].name);
+				code, "%s (guest RIP at exit %#llx)", cases[i].name,
+				(unsigned long long)guest.vmcb->save.rip);
 	}
 	report_skip("EFER.LME/LMA with no long mode support: this processor has long mode "
 		    "(CPUID 0x80000001 EDX[29]=%d)", cpu_has(X86_FEATURE_LM));
@@ -141,6 +167,7 @@ int main(int argc, char **argv)
 		return 0;
 	if (svm_enable_all()) {
 		svm_guest_init(&guest, guest_nothing, NULL);
+		guest_idt_init(guest.vmcb);
 		memcpy(&pristine, guest.vmcb, sizeof(pristine));
 		run_subtests(tests, ARRAY_SIZE(tests));
 		svm_guest_free(&guest);
