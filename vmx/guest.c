@@ -185,9 +185,10 @@ void vmx_guest_load(struct vmx_guest *g)
 	vmcs_write(VMCS_ENTRY_CONTROLS, g->ctl[VMX_ENTRY]);
 	vmcs_write(VMCS_EXCEPTION_BITMAP, 0xffffffff);	/* every guest exception exits */
 	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
-	if (g->ctl[VMX_PROCBASED2] & (1u << CPU2_ENABLE_EPT))
+	/* The EPTP and VPID fields exist where their controls may be 1 (25.6.11, 25.6.12). */
+	if ((g->ctl[VMX_PROCBASED2] & (1u << CPU2_ENABLE_EPT)) && may1(VMX_PROCBASED2, CPU2_ENABLE_EPT))
 		vmcs_write(VMCS_EPT_POINTER, g->eptp);
-	if (g->ctl[VMX_PROCBASED2] & (1u << CPU2_ENABLE_VPID))
+	if ((g->ctl[VMX_PROCBASED2] & (1u << CPU2_ENABLE_VPID)) && may1(VMX_PROCBASED2, CPU2_ENABLE_VPID))
 		vmcs_write(VMCS_VPID, g->vpid);
 	write_host_state();
 	write_guest_state(g);

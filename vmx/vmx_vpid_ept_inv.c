@@ -14,6 +14,8 @@
 #include "vmxon.h"
 
 static uint64_t cap_ev;
+/* Bochs executes INVEPT/INVVPID on a model without EPT/VPID (errata.cfg). */
+static const char inv_erratum[] = "bochs-vmx-inv-without-support";
 static uint32_t proc2_may1;
 static void *current;	/* a current VMCS, so that VMfailValid can be reported */
 
@@ -47,7 +49,7 @@ static void invvpid_unsupported(void)
 			    (unsigned long long)cap_ev);
 		return;
 	}
-	report_result(NULL, HV_RESULT_UD, invvpid(INVVPID_SINGLE_CONTEXT, 1, 0),
+	report_result(inv_erratum, HV_RESULT_UD, invvpid(INVVPID_SINGLE_CONTEXT, 1, 0),
 		      "INVVPID without VPID support (secondary allowed-1 %#x, EPT_VPID_CAP %#llx)", proc2_may1,
 		      (unsigned long long)cap_ev);
 }
@@ -122,7 +124,7 @@ static void invept_unsupported(void)
 			    (unsigned long long)cap_ev);
 		return;
 	}
-	report_result(NULL, HV_RESULT_UD, invept(INVEPT_ALL_CONTEXT, 0),
+	report_result(inv_erratum, HV_RESULT_UD, invept(INVEPT_ALL_CONTEXT, 0),
 		      "INVEPT without EPT support (secondary allowed-1 %#x, EPT_VPID_CAP %#llx)", proc2_may1,
 		      (unsigned long long)cap_ev);
 }
