@@ -43,11 +43,12 @@ static void cpu_has_kvm_support(void)
 		if (vmx_present[cpu] != vmx_present[0])
 			report(false, "CPUID.1:ECX[5] differs: cpu0 %u, cpu%u %u", vmx_present[0], cpu,
 			       vmx_present[cpu]);
+	vmx_usable = vmx_start(false);	/* absent: a SKIP with the exact reason */
+	if (!vmx_usable)
+		return;
+	report(true, "CPUID.1:ECX[5] (VMX) set on all %u CPUs", nr_cpus);
 	step_value("vmx", "%u", vmx_present[0]);
 	step_value("cpus", "%u", nr_cpus);
-	vmx_usable = vmx_present[0] && vmx_start(false);
-	if (vmx_usable)
-		report(true, "CPUID.1:ECX[5] (VMX) set on all %u CPUs", nr_cpus);
 }
 
 static uint64_t fc_value[MAX_CPUS];
