@@ -74,7 +74,7 @@ def script_for(root, entry, errata):
             payload = base64.encodebytes(f.read()).decode("ascii").rstrip("\n")
     except OSError:
         raise UserError(f"not built: {flat} (run make)") from None
-    args = {b: " ".join(backends.guest_args(entry, b, errata)) for b in ("qemu-kvm", "qemu-tcg")}
+    args = {b: " ".join(backends.guest_args(entry, b, backends.program_errata(root, entry, errata))) for b in ("qemu-kvm", "qemu-tcg")}
     params = "".join(" " + shlex.quote(p) for p in entry.qemu_params)
     return TEMPLATE.format(name=entry.name, requires=entry.requires or "none",
                            kvm_args=shlex.quote(args["qemu-kvm"]), tcg_args=shlex.quote(args["qemu-tcg"]),

@@ -103,6 +103,22 @@ def env_name(backend, model=None):
     return f"bochs:{model}" if backend == "bochs" else backend
 
 
+def program_errata(root, entry, errata):
+    """The errata the program can name: those whose name is in its ELF.
+
+    A check ties itself to an erratum by the name's string literal, so an
+    erratum whose name is not in the binary cannot matter to it.  Passing
+    only these keeps the command line short (Bochs reads it from one disk
+    sector).  When the ELF is missing, all are kept.
+    """
+    try:
+        with open(os.path.join(root, program_path(root, entry.file, ".elf")), "rb") as f:
+            image = f.read()
+    except OSError:
+        return list(errata)
+    return [e for e in errata if e.name.encode() in image]
+
+
 def guest_args(entry, env, errata):
     """The guest's command line words after the program name."""
     args = list(entry.test_args) + [f"env={env}"]

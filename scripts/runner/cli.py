@@ -164,7 +164,7 @@ def run_gdb(root, entry, host, forced, errata):
     b = qemu[0]
     scratch = tempfile.mkdtemp(prefix="hvtest-gdb-")   # a disk-booted entry's private image
     inv = backends.qemu_invocation(root, entry, b, host,
-                                   backends.guest_args(entry, b, errata), gdb=True, scratch=scratch)
+                                   backends.guest_args(entry, b, backends.program_errata(root, entry, errata)), gdb=True, scratch=scratch)
     flat = os.path.join(root, inv.needs[0])
     if not os.path.exists(flat):
         raise UserError(f"not built: {inv.needs[0]} (run make)")

@@ -132,7 +132,7 @@ def run_one(p, ctx):
 
 def _run_in(p, ctx, scratch):
     e = p.entry
-    args = backends.guest_args(e, p.env, ctx.errata)
+    args = backends.guest_args(e, p.env, backends.program_errata(ctx.root, e, ctx.errata))
     try:
         if p.backend == "bochs":
             inv = backends.bochs_invocation(ctx.root, e, ctx.host, p.model, args, scratch)

@@ -123,6 +123,19 @@ class Choice(unittest.TestCase):
         self.assertEqual(argv[-2:], ["-cpu", "max,+x2apic"])
         self.assertIn("isa-debug-exit,iobase=0xf4,iosize=4", argv)
 
+    def test_program_errata(self):
+        import os
+        import tempfile
+        errata = [cfg.Erratum("named-in-elf", ["qemu-tcg"], "r", "o", "s", "w"),
+                  cfg.Erratum("not-named", ["qemu-tcg"], "r", "o", "s", "w")]
+        with tempfile.TemporaryDirectory() as d:
+            e = entry("[t]\nfile = t.flat\n")
+            self.assertEqual(backends.program_errata(d, e, errata), errata)   # no ELF: all kept
+            os.makedirs(os.path.join(d, "x86"))
+            with open(os.path.join(d, "x86", "t.elf"), "wb") as f:
+                f.write(b"\x7fELF..named-in-elf\0..")
+            self.assertEqual([x.name for x in backends.program_errata(d, e, errata)], ["named-in-elf"])
+
     def test_qemu_disk_boot(self):
         import os
         import tempfile
