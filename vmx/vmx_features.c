@@ -1,0 +1,339 @@
+/*
+ * cpu_has_vmx_XXX: each optional VMX feature the capability MSRs
+ * advertise works in one small scenario, on every CPU; one that is not
+ * advertised is a SKIP naming the capability bit, and is not used.
+ */
+#include "hvtest.h"
+#include "caps.h"
+#include "ept.h"
+#include "guest.h"
+#include "insn.h"
+#include "vmcs_fields.h"
+#include "vmxon.h"
+
+#define B(n) (1u << (n))
+
+static bool may1(enum vmx_control_word w, unsigned bit)
+{
+	return vmx_allowed(vmx_this_caps(), w).may1 & B(bit);
+}
+
+static uint64_t ept_cap(void)
+{
+	const struct vmx_caps *c = vmx_this_caps();
+
+	return vmx_cap_readable(c, MSR_IA32_VMX_EPT_VPID_CAP) ? vmx_cap(c, MSR_IA32_VMX_EPT_VPID_CAP) : 0;
+}
+
+/* Every needed control may be 1, else a SKIP naming the first that may not. */
+static bool need(enum vmx_control_word w, unsigned bit)
+{
+	if (may1(w, bit))
+		return true;
+	report_skip("%s bit %u (%s) may not be 1: not advertised", vmx_control_word_name(w), bit,
+		    vmx_control_name(w, bit));
+	return false;
+}
+
+static unsigned ept_levels(void)
+{
+	return (ept_cap() & VMX_EPT_PAGE_WALK_4) ? 4 : 5;
+}
+
+/* A guest with secondary controls proc2 and, when they include EPT, an identity EPT. */
+static void feature_guest(struct vmx_guest *g, struct vmx_ept *ept, void (*code)(void), uint32_t proc2, bool ad)
+{
+	vmx_guest_init(g, code);
+	g->ctl[VMX_PROCBASED] |= B(CPU_ACTIVATE_SECONDARY_CONTROLS);
+	g->ctl[VMX_PROCBASED2] |= proc2;
+	if (proc2 & B(CPU2_ENABLE_EPT)) {
+		unsigned shift = (ept_cap() & VMX_EPT_2MB_PAGE) ? 21 : 12;
+		ept_init(ept, ept_levels(), ad);
+		ept_identity_map(ept, ept_guest_memory_size(shift), shift);
+		g->eptp = ept_eptp(ept);
+	}
+	vmx_guest_load(g);
+}
+
+static void empty_guest(void)
+{
+}
+
+static uint64_t spin_tsc;
+
+/* Spin until the TSC has advanced by spin_tsc (RDTSC does not exit: no RDTSC exiting). */
+static void spin_guest(void)
+{
+	uint64_t t0 = rdtsc();
+
+	while (rdtsc() - t0 < spin_tsc)
+		cpu_relax();
+}
+
+/*
+ * 26.7.4 / 27.5.4 (VMX-preemption timer): with value 0 the VM exit (52)
+ * comes before the guest's first instruction; with "save VMX-preemption
+ * timer value" the remaining count is stored at exit, having counted down
+ * by one every 2^MISC[4:0] TSC ticks the guest ran.
+ */
+static void preemption_timer(void)
+{
+	struct vmx_guest g;
+
+	if (!need(VMX_PINBASED, PIN_PREEMPTION_TIMER))
+		return;
+	vmx_guest_init(&g, empty_guest);
+	g.ctl[VMX_PINBASED] |= B(PIN_PREEMPTION_TIMER);
+	vmx_guest_load(&g);
+	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, 0);
+	uint64_t entry_rip = vmcs_read(VMCS_GUEST_RIP);
+	if (vmx_guest_expect(&g, VMX_EXIT_PREEMPTION_TIMER, "timer value 0"))
+		report_u64(NULL, entry_rip, g.exit.guest_rip, "timer value 0: exit before the first instruction, RIP");
+	if (!may1(VMX_EXIT, EXIT_SAVE_PREEMPTION_TIMER)) {
+		report_skip("\"save VMX-preemption timer value\" may not be 1");
+		return;
+	}
+	unsigned rate = vmx_cap(vmx_this_caps(), MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPTION_TIMER_RATE_MASK;
+	const uint64_t start = 0x7fffffff, ticks = 1000;
+	spin_tsc = ticks << rate;
+	g.code = spin_guest;
+	g.ctl[VMX_EXIT] |= B(EXIT_SAVE_PREEMPTION_TIMER);
+	vmx_guest_load(&g);
+	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, start);
+	vmx_guest_run_to_done(&g, "guest spins 1000 timer ticks");
+	uint64_t left = vmcs_read(VMCS_PREEMPTION_TIMER_VALUE);
+	report(left > 0 && left <= start - ticks + 1, "saved timer value %#llx after %llu TSC ticks (rate 2^%u): counted "
+	       "down by at least %llu, not expired", (unsigned long long)left, (unsigned long long)spin_tsc, rate,
+	       (unsigned long long)ticks - 1);
+	vmclear(virt_to_phys(g.vmcs));
+}
+
+/*
+ * 26.3.1.1 / 27.2 unrestricted guest: with EPT, a guest in real-address
+ * mode (CR0.PE = PG = 0) enters; its VMCALL exits with the real-mode RIP.
+ */
+static void unrestricted_guest(void)
+{
+	struct vmx_guest g;
+	struct vmx_ept ept;
+
+	if (!need(VMX_PROCBASED2, CPU2_UNRESTRICTED_GUEST) || !need(VMX_PROCBASED2, CPU2_ENABLE_EPT))
+		return;
+	uint8_t *code = alloc_page();
+	code[0x10] = 0x0f, code[0x11] = 0x01, code[0x12] = 0xc1;	/* vmcall */
+	feature_guest(&g, &ept, empty_guest, B(CPU2_ENABLE_EPT) | B(CPU2_UNRESTRICTED_GUEST), false);
+	g.ctl[VMX_ENTRY] &= ~B(ENTRY_IA32E_MODE_GUEST);
+	vmcs_write(VMCS_ENTRY_CONTROLS, g.ctl[VMX_ENTRY]);
+	if (g.ctl[VMX_ENTRY] & B(ENTRY_LOAD_IA32_EFER))
+		vmcs_write(VMCS_GUEST_IA32_EFER, 0);
+	vmcs_write(VMCS_GUEST_CR0, read_cr0() & ~(X86_CR0_PE | X86_CR0_PG));
+	vmcs_write(VMCS_GUEST_CR4, X86_CR4_VMXE);
+	for (unsigned i = 0; i < 6; i++) {	/* ES CS SS DS FS GS: real-mode segments */
+		uint64_t base = i == 1 ? virt_to_phys(code) : 0;
+		vmcs_write(VMCS_GUEST_ES_SELECTOR + 2 * i, base >> 4);
+		vmcs_write(VMCS_GUEST_ES_BASE + 2 * i, base);
+		vmcs_write(VMCS_GUEST_ES_LIMIT + 2 * i, 0xffff);
+		vmcs_write(VMCS_GUEST_ES_ACCESS_RIGHTS + 2 * i, i == 1 ? 0x9b : 0x93);
+	}
+	vmcs_write(VMCS_GUEST_TR_SELECTOR, 0);
+	vmcs_write(VMCS_GUEST_TR_BASE, 0);
+	vmcs_write(VMCS_GUEST_TR_LIMIT, 0xffff);
+	vmcs_write(VMCS_GUEST_TR_ACCESS_RIGHTS, 0x8b);
+	vmcs_write(VMCS_GUEST_RIP, 0x10);
+	vmcs_write(VMCS_GUEST_RSP, 0x800);
+	if (vmx_guest_expect(&g, VMX_EXIT_VMCALL, "real-mode guest"))
+		report_u64(NULL, 0x10, g.exit.guest_rip, "real-mode guest: VMCALL at RIP");
+	vmclear(virt_to_phys(g.vmcs));
+	pt_destroy(&ept.pt);
+	free_page(code);
+}
+
+static volatile uint64_t *pml_target;
+
+static void write_pml_target(void)
+{
+	*pml_target = 1;
+}
+
+/*
+ * 29.3.6 page-modification logging: with EPT A/D flags, a guest write that
+ * sets a dirty flag logs the page's GPA at PML index, which decrements.
+ */
+static void pml(void)
+{
+	struct vmx_guest g;
+	struct vmx_ept ept;
+
+	if (!need(VMX_PROCBASED2, CPU2_ENABLE_PML) || !need(VMX_PROCBASED2, CPU2_ENABLE_EPT))
+		return;
+	if (!(ept_cap() & VMX_EPT_AD_FLAGS)) {
+		report_skip("EPT_VPID_CAP[21] clear: PML needs EPT dirty flags");
+		return;
+	}
+	uint64_t *log = alloc_page();
+	pml_target = alloc_page();
+	feature_guest(&g, &ept, write_pml_target, B(CPU2_ENABLE_EPT) | B(CPU2_ENABLE_PML), true);
+	pt_protect(&ept.pt, virt_to_phys((void *)pml_target), PAGE_SIZE, EPT_D, 0);
+	vmcs_write(VMCS_PML_ADDR, virt_to_phys(log));
+	vmcs_write(VMCS_PML_INDEX, 511);
+	vmx_guest_run_to_done(&g, "guest writes one page");
+	uint64_t index = vmcs_read(VMCS_PML_INDEX);
+	bool logged = false;
+	for (uint64_t i = index + 1; i < 512; i++)
+		logged |= log[i] == virt_to_phys((void *)pml_target);
+	report(index < 511 && logged, "PML index %llu (from 511); GPA %#llx of the written page logged",
+	       (unsigned long long)index, (unsigned long long)virt_to_phys((void *)pml_target));
+	vmclear(virt_to_phys(g.vmcs));
+	pt_destroy(&ept.pt);
+}
+
+static void vmfunc_switch(void)
+{
+	asm volatile("vmfunc" :: "a"(0), "c"(1) : "memory");
+}
+
+static void vmfunc_bad_index(void)
+{
+	asm volatile("vmfunc" :: "a"(0), "c"(512) : "memory");
+}
+
+/*
+ * 25.5.6.3 / 27.5.6 EPTP switching (VM function 0): the guest's VMFUNC
+ * with index 1 loads EPTP-list entry 1 without a VM exit; index 512 exits (59).
+ */
+static void vmfunc(void)
+{
+	struct vmx_guest g;
+	struct vmx_ept ept, other;
+	const struct vmx_caps *c = vmx_this_caps();
+
+	if (!need(VMX_PROCBASED2, CPU2_ENABLE_VM_FUNCTIONS) || !need(VMX_PROCBASED2, CPU2_ENABLE_EPT))
+		return;
+	if (!vmx_cap_readable(c, MSR_IA32_VMX_VMFUNC) || !(vmx_cap(c, MSR_IA32_VMX_VMFUNC) & 1)) {
+		report_skip("IA32_VMX_VMFUNC[0] clear: no EPTP switching");
+		return;
+	}
+	uint64_t *list = alloc_page();
+	feature_guest(&g, &ept, vmfunc_switch, B(CPU2_ENABLE_EPT) | B(CPU2_ENABLE_VM_FUNCTIONS), false);
+	ept_init(&other, ept_levels(), false);
+	ept_identity_map(&other, ept_guest_memory_size(21), 21);
+	list[0] = g.eptp;
+	list[1] = ept_eptp(&other);
+	vmcs_write(VMCS_VM_FUNCTION_CONTROLS, 1);
+	vmcs_write(VMCS_EPTP_LIST_ADDR, virt_to_phys(list));
+	vmx_guest_run_to_done(&g, "guest switches to EPTP-list entry 1");
+	report_u64(NULL, list[1], vmcs_read(VMCS_EPT_POINTER), "EPT pointer after VMFUNC(0, 1)");
+	report_u64(NULL, 1, vmcs_read(VMCS_EPTP_INDEX), "EPTP index after VMFUNC(0, 1)");
+	g.code = vmfunc_bad_index;
+	vmx_guest_load(&g);
+	vmcs_write(VMCS_VM_FUNCTION_CONTROLS, 1);
+	vmcs_write(VMCS_EPTP_LIST_ADDR, virt_to_phys(list));
+	vmx_guest_expect(&g, VMX_EXIT_VMFUNC, "guest VMFUNC(0, 512): index beyond the list");
+	vmclear(virt_to_phys(g.vmcs));
+	pt_destroy(&ept.pt);
+	pt_destroy(&other.pt);
+}
+
+static void guest_vmread(void)
+{
+	uint64_t v = 0;
+
+	asm volatile("vmread %1, %0" : "=r"(v) : "r"((uint64_t)VMCS_GUEST_RIP) : "cc");
+	vmx_guest_call(v);
+}
+
+/*
+ * 25.10 / 31.3 VMCS shadowing: a guest VMREAD of a field clear in the
+ * VMREAD bitmap reads the shadow VMCS the link pointer names, without exit.
+ */
+static void vmcs_shadowing(void)
+{
+	struct vmx_guest g;
+	struct vmx_ept ept;
+
+	if (!need(VMX_PROCBASED2, CPU2_VMCS_SHADOWING))
+		return;
+	uint32_t *shadow = vmx_alloc_vmcs();
+	void *bitmap = alloc_page();
+	shadow[0] |= 0x80000000u;	/* shadow-VMCS indicator (25.2) */
+	report_result(NULL, HV_RESULT_OK, vmclear(virt_to_phys(shadow)), "VMCLEAR of the shadow VMCS");
+	report_result(NULL, HV_RESULT_OK, vmptrld(virt_to_phys(shadow)), "VMPTRLD of the shadow VMCS");
+	report_result(NULL, HV_RESULT_OK, vmwrite(VMCS_GUEST_RIP, 0x5ad0), "VMWRITE GUEST_RIP=0x5ad0 in the shadow VMCS");
+	vmclear(virt_to_phys(shadow));
+	feature_guest(&g, &ept, guest_vmread, B(CPU2_VMCS_SHADOWING), false);
+	vmcs_write(VMCS_VMREAD_BITMAP_ADDR, virt_to_phys(bitmap));
+	vmcs_write(VMCS_VMWRITE_BITMAP_ADDR, virt_to_phys(bitmap));
+	vmcs_write(VMCS_LINK_POINTER, virt_to_phys(shadow));
+	if (vmx_guest_expect(&g, VMX_EXIT_VMCALL, "guest VMREAD GUEST_RIP through the shadow"))
+		report_u64(NULL, 0x5ad0, g.gprs.rax, "value the guest read");
+	vmclear(virt_to_phys(g.vmcs));
+}
+
+static volatile uint32_t *apic_access;
+
+static void read_virtual_tpr(void)
+{
+	vmx_guest_call(apic_access[0x80 / 4]);
+}
+
+/*
+ * 30.4 / 30.5 APIC-register virtualization: a guest read of the TPR in the
+ * APIC-access page returns the virtual-APIC page's TPR, without a VM exit.
+ */
+static void apic_register_virtualization(void)
+{
+	struct vmx_guest g;
+	struct vmx_ept ept;
+
+	if (!need(VMX_PROCBASED2, CPU2_APIC_REGISTER_VIRTUALIZATION) ||
+	    !need(VMX_PROCBASED2, CPU2_VIRTUALIZE_APIC_ACCESSES) || !need(VMX_PROCBASED, CPU_USE_TPR_SHADOW))
+		return;
+	uint32_t *vapic = alloc_page();
+	apic_access = alloc_page();
+	vapic[0x80 / 4] = 0x50;
+	feature_guest(&g, &ept, read_virtual_tpr,
+		      B(CPU2_VIRTUALIZE_APIC_ACCESSES) | B(CPU2_APIC_REGISTER_VIRTUALIZATION), false);
+	g.ctl[VMX_PROCBASED] |= B(CPU_USE_TPR_SHADOW);
+	vmcs_write(VMCS_PROC_BASED_CONTROLS, g.ctl[VMX_PROCBASED]);
+	vmcs_write(VMCS_VIRTUAL_APIC_ADDR, virt_to_phys(vapic));
+	vmcs_write(VMCS_APIC_ACCESS_ADDR, virt_to_phys((void *)apic_access));
+	vmcs_write(VMCS_TPR_THRESHOLD, 0);
+	if (vmx_guest_expect(&g, VMX_EXIT_VMCALL, "guest reads the TPR through the APIC-access page"))
+		report_u64(NULL, 0x50, g.gprs.rax, "TPR the guest read (virtual-APIC page)");
+	vmclear(virt_to_phys(g.vmcs));
+}
+
+/* Posted interrupts need the whole APICv path; advertised or not, it is named. */
+static void posted_interrupts(void)
+{
+	if (!need(VMX_PINBASED, PIN_POSTED_INTERRUPTS))
+		return;
+	report_skip("\"process posted interrupts\" advertised: no scenario for it in this program yet");
+}
+
+VMX_EACH_CPU_IN_VMX(preemption_timer)
+VMX_EACH_CPU_IN_VMX(unrestricted_guest)
+VMX_EACH_CPU_IN_VMX(pml)
+VMX_EACH_CPU_IN_VMX(vmfunc)
+VMX_EACH_CPU_IN_VMX(vmcs_shadowing)
+VMX_EACH_CPU_IN_VMX(apic_register_virtualization)
+VMX_EACH_CPU_IN_VMX(posted_interrupts)
+
+int main(int argc, char **argv)
+{
+	static const struct subtest tests[] = {
+		{ "preemption_timer", preemption_timer_each_cpu },
+		{ "unrestricted_guest", unrestricted_guest_each_cpu },
+		{ "pml", pml_each_cpu },
+		{ "vmfunc", vmfunc_each_cpu },
+		{ "vmcs_shadowing", vmcs_shadowing_each_cpu },
+		{ "apic_register_virtualization", apic_register_virtualization_each_cpu },
+		{ "posted_interrupts", posted_interrupts_each_cpu },
+	};
+
+	if (!vmx_start(true))
+		return 0;
+	run_subtests(tests, ARRAY_SIZE(tests));
+	vmx_finish();
+	return 0;
+}
