@@ -31,28 +31,37 @@ outputs := $(elfs) $(elfs:.elf=.flat) $(elfs:.elf=.bin) $(elfs:.elf=.img)
 
 all: $(outputs)
 
-config.mak:
-	@echo "config.mak missing: run ./configure (or make run / make check, which do it)" >&2; exit 1
+# Building needs config.mak; the set-up targets write it themselves.
+setup-goals := deps run check bench standalone clean distclean
+ifeq ($(wildcard config.mak),)
+ifneq ($(filter-out $(setup-goals),$(or $(MAKECMDGOALS),all)),)
+$(error config.mak missing: run ./configure (or make run / make check, which do it))
+endif
+endif
+
+# Quiet build lines; V=1 prints the full commands.
+ifneq ($(V),1)
+quiet = @printf '  %-7s %s\n' $(1) $(2);
+endif
 
 lib/libhv.a: $(lib-obj)
-	rm -f $@
-	ar rcs $@ $^
+	$(call quiet,AR,$@)rm -f $@ && ar rcs $@ $^
 
 %.o: %.c config.mak
-	$(CC) $(CFLAGS) -c -o $@ $<
+	$(call quiet,CC,$@)$(CC) $(CFLAGS) -c -o $@ $<
 %.o: %.S config.mak
-	$(CC) $(ASFLAGS) -c -o $@ $<
+	$(call quiet,AS,$@)$(CC) $(ASFLAGS) -c -o $@ $<
 
 define program-rule
 $(1)/%.elf: $(1)/%.o $$(layer-$(1)) x86/cstart64.o lib/libhv.a x86/hvtest.lds
-	$$(LD) $$(LDFLAGS) -T x86/hvtest.lds -o $$@ x86/cstart64.o $$< $$(layer-$(1)) lib/libhv.a
+	$$(call quiet,LD,$$@)$$(LD) $$(LDFLAGS) -T x86/hvtest.lds -o $$@ x86/cstart64.o $$< $$(layer-$(1)) lib/libhv.a
 endef
 $(foreach a,$(areas),$(eval $(call program-rule,$(a))))
 
 %.flat: %.elf
-	$(OBJCOPY) -O elf32-i386 $< $@
+	$(call quiet,OBJCOPY,$@)$(OBJCOPY) -O elf32-i386 $< $@
 %.bin: %.elf
-	$(OBJCOPY) -O binary $< $@
+	$(call quiet,OBJCOPY,$@)$(OBJCOPY) -O binary $< $@
 
 include x86/image.mk
 
@@ -64,19 +73,19 @@ deps:
 	@[ -f config.mak ] || ./configure
 
 run: deps
-	$(MAKE) all
+	@$(MAKE) --no-print-directory all
 	./run_tests.sh
 
 check: deps
-	$(MAKE) all
+	@$(MAKE) --no-print-directory all
 	scripts/check.sh
 
 bench: deps
-	$(MAKE) all
+	@$(MAKE) --no-print-directory all
 	python3 scripts/bench.py
 
 standalone: deps
-	$(MAKE) all
+	@$(MAKE) --no-print-directory all
 	python3 scripts/standalone.py
 
 clean:

@@ -2,11 +2,11 @@
 # Layout and loader: x86/boot/bootsect.S, x86/boot/mkimage.sh.
 
 x86/boot/bootsect.o: x86/boot/bootsect.S config.mak
-	$(CC) -m32 -c -o $@ $<
+	$(call quiet,AS,$@)$(CC) -m32 -c -o $@ $<
 
 # Boot sector, command line placeholder and second stage, linked at 0x7c00.
 x86/boot/bootsect.bin: x86/boot/bootsect.o
-	$(LD) -m elf_i386 -Ttext 0x7c00 -e _start --oformat binary -o $@ $<
+	$(call quiet,LD,$@)$(LD) -m elf_i386 -Ttext 0x7c00 -e _start --oformat binary -o $@ $<
 
 %.img: %.bin x86/boot/bootsect.bin x86/boot/mkimage.sh
-	sh x86/boot/mkimage.sh x86/boot/bootsect.bin $< $(notdir $*) $@
+	$(call quiet,IMAGE,$@)sh x86/boot/mkimage.sh x86/boot/bootsect.bin $< $(notdir $*) $@
