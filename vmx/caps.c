@@ -3,6 +3,7 @@
 #include "desc.h"
 #include "libc.h"
 #include "percpu.h"
+#include "smp.h"
 
 static const char *const cap_msr_names[VMX_NR_CAP_MSRS] = {
 	"IA32_VMX_BASIC", "IA32_VMX_PINBASED_CTLS", "IA32_VMX_PROCBASED_CTLS",
@@ -141,4 +142,36 @@ const struct vmx_caps *vmx_this_caps(void)
 		valid[cpu] = true;
 	}
 	return &per_cpu[cpu];
+}
+
+uint64_t vmx_this_cap(uint32_t msr)
+{
+	return vmx_cap(vmx_this_caps(), msr);
+}
+
+bool vmx_may1(enum vmx_control_word w, unsigned bit)
+{
+	return vmx_allowed(vmx_this_caps(), w).may1 & (1u << bit);
+}
+
+struct derive_work {
+	struct vmx_caps *caps;
+	struct vmx_config *cfg;
+	bool *ok;
+};
+
+static void derive_here(void *arg)
+{
+	struct derive_work *w = arg;
+	unsigned cpu = smp_id();
+
+	vmx_caps_read(&w->caps[cpu]);
+	w->ok[cpu] = vmx_config_derive(&w->caps[cpu], &w->cfg[cpu]);
+}
+
+void vmx_derive_on_all_cpus(struct vmx_caps *caps, struct vmx_config *cfg, bool *ok)
+{
+	struct derive_work w = { caps, cfg, ok };
+
+	on_cpus(derive_here, &w);
 }

@@ -59,7 +59,18 @@ struct vmx_config {
  */
 bool vmx_config_derive(const struct vmx_caps *caps, struct vmx_config *cfg);
 
-/* This CPU's capabilities and configuration (read once per CPU, cached). */
+/* This CPU's capabilities (read once per CPU, cached). */
 const struct vmx_caps *vmx_this_caps(void);
+/* One of this CPU's capability MSRs; 0 when it is not readable. */
+uint64_t vmx_this_cap(uint32_t msr);
+/* May control `bit` of word w be 1 on this CPU? */
+bool vmx_may1(enum vmx_control_word w, unsigned bit);
+
+/*
+ * smp_call_function_single's compatibility check: on every CPU at once,
+ * read its capability MSRs afresh into caps[cpu] and derive cfg[cpu]
+ * (ok[cpu] says whether the minimum was allowed).
+ */
+void vmx_derive_on_all_cpus(struct vmx_caps *caps, struct vmx_config *cfg, bool *ok);
 
 #endif

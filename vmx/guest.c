@@ -18,24 +18,19 @@ asm(".text\n"
     "vmcall\n\t"
     "jmp 1b\n");
 
-static bool may1(enum vmx_control_word w, unsigned bit)
-{
-	return vmx_allowed(vmx_this_caps(), w).may1 & (1u << bit);
-}
-
 /*
  * The IA32_PAT / IA32_EFER fields exist only where a control that uses
  * them may be 1 (25.4.2, 25.5).
  */
-static bool host_pat_field(void) { return may1(VMX_EXIT, EXIT_LOAD_IA32_PAT); }
-static bool host_efer_field(void) { return may1(VMX_EXIT, EXIT_LOAD_IA32_EFER); }
+static bool host_pat_field(void) { return vmx_may1(VMX_EXIT, EXIT_LOAD_IA32_PAT); }
+static bool host_efer_field(void) { return vmx_may1(VMX_EXIT, EXIT_LOAD_IA32_EFER); }
 static bool guest_pat_field(void)
 {
-	return may1(VMX_ENTRY, ENTRY_LOAD_IA32_PAT) || may1(VMX_EXIT, EXIT_SAVE_IA32_PAT);
+	return vmx_may1(VMX_ENTRY, ENTRY_LOAD_IA32_PAT) || vmx_may1(VMX_EXIT, EXIT_SAVE_IA32_PAT);
 }
 static bool guest_efer_field(void)
 {
-	return may1(VMX_ENTRY, ENTRY_LOAD_IA32_EFER) || may1(VMX_EXIT, EXIT_SAVE_IA32_EFER);
+	return vmx_may1(VMX_ENTRY, ENTRY_LOAD_IA32_EFER) || vmx_may1(VMX_EXIT, EXIT_SAVE_IA32_EFER);
 }
 
 void vmx_guest_init(struct vmx_guest *g, void (*code)(void))
@@ -50,9 +45,9 @@ void vmx_guest_init(struct vmx_guest *g, void (*code)(void))
 		g->ctl[w] = vmx_allowed(caps, w).must1;
 	g->ctl[VMX_EXIT] |= 1u << EXIT_HOST_ADDRESS_SPACE_SIZE;
 	g->ctl[VMX_ENTRY] |= 1u << ENTRY_IA32E_MODE_GUEST;
-	if (may1(VMX_EXIT, EXIT_LOAD_IA32_EFER))
+	if (vmx_may1(VMX_EXIT, EXIT_LOAD_IA32_EFER))
 		g->ctl[VMX_EXIT] |= 1u << EXIT_LOAD_IA32_EFER;
-	if (may1(VMX_ENTRY, ENTRY_LOAD_IA32_EFER))
+	if (vmx_may1(VMX_ENTRY, ENTRY_LOAD_IA32_EFER))
 		g->ctl[VMX_ENTRY] |= 1u << ENTRY_LOAD_IA32_EFER;
 	g->vpid = 1;
 }
@@ -186,9 +181,9 @@ void vmx_guest_load(struct vmx_guest *g)
 	vmcs_write(VMCS_EXCEPTION_BITMAP, 0xffffffff);	/* every guest exception exits */
 	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
 	/* The EPTP and VPID fields exist where their controls may be 1 (25.6.11, 25.6.12). */
-	if ((g->ctl[VMX_PROCBASED2] & (1u << CPU2_ENABLE_EPT)) && may1(VMX_PROCBASED2, CPU2_ENABLE_EPT))
+	if ((g->ctl[VMX_PROCBASED2] & (1u << CPU2_ENABLE_EPT)) && vmx_may1(VMX_PROCBASED2, CPU2_ENABLE_EPT))
 		vmcs_write(VMCS_EPT_POINTER, g->eptp);
-	if ((g->ctl[VMX_PROCBASED2] & (1u << CPU2_ENABLE_VPID)) && may1(VMX_PROCBASED2, CPU2_ENABLE_VPID))
+	if ((g->ctl[VMX_PROCBASED2] & (1u << CPU2_ENABLE_VPID)) && vmx_may1(VMX_PROCBASED2, CPU2_ENABLE_VPID))
 		vmcs_write(VMCS_VPID, g->vpid);
 	write_host_state();
 	write_guest_state(g);

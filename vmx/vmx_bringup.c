@@ -175,13 +175,6 @@ static void alloc_percpu(void)
 	step_value("area_size", "%zu", sizeof(struct percpu));
 }
 
-static uint64_t ept_cap(void)
-{
-	const struct vmx_caps *c = vmx_this_caps();
-
-	return vmx_cap_readable(c, MSR_IA32_VMX_EPT_VPID_CAP) ? vmx_cap(c, MSR_IA32_VMX_EPT_VPID_CAP) : 0;
-}
-
 /* kvm_mmu_module_init: the TDP table cache: an EPT built and torn down with the shared builder. */
 static void kvm_mmu_module_init(void)
 {
@@ -209,7 +202,7 @@ static void kvm_mmu_set_mask_ptes(void)
 {
 	unsigned maxphy = cpu_maxphyaddr();
 	uint64_t reserved = ((1ull << 52) - 1) & ~((1ull << maxphy) - 1);
-	bool ad = ept_cap() & VMX_EPT_AD_FLAGS;
+	bool ad = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP) & VMX_EPT_AD_FLAGS;
 
 	report(maxphy >= 36 && maxphy <= 52, "MAXPHYADDR %u within 36..52", maxphy);
 	report(pt_format_ept.present == (EPT_R | EPT_W | EPT_X) && pt_format_ept.large == EPT_LARGE,
@@ -365,7 +358,7 @@ static void setup_vmcs_config(void)
 /* cpu_has_vmx_vpid / cpu_has_vmx_invvpid: the control and EPT_VPID_CAP[32, 40-43]. */
 static void cpu_has_vmx_vpid(void)
 {
-	uint64_t ev = ept_cap();
+	uint64_t ev = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP);
 
 	step_value("vpid", "%u", cfg.vpid);
 	step_value("invvpid", "%u", !!(ev & VMX_VPID_INVVPID));
@@ -382,7 +375,7 @@ static void cpu_has_vmx_vpid(void)
 /* cpu_has_vmx_invvpid: each advertised INVVPID type works, on every CPU (types in detail: vmx_vpid_ept_inv). */
 static void invvpid_here(void)
 {
-	uint64_t ev = ept_cap();
+	uint64_t ev = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP);
 
 	for (unsigned type = 0; type < 4; type++)
 		if (ev & (1ull << (40 + type)))
@@ -391,8 +384,8 @@ static void invvpid_here(void)
 
 static void cpu_has_vmx_invvpid(void)
 {
-	if (!cfg.vpid || !(ept_cap() & VMX_VPID_INVVPID)) {
-		report_skip("no INVVPID (VPID %u, EPT_VPID_CAP %#llx)", cfg.vpid, (unsigned long long)ept_cap());
+	if (!cfg.vpid || !(vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP) & VMX_VPID_INVVPID)) {
+		report_skip("no INVVPID (VPID %u, EPT_VPID_CAP %#llx)", cfg.vpid, (unsigned long long)vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP));
 		return;
 	}
 	vmx_each_cpu(invvpid_here, true);
@@ -401,7 +394,7 @@ static void cpu_has_vmx_invvpid(void)
 /* cpu_has_vmx_ept: the control and KVM's requirement, a 4-level walk with WB, or SKIP. */
 static void cpu_has_vmx_ept(void)
 {
-	uint64_t ev = ept_cap();
+	uint64_t ev = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP);
 
 	step_value("ept", "%u", cfg.ept);
 	step_value("EPT_VPID_CAP", "%#llx", (unsigned long long)ev);
@@ -419,7 +412,7 @@ static void cpu_has_vmx_ept(void)
 /* kvm_configure_mmu: the walk length and the largest leaf, from what is advertised. */
 static void kvm_configure_mmu(void)
 {
-	uint64_t ev = ept_cap();
+	uint64_t ev = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP);
 
 	if (!cfg.ept) {
 		report_skip("no EPT: shadow paging would be used (not part of this suite)");
@@ -612,21 +605,14 @@ static void kvm_init_msr_list(void)
 	step_value("kept", "%u", kept);
 }
 
+static struct vmx_caps cpu_caps[MAX_CPUS];
 static struct vmx_config cpu_cfg[MAX_CPUS];
 static bool cpu_cfg_ok[MAX_CPUS];
-
-static void derive_here(void *arg)
-{
-	struct vmx_caps caps;
-
-	vmx_caps_read(&caps);
-	cpu_cfg_ok[smp_id()] = vmx_config_derive(&caps, &cpu_cfg[smp_id()]);
-}
 
 /* smp_call_function_single: the compatibility check, the configuration recomputed on every CPU. */
 static void compat_check(void)
 {
-	on_cpus(derive_here, NULL);
+	vmx_derive_on_all_cpus(cpu_caps, cpu_cfg, cpu_cfg_ok);
 	for_each_cpu(cpu) {
 		const struct vmx_config *a = &cpu_cfg[0], *b = &cpu_cfg[cpu];
 		for (unsigned w = 0; w < VMX_PROCBASED3; w++)

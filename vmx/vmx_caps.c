@@ -280,11 +280,6 @@ static void sweep_guest_code(void)
 {
 }
 
-static bool may1(enum vmx_control_word w, unsigned bit)
-{
-	return vmx_allowed(caps, w).may1 & BIT32(bit);
-}
-
 /*
  * The fields that controls allowed on this CPU point to, made valid
  * (26.2.1.1: addresses 4K-aligned within the physical-address width;
@@ -326,7 +321,7 @@ static void sweep_fields(void)
 		vmcs_write(VMCS_VM_FUNCTION_CONTROLS, 0);
 	if (p2 & BIT32(CPU2_USE_TSC_SCALING))
 		vmcs_write(VMCS_TSC_MULTIPLIER, 1ull << 48);
-	if (may1(VMX_EXIT, EXIT_ACTIVATE_SECONDARY_CONTROLS))
+	if (vmx_may1(VMX_EXIT, EXIT_ACTIVATE_SECONDARY_CONTROLS))
 		vmcs_write(VMCS_SECONDARY_EXIT_CONTROLS, 0);
 	if (vmx_allowed(caps, VMX_PINBASED).may1 & BIT32(PIN_PREEMPTION_TIMER))
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, 0);
@@ -424,7 +419,7 @@ static void sweep(void)
 	for (unsigned i = 0; i < ARRAY_SIZE(sweep_pages); i++)
 		sweep_pages[i] = alloc_page();
 	vmx_guest_init(&sweep_guest, sweep_guest_code);
-	if (may1(VMX_PROCBASED2, CPU2_ENABLE_EPT)) {
+	if (vmx_may1(VMX_PROCBASED2, CPU2_ENABLE_EPT)) {
 		uint64_t ev = cap(MSR_IA32_VMX_EPT_VPID_CAP);
 		unsigned shift = (ev & VMX_EPT_2MB_PAGE) ? 21 : 12;
 		ept_init(&sweep_ept, (ev & VMX_EPT_PAGE_WALK_4) ? 4 : 5, false);
@@ -439,7 +434,7 @@ static void sweep(void)
 	else
 		report_result(NULL, HV_RESULT_OK, r, "base controls (must-be-1 only): VM entry");
 
-	bool secondary = may1(VMX_PROCBASED, CPU_ACTIVATE_SECONDARY_CONTROLS);
+	bool secondary = vmx_may1(VMX_PROCBASED, CPU_ACTIVATE_SECONDARY_CONTROLS);
 	for (unsigned w = VMX_PINBASED; w <= VMX_ENTRY; w++) {
 		uint32_t wbase[VMX_PROCBASED3];
 		memcpy(wbase, base, sizeof(wbase));

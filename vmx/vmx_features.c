@@ -13,22 +13,10 @@
 
 #define B(n) (1u << (n))
 
-static bool may1(enum vmx_control_word w, unsigned bit)
-{
-	return vmx_allowed(vmx_this_caps(), w).may1 & B(bit);
-}
-
-static uint64_t ept_cap(void)
-{
-	const struct vmx_caps *c = vmx_this_caps();
-
-	return vmx_cap_readable(c, MSR_IA32_VMX_EPT_VPID_CAP) ? vmx_cap(c, MSR_IA32_VMX_EPT_VPID_CAP) : 0;
-}
-
 /* Every needed control may be 1, else a SKIP naming the first that may not. */
 static bool need(enum vmx_control_word w, unsigned bit)
 {
-	if (may1(w, bit))
+	if (vmx_may1(w, bit))
 		return true;
 	report_skip("%s bit %u (%s) may not be 1: not advertised", vmx_control_word_name(w), bit,
 		    vmx_control_name(w, bit));
@@ -37,7 +25,7 @@ static bool need(enum vmx_control_word w, unsigned bit)
 
 static unsigned ept_levels(void)
 {
-	return (ept_cap() & VMX_EPT_PAGE_WALK_4) ? 4 : 5;
+	return (vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP) & VMX_EPT_PAGE_WALK_4) ? 4 : 5;
 }
 
 /* A guest with secondary controls proc2 and, when they include EPT, an identity EPT. */
@@ -47,7 +35,7 @@ static void feature_guest(struct vmx_guest *g, struct vmx_ept *ept, void (*code)
 	g->ctl[VMX_PROCBASED] |= B(CPU_ACTIVATE_SECONDARY_CONTROLS);
 	g->ctl[VMX_PROCBASED2] |= proc2;
 	if (proc2 & B(CPU2_ENABLE_EPT)) {
-		unsigned shift = (ept_cap() & VMX_EPT_2MB_PAGE) ? 21 : 12;
+		unsigned shift = (vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP) & VMX_EPT_2MB_PAGE) ? 21 : 12;
 		ept_init(ept, ept_levels(), ad);
 		ept_identity_map(ept, ept_guest_memory_size(shift), shift);
 		g->eptp = ept_eptp(ept);
@@ -89,11 +77,11 @@ static void preemption_timer(void)
 	uint64_t entry_rip = vmcs_read(VMCS_GUEST_RIP);
 	if (vmx_guest_expect(&g, VMX_EXIT_PREEMPTION_TIMER, "timer value 0"))
 		report_u64(NULL, entry_rip, g.exit.guest_rip, "timer value 0: exit before the first instruction, RIP");
-	if (!may1(VMX_EXIT, EXIT_SAVE_PREEMPTION_TIMER)) {
+	if (!vmx_may1(VMX_EXIT, EXIT_SAVE_PREEMPTION_TIMER)) {
 		report_skip("\"save VMX-preemption timer value\" may not be 1");
 		return;
 	}
-	unsigned rate = vmx_cap(vmx_this_caps(), MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPTION_TIMER_RATE_MASK;
+	unsigned rate = vmx_this_cap(MSR_IA32_VMX_MISC) & VMX_MISC_PREEMPTION_TIMER_RATE_MASK;
 	const uint64_t start = 0x7fffffff, ticks = 1000;
 	spin_tsc = ticks << rate;
 	g.code = spin_guest;
@@ -166,7 +154,7 @@ static void pml(void)
 
 	if (!need(VMX_PROCBASED2, CPU2_ENABLE_PML) || !need(VMX_PROCBASED2, CPU2_ENABLE_EPT))
 		return;
-	if (!(ept_cap() & VMX_EPT_AD_FLAGS)) {
+	if (!(vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP) & VMX_EPT_AD_FLAGS)) {
 		report_skip("EPT_VPID_CAP[21] clear: PML needs EPT dirty flags");
 		return;
 	}

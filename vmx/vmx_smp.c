@@ -13,14 +13,6 @@ static struct vmx_caps cpu_caps[MAX_CPUS];
 static struct vmx_config cpu_cfg[MAX_CPUS];
 static bool cpu_cfg_ok[MAX_CPUS];
 
-static void derive_here(void *arg)
-{
-	unsigned cpu = smp_id();
-
-	vmx_caps_read(&cpu_caps[cpu]);
-	cpu_cfg_ok[cpu] = vmx_config_derive(&cpu_caps[cpu], &cpu_cfg[cpu]);
-}
-
 /* One named value compared between cpu0 and cpuN. */
 static void same(unsigned cpu, const char *field, uint64_t v0, uint64_t vn)
 {
@@ -35,7 +27,7 @@ static void same(unsigned cpu, const char *field, uint64_t v0, uint64_t vn)
  */
 static void test_compat(void)
 {
-	on_cpus(derive_here, NULL);
+	vmx_derive_on_all_cpus(cpu_caps, cpu_cfg, cpu_cfg_ok);
 	for (unsigned cpu = 1; cpu < nr_cpus; cpu++) {
 		const struct vmx_caps *a = &cpu_caps[0], *b = &cpu_caps[cpu];
 		for (uint32_t msr = VMX_CAP_MSR_FIRST; msr <= VMX_CAP_MSR_LAST; msr++) {

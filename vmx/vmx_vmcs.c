@@ -11,11 +11,6 @@
 #include "vmcs_fields.h"
 #include "vmxon.h"
 
-static uint64_t cap(uint32_t msr)
-{
-	return vmx_cap(vmx_this_caps(), msr);
-}
-
 static uint64_t current_vmcs(void)
 {
 	uint64_t pa = 0;
@@ -69,7 +64,7 @@ static void vmptrld_wrong_revision(void)
 	vmptrld(vmcs);
 	report_result(NULL, VMFAIL_VALID(VMXERR_VMPTRLD_WRONG_REVISION), vmptrld(virt_to_phys(bad)),
 		      "VMPTRLD of a VMCS with revision %#x (BASIC says %#x)", *bad,
-		      vmx_basic_revision(cap(MSR_IA32_VMX_BASIC)));
+		      vmx_basic_revision(vmx_this_cap(MSR_IA32_VMX_BASIC)));
 	vmclear(vmcs);
 }
 
@@ -233,12 +228,12 @@ static void unsupported_encodings(unsigned max_index)
 static void field_sweep(void)
 {
 	uint64_t vmcs = virt_to_phys(vmx_alloc_vmcs());
-	unsigned max_index = vmx_vmcs_enum_max_index(cap(MSR_IA32_VMX_VMCS_ENUM));
-	bool write_any = cap(MSR_IA32_VMX_MISC) & VMX_MISC_VMWRITE_ANY_FIELD;
+	unsigned max_index = vmx_vmcs_enum_max_index(vmx_this_cap(MSR_IA32_VMX_VMCS_ENUM));
+	bool write_any = vmx_this_cap(MSR_IA32_VMX_MISC) & VMX_MISC_VMWRITE_ANY_FIELD;
 	unsigned fields_ok = 0;
 
 	report_info("VMCS_ENUM=%#llx: highest index %u; MISC[29] (VMWRITE to any field) %u; %u fields in the table",
-		    (unsigned long long)cap(MSR_IA32_VMX_VMCS_ENUM), max_index, write_any, vmcs_nr_fields);
+		    (unsigned long long)vmx_this_cap(MSR_IA32_VMX_VMCS_ENUM), max_index, write_any, vmcs_nr_fields);
 	vmclear(vmcs);
 	vmptrld(vmcs);
 	for (unsigned i = 0; i < vmcs_nr_fields; i++)

@@ -9,11 +9,6 @@
 #include "insn.h"
 #include "vmxon.h"
 
-static uint64_t cap(uint32_t msr)
-{
-	return vmx_cap(vmx_this_caps(), msr);
-}
-
 /* A page stamped with `revision` as a VMXON region. */
 static uint64_t region_with_revision(uint32_t revision)
 {
@@ -56,7 +51,7 @@ static void vmxon_beyond_maxphyaddr(void)
 /* 31.3: region revision (bits 30:0) not BASIC[30:0] -> VMfailInvalid. */
 static void vmxon_wrong_revision(void)
 {
-	uint32_t rev = vmx_basic_revision(cap(MSR_IA32_VMX_BASIC));
+	uint32_t rev = vmx_basic_revision(vmx_this_cap(MSR_IA32_VMX_BASIC));
 	uint32_t wrong = (rev + 1) & 0x7fffffff;
 
 	report_result(NULL, VMFAIL_INVALID, try_vmxon(region_with_revision(wrong)),
@@ -66,7 +61,7 @@ static void vmxon_wrong_revision(void)
 /* 31.3: region bit 31 (shadow-VMCS indicator) set -> VMfailInvalid. */
 static void vmxon_revision_bit31(void)
 {
-	uint32_t rev = vmx_basic_revision(cap(MSR_IA32_VMX_BASIC)) | 0x80000000u;
+	uint32_t rev = vmx_basic_revision(vmx_this_cap(MSR_IA32_VMX_BASIC)) | 0x80000000u;
 
 	report_result(NULL, VMFAIL_INVALID, try_vmxon(region_with_revision(rev)),
 		      "VMXON with region dword %#x (bit 31 set)", rev);
@@ -99,76 +94,22 @@ static void vmxon_cpl3(void)
 }
 
 /*
- * 24.8 / 31.3: CR0 with a bit IA32_VMX_CR0_FIXED0 requires cleared -> #GP(0).
- * PE and PG cannot be cleared in long mode; every other fixed-1 bit is tried.
+ * One FIXED-MSR rule (24.8, 31.3): for every bit in `flip`, CR0/CR4 with
+ * that bit set (set) or cleared (!set) against what IA32_VMX_CRn_FIXEDm
+ * requires -> VMXON #GP(0).  Bits the CPU itself refuses to flip are left.
  */
-static void vmxon_cr0_fixed0(void)
-{
-	uint64_t fixed0 = cap(MSR_IA32_VMX_CR0_FIXED0) & ~(X86_CR0_PE | X86_CR0_PG);
-	bool tried = false;
-
-	for (unsigned bit = 0; bit < 32; bit++) {
-		if (!(fixed0 & BIT(bit)))
-			continue;
-		vmx_set_fixed_bits();
-		uint64_t cr0 = read_cr0();
-		if (!hv_result_ok(write_cr0_safe(cr0 & ~BIT(bit))))
-			continue;
-		tried = true;
-		struct hv_result r = vmxon(vmx_vmxon_region());
-		if (hv_result_ok(r))
-			vmxoff();
-		write_cr0(cr0);
-		write_cr4(read_cr4() & ~X86_CR4_VMXE);
-		report_result(NULL, HV_RESULT_GP0, r, "VMXON with CR0.bit%u clear (CR0_FIXED0=%#llx)", bit,
-			      (unsigned long long)cap(MSR_IA32_VMX_CR0_FIXED0));
-	}
-	if (!tried)
-		report_skip("CR0_FIXED0=%#llx: no fixed-1 bit besides PE/PG can be cleared in long mode",
-			    (unsigned long long)cap(MSR_IA32_VMX_CR0_FIXED0));
-}
-
-/*
- * 24.8 / 31.3: CR4 with a bit IA32_VMX_CR4_FIXED0 requires cleared -> #GP(0).
- * VMXE is excluded: with it clear VMXON raises #UD (cr4_vmxe_clear).
- */
-static void vmxon_cr4_fixed0(void)
-{
-	uint64_t fixed0 = cap(MSR_IA32_VMX_CR4_FIXED0) & ~X86_CR4_VMXE;
-	bool tried = false;
-
-	for (unsigned bit = 0; bit < 32; bit++) {
-		if (!(fixed0 & BIT(bit)))
-			continue;
-		vmx_set_fixed_bits();
-		uint64_t cr4 = read_cr4();
-		if (!hv_result_ok(write_cr4_safe(cr4 & ~BIT(bit))))
-			continue;
-		tried = true;
-		struct hv_result r = vmxon(vmx_vmxon_region());
-		if (hv_result_ok(r))
-			vmxoff();
-		write_cr4(cr4 & ~X86_CR4_VMXE);
-		report_result(NULL, HV_RESULT_GP0, r, "VMXON with CR4.bit%u clear (CR4_FIXED0=%#llx)", bit,
-			      (unsigned long long)cap(MSR_IA32_VMX_CR4_FIXED0));
-	}
-	if (!tried)
-		report_skip("CR4_FIXED0=%#llx: VMXE is the only fixed-1 bit (its clear case is #UD, "
-			    "subtest cr4_vmxe_clear)", (unsigned long long)cap(MSR_IA32_VMX_CR4_FIXED0));
-}
-
-/* One register's FIXED1 rule: every bit the CPU lets us set but FIXED1 forbids -> #GP(0). */
-static void fixed1_rule(const char *reg, uint64_t fixed1, uint64_t (*rd)(void),
-			struct hv_result (*wr)(uint64_t), void (*wr_plain)(uint64_t))
+static void fixed_rule(const char *reg, const char *msr, uint64_t msr_value, uint64_t flip, bool set,
+		       uint64_t (*rd)(void), struct hv_result (*wr)(uint64_t), void (*wr_plain)(uint64_t),
+		       const char *why_none)
 {
 	bool tried = false;
 
 	for (unsigned bit = 0; bit < 32; bit++) {
-		if (fixed1 & BIT(bit))
+		if (!(flip & BIT(bit)))
 			continue;
 		vmx_set_fixed_bits();
-		uint64_t old = rd();
-		if (old & BIT(bit) || !hv_result_ok(wr(old | BIT(bit))))
+		uint64_t old = rd(), val = set ? old | BIT(bit) : old & ~BIT(bit);
+		if (val == old || !hv_result_ok(wr(val)))
 			continue;
 		tried = true;
 		struct hv_result r = vmxon(vmx_vmxon_region());
@@ -176,25 +117,48 @@ static void fixed1_rule(const char *reg, uint64_t fixed1, uint64_t (*rd)(void),
 			vmxoff();
 		wr_plain(old);
 		write_cr4(read_cr4() & ~X86_CR4_VMXE);
-		report_result(NULL, HV_RESULT_GP0, r, "VMXON with %s.bit%u set (%s_FIXED1=%#llx)", reg, bit,
-			      reg, (unsigned long long)fixed1);
+		report_result(NULL, HV_RESULT_GP0, r, "VMXON with %s.bit%u %s (%s=%#llx)", reg, bit,
+			      set ? "set" : "clear", msr, (unsigned long long)msr_value);
 	}
 	write_cr4(read_cr4() & ~X86_CR4_VMXE);
 	if (!tried)
-		report_skip("%s_FIXED1=%#llx: every %s bit this CPU accepts is allowed to be 1", reg,
-			    (unsigned long long)fixed1, reg);
+		report_skip("%s=%#llx: %s", msr, (unsigned long long)msr_value, why_none);
 }
 
-/* 24.8 / 31.3: CR0 with a bit IA32_VMX_CR0_FIXED1 requires clear -> #GP(0). */
+/* CR0 with a bit FIXED0 requires cleared -> #GP(0); PE and PG stay (long mode). */
+static void vmxon_cr0_fixed0(void)
+{
+	uint64_t f = vmx_this_cap(MSR_IA32_VMX_CR0_FIXED0);
+
+	fixed_rule("CR0", "CR0_FIXED0", f, f & ~(X86_CR0_PE | X86_CR0_PG), false, read_cr0, write_cr0_safe,
+		   write_cr0, "no fixed-1 bit besides PE/PG can be cleared in long mode");
+}
+
+/* CR4 with a bit FIXED0 requires cleared -> #GP(0); VMXE clear is #UD (cr4_vmxe_clear). */
+static void vmxon_cr4_fixed0(void)
+{
+	uint64_t f = vmx_this_cap(MSR_IA32_VMX_CR4_FIXED0);
+
+	fixed_rule("CR4", "CR4_FIXED0", f, f & ~X86_CR4_VMXE, false, read_cr4, write_cr4_safe, write_cr4,
+		   "VMXE is the only fixed-1 bit (its clear case is #UD, subtest cr4_vmxe_clear)");
+}
+
+/* CR0 with a bit FIXED1 requires clear -> #GP(0). */
 static void vmxon_cr0_fixed1(void)
 {
-	fixed1_rule("CR0", cap(MSR_IA32_VMX_CR0_FIXED1), read_cr0, write_cr0_safe, write_cr0);
+	uint64_t f = vmx_this_cap(MSR_IA32_VMX_CR0_FIXED1);
+
+	fixed_rule("CR0", "CR0_FIXED1", f, ~f & 0xffffffff, true, read_cr0, write_cr0_safe, write_cr0,
+		   "every CR0 bit this CPU accepts is allowed to be 1");
 }
 
-/* 24.8 / 31.3: CR4 with a bit IA32_VMX_CR4_FIXED1 requires clear -> #GP(0). */
+/* CR4 with a bit FIXED1 requires clear -> #GP(0). */
 static void vmxon_cr4_fixed1(void)
 {
-	fixed1_rule("CR4", cap(MSR_IA32_VMX_CR4_FIXED1), read_cr4, write_cr4_safe, write_cr4);
+	uint64_t f = vmx_this_cap(MSR_IA32_VMX_CR4_FIXED1);
+
+	fixed_rule("CR4", "CR4_FIXED1", f, ~f & 0xffffffff, true, read_cr4, write_cr4_safe, write_cr4,
+		   "every CR4 bit this CPU accepts is allowed to be 1");
 }
 
 /* 31.3: VMXON in VMX root operation without a current VMCS -> VMfailInvalid; with one -> VMfailValid(15). */
@@ -238,7 +202,7 @@ static void vmxon_positive(void)
 {
 	report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON with region %#llx, revision %#x",
 		      (unsigned long long)vmx_vmxon_region(),
-		      vmx_basic_revision(cap(MSR_IA32_VMX_BASIC)));
+		      vmx_basic_revision(vmx_this_cap(MSR_IA32_VMX_BASIC)));
 	report(read_cr4() & X86_CR4_VMXE, "CR4.VMXE set in VMX operation: CR4=%#llx",
 	       (unsigned long long)read_cr4());
 	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
