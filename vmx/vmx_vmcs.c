@@ -109,6 +109,59 @@ static void launch_state(void)
 	vmclear(virt_to_phys(g.vmcs));
 }
 
+/* One failing VM entry: the VMLAUNCH result and, when it exits, the exit reason and qualification. */
+static void failed_entry(struct vmx_guest *g, struct hv_result expected, uint32_t reason, uint64_t qual,
+			 const char *what)
+{
+	char got[128];
+	struct hv_result r = vmx_guest_enter(g);
+
+	if (!hv_result_ok(expected) || !hv_result_ok(r)) {
+		report_result(NULL, expected, r, "%s", what);
+		return;
+	}
+	vmx_exit_str(&g->exit, got, sizeof(got));
+	report(g->exit.reason == reason && g->exit.qualification == qual,
+	       "%s: expected exit reason %#x (VM-entry failure: %s), qualification %#llx; got %s (reason %#x)", what,
+	       reason, vmx_exit_reason_name(vmx_exit_reason_basic(reason)), (unsigned long long)qual, got,
+	       g->exit.reason);
+}
+
+/*
+ * The three ways VM entry fails (26.1-26.4), each decoded: invalid host
+ * state -> VMfailValid(8) (26.2.3: host CS selector 0); invalid guest
+ * state -> exit 0x80000021, qualification 0 (26.3.1.4: RFLAGS bit 1 clear);
+ * MSR loading -> exit 0x80000022, qualification = the failing entry's
+ * number counted from 1 (26.4: IA32_FS_BASE may not be loaded from the
+ * VM-entry MSR-load area).  After each, the
+ * VMCS is still not launched: the fixed VMCS launches.
+ */
+static void entry_failures(void)
+{
+	struct vmx_guest g;
+	struct { uint32_t index, reserved; uint64_t value; } *msrs = alloc_page();
+
+	vmx_guest_init(&g, lifecycle_guest);
+	vmx_guest_load(&g);
+	vmcs_write(VMCS_HOST_CS_SELECTOR, 0);
+	failed_entry(&g, VMFAIL_VALID(VMXERR_ENTRY_INVALID_HOST_STATE), 0, 0, "VMLAUNCH with host CS selector 0");
+	vmx_guest_load(&g);
+	vmcs_write(VMCS_GUEST_RFLAGS, 0);
+	failed_entry(&g, HV_RESULT_OK, VMX_EXIT_REASON_ENTRY_FAILURE | VMX_EXIT_ENTRY_FAIL_GUEST_STATE, 0,
+		     "VMLAUNCH with guest RFLAGS bit 1 clear");
+	vmcs_write(VMCS_GUEST_RFLAGS, 2);
+	msrs[0] = (typeof(msrs[0])){ 0x174 /* IA32_SYSENTER_CS */, 0, 0 };
+	msrs[1] = (typeof(msrs[1])){ MSR_FS_BASE, 0, 0 };
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_ADDR, virt_to_phys(msrs));
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 2);
+	failed_entry(&g, HV_RESULT_OK, VMX_EXIT_REASON_ENTRY_FAILURE | VMX_EXIT_ENTRY_FAIL_MSR_LOADING, 2,
+		     "VMLAUNCH with MSR-load entry 2 of 2 naming IA32_FS_BASE");
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	vmx_guest_run_to_done(&g, "VMLAUNCH once fixed (the failed entries left the VMCS clear)");
+	vmclear(virt_to_phys(g.vmcs));
+	free_page(msrs);
+}
+
 /* The pattern a field of this width holds after a VMWRITE of `v` (25.11.2: upper bits ignored). */
 static uint64_t width_mask(uint32_t enc)
 {
@@ -249,6 +302,7 @@ VMX_EACH_CPU_IN_VMX(vmptrld_vmxon_region)
 VMX_EACH_CPU_IN_VMX(vmptrld_wrong_revision)
 VMX_EACH_CPU_IN_VMX(bad_addresses)
 VMX_EACH_CPU_IN_VMX(launch_state)
+VMX_EACH_CPU_IN_VMX(entry_failures)
 VMX_EACH_CPU_IN_VMX(field_sweep)
 
 int main(int argc, char **argv)
@@ -260,6 +314,7 @@ int main(int argc, char **argv)
 		{ "vmptrld_wrong_revision", vmptrld_wrong_revision_each_cpu },
 		{ "bad_addresses", bad_addresses_each_cpu },
 		{ "launch_state", launch_state_each_cpu },
+		{ "entry_failures", entry_failures_each_cpu },
 		{ "field_sweep", field_sweep_each_cpu },
 	};
 
