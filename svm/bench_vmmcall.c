@@ -1,0 +1,176 @@
+/*
+ * The world switch, timed (make bench, docs/bench.md): N guest exits by
+ * VMMCALL, each handled and the guest re-entered,
+ *
+ *   harness  through the guest harness: svm_guest_run() with a VMMCALL
+ *            handler that counts the exit and advances RIP (svm/guest.h:
+ *            CLGI, VMSAVE/VMLOAD around VMRUN, GPRs saved, exit counted
+ *            and dispatched);
+ *   bare     a loop of the same instruction without the harness: VMRUN,
+ *            check EXITCODE, RIP += 3, VMRUN again (no VMSAVE/VMLOAD, no
+ *            GPR save: the guest touches none), with interrupts off.
+ *
+ * Output, one INFO line each (scripts/bench.py parses them):
+ *
+ *   INFO: bench: tsc_hz=N source=pit|cpuid-0x15
+ *   INFO: bench: harness begin round_trips=N
+ *   INFO: bench: harness round_trips=N tsc_cycles=C cycles_per_trip=X.Y
+ *   INFO: bench: bare begin round_trips=N
+ *   INFO: bench: bare round_trips=N tsc_cycles=C cycles_per_trip=X.Y
+ *
+ * The "begin" line is drained from the UART before the clock starts, so
+ * the host can time the loop by the arrival of the two lines.  Checks:
+ * every one of the N exits came, with EXITCODE VMMCALL and the guest's RAX.
+ * Argument rounds=N (default 20000) sets N.  SKIP where SVM is absent.
+ */
+#include <stddef.h>
+#include "hvtest.h"
+#include "console.h"
+#include "enable.h"
+#include "guest.h"
+#include "program.h"
+#include "svm_defs.h"
+
+#define DEFAULT_ROUNDS	20000ul
+#define VMMCALL_LEN	3		/* 0f 01 d9 */
+#define BENCH_RAX	0x42454e43ull	/* "BENC" */
+
+static unsigned long rounds = DEFAULT_ROUNDS;
+static unsigned long harness_exits, harness_bad_rax;
+
+/* The bare loop's guest: VMMCALL forever; the host steps over each one. */
+void bench_bare_guest(void);
+asm(".text\n"
+    ".globl bench_bare_guest\n"
+    "bench_bare_guest:\n\t"
+    "vmmcall\n\t"
+    "jmp bench_bare_guest\n");
+
+static void parse_rounds(void)
+{
+	for (int i = 1; i < hv_argc; i++) {
+		const char *a = hv_argv[i];
+		if (strncmp(a, "rounds=", 7))
+			continue;
+		unsigned long n = 0;
+		for (a += 7; *a >= '0' && *a <= '9'; a++)
+			n = n * 10 + (unsigned long)(*a - '0');
+		if (n)
+			rounds = n;
+	}
+}
+
+/* "1234.5": cycles per trip with one decimal, without floating point. */
+static void print_result(const char *kind, unsigned long n, uint64_t cycles)
+{
+	uint64_t tenths = n ? cycles * 10 / n : 0;
+
+	report_info("bench: %s round_trips=%lu tsc_cycles=%llu cycles_per_trip=%llu.%llu", kind, n,
+		    (unsigned long long)cycles, (unsigned long long)(tenths / 10),
+		    (unsigned long long)(tenths % 10));
+}
+
+static void begin(const char *kind)
+{
+	report_info("bench: %s begin round_trips=%lu", kind, rounds);
+	console_drain();
+}
+
+/* The harness's guest: N VMMCALLs with RAX = BENCH_RAX, then return (the harness's final VMMCALL). */
+static void guest_calls(void *arg)
+{
+	unsigned long n = (unsigned long)arg;
+
+	for (unsigned long i = 0; i < n; i++)
+		asm volatile("vmmcall" :: "a"(BENCH_RAX) : "memory");
+}
+
+static bool on_vmmcall(struct svm_guest *g)
+{
+	harness_exits++;
+	if (g->vmcb->save.rax != BENCH_RAX)
+		harness_bad_rax++;
+	svm_guest_skip(g, VMMCALL_LEN);
+	return true;
+}
+
+static void bench_harness(void)
+{
+	struct svm_guest g;
+	char got[48];
+
+	svm_guest_init(&g, guest_calls, (void *)rounds);
+	svm_guest_on_exit(&g, VMEXIT_VMMCALL, on_vmmcall);
+	begin("harness");
+	uint64_t t0 = rdtsc();
+	uint64_t code = svm_guest_run(&g);
+	uint64_t t1 = rdtsc();
+	print_result("harness", harness_exits, t1 - t0);
+	report(code == VMEXIT_VMMCALL && g.done, "harness: the guest ran to its end: last exit %s",
+	       svm_exit_str(code, got, sizeof(got)));
+	report_u64(NULL, rounds, harness_exits, "harness: VMMCALL exits handled");
+	report(harness_bad_rax == 0, "harness: every VMMCALL exit saw the guest's RAX=%#llx (%lu did not)",
+	       (unsigned long long)BENCH_RAX, harness_bad_rax);
+	svm_guest_free(&g);
+}
+
+/*
+ * VMRUN ... #VMEXIT, check EXITCODE, RIP += 3, again: n times or until an
+ * exit that is not VMMCALL (its code in *last).  Returns the exits taken.
+ * Host RAX (the VMCB address) and RSP come back from the host save area;
+ * the guest changes no other register.
+ */
+static unsigned long bare_loop(struct vmcb *vmcb, unsigned long n, uint64_t *last)
+{
+	unsigned long left = n;
+
+	asm volatile("1:\n\t"
+		     "vmrun %%rax\n\t"
+		     "cmpq %[vmmcall], %c[code](%[v])\n\t"
+		     "jne 2f\n\t"
+		     "addq %[len], %c[rip](%[v])\n\t"
+		     "dec %[left]\n\t"
+		     "jnz 1b\n"
+		     "2:"
+		     : [left] "+r"(left)
+		     : "a"(virt_to_phys(vmcb)), [v] "r"(vmcb), [vmmcall] "i"(VMEXIT_VMMCALL),
+		       [len] "i"(VMMCALL_LEN), [code] "i"(offsetof(struct vmcb, control.exit_code)),
+		       [rip] "i"(offsetof(struct vmcb, save.rip))
+		     : "memory", "cc");
+	*last = vmcb->control.exit_code;
+	return n - left;	/* an exit that ended the loop early is not counted */
+}
+
+static void bench_bare(void)
+{
+	struct svm_guest g;
+	uint64_t last = 0;
+
+	svm_guest_init(&g, NULL, NULL);
+	g.vmcb->save.rip = (uint64_t)bench_bare_guest;
+	uint64_t flags = read_rflags();
+	begin("bare");
+	irq_disable();
+	uint64_t t0 = rdtsc();
+	unsigned long done = bare_loop(g.vmcb, rounds, &last);
+	uint64_t t1 = rdtsc();
+	write_rflags(flags);
+	print_result("bare", done, t1 - t0);
+	report_u64(NULL, rounds, done, "bare: VMMCALL exits taken");
+	svm_report_exit(NULL, VMEXIT_VMMCALL, last, "bare: every exit's EXITCODE");
+	svm_guest_free(&g);
+}
+
+int main(int argc, char **argv)
+{
+	parse_rounds();
+	if (!svm_program_start())
+		return 0;
+	if (svm_enable_all()) {
+		report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());
+		bench_harness();
+		bench_bare();
+	}
+	svm_program_end();
+	return 0;
+}

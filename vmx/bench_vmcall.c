@@ -1,0 +1,188 @@
+/*
+ * The world switch, timed (make bench, docs/bench.md): N guest exits by
+ * VMCALL, each handled and the guest resumed,
+ *
+ *   harness  through the guest harness: vmx_guest_expect(VMCALL) per exit
+ *            (vmx/guest.h: GPRs loaded and saved around VMRESUME, the exit
+ *            decoded with six VMREADs and counted, RIP stepped with the
+ *            exit's instruction length);
+ *   bare     a loop of the same instruction without the harness: VMRESUME,
+ *            at HOST_RIP read the exit reason, check it, GUEST_RIP += 3,
+ *            VMRESUME again (the guest touches no register), interrupts off.
+ *
+ * Output, one INFO line each (scripts/bench.py parses them):
+ *
+ *   INFO: bench: tsc_hz=N source=pit|cpuid-0x15
+ *   INFO: bench: harness begin round_trips=N
+ *   INFO: bench: harness round_trips=N tsc_cycles=C cycles_per_trip=X.Y
+ *   INFO: bench: bare begin round_trips=N
+ *   INFO: bench: bare round_trips=N tsc_cycles=C cycles_per_trip=X.Y
+ *
+ * The "begin" line is drained from the UART before the clock starts, so
+ * the host can time the loop by the arrival of the two lines.  Checks:
+ * every one of the N exits came, with basic exit reason VMCALL (18) and the
+ * guest's RAX.  Argument rounds=N (default 20000) sets N.  SKIP where VMX
+ * is absent.
+ */
+#include "hvtest.h"
+#include "console.h"
+#include "guest.h"
+#include "vmcs_fields.h"
+#include "vmxon.h"
+
+#define DEFAULT_ROUNDS	20000ul
+#define VMCALL_LEN	3		/* 0f 01 c1 */
+#define BENCH_RAX	0x42454e43ull	/* "BENC" */
+
+static unsigned long rounds = DEFAULT_ROUNDS;
+
+/* The bare loop's guest: VMCALL forever; the host steps over each one. */
+void bench_bare_guest(void);
+asm(".text\n"
+    ".globl bench_bare_guest\n"
+    "bench_bare_guest:\n\t"
+    "vmcall\n\t"
+    "jmp bench_bare_guest\n");
+
+static void parse_rounds(void)
+{
+	for (int i = 1; i < hv_argc; i++) {
+		const char *a = hv_argv[i];
+		if (strncmp(a, "rounds=", 7))
+			continue;
+		unsigned long n = 0;
+		for (a += 7; *a >= '0' && *a <= '9'; a++)
+			n = n * 10 + (unsigned long)(*a - '0');
+		if (n)
+			rounds = n;
+	}
+}
+
+/* "1234.5": cycles per trip with one decimal, without floating point. */
+static void print_result(const char *kind, unsigned long n, uint64_t cycles)
+{
+	uint64_t tenths = n ? cycles * 10 / n : 0;
+
+	report_info("bench: %s round_trips=%lu tsc_cycles=%llu cycles_per_trip=%llu.%llu", kind, n,
+		    (unsigned long long)cycles, (unsigned long long)(tenths / 10),
+		    (unsigned long long)(tenths % 10));
+}
+
+static void begin(const char *kind)
+{
+	report_info("bench: %s begin round_trips=%lu", kind, rounds);
+	console_drain();
+}
+
+/* The harness's guest: N VMCALLs with RAX = BENCH_RAX, then return (VMX_GUEST_DONE). */
+static void guest_calls(void)
+{
+	for (unsigned long i = 0; i < rounds; i++)
+		vmx_guest_call(BENCH_RAX);
+}
+
+static void bench_harness(void)
+{
+	struct vmx_guest g;
+	unsigned long exits = 0, bad_rax = 0;
+
+	vmx_guest_init(&g, guest_calls);
+	vmx_guest_load(&g);
+	begin("harness");
+	uint64_t t0 = rdtsc();
+	while (exits < rounds && vmx_guest_expect(&g, VMX_EXIT_VMCALL, "harness: VMCALL exit")) {
+		exits++;
+		bad_rax += g.gprs.rax != BENCH_RAX;
+	}
+	uint64_t t1 = rdtsc();
+	print_result("harness", exits, t1 - t0);
+	report_u64(NULL, rounds, exits, "harness: VMCALL exits handled");
+	report(bad_rax == 0, "harness: every VMCALL exit saw the guest's RAX=%#llx (%lu did not)",
+	       (unsigned long long)BENCH_RAX, bad_rax);
+	if (exits == rounds)
+		vmx_guest_run_to_done(&g, "harness");
+}
+
+/*
+ * VMRESUME ... VM exit at the label 2, check the exit reason, GUEST_RIP
+ * += 3, again: n times or until an exit that is not VMCALL or a VMRESUME
+ * that fails (its exit reason in *reason, ~0 for a VMfail).  Returns the
+ * exits taken.  HOST_RSP and HOST_RIP are written here; the guest changes
+ * no register, so the host's come back as they were.
+ */
+static unsigned long bare_loop(unsigned long n, uint64_t *reason)
+{
+	unsigned long left = n;
+	uint64_t r = ~0ull, field = 0, tmp = 0;
+
+	asm volatile("mov %[host_rsp], %[field]\n\t"
+		     "vmwrite %%rsp, %[field]\n\t"
+		     "lea 2f(%%rip), %[tmp]\n\t"
+		     "mov %[host_rip], %[field]\n\t"
+		     "vmwrite %[tmp], %[field]\n"
+		     "1:\tvmresume\n\t"
+		     "jmp 3f\n"			/* VMfail: r stays ~0 */
+		     "2:\tmov %[exit_reason], %[field]\n\t"
+		     "vmread %[field], %[r]\n\t"
+		     "cmp %[vmcall], %[r]\n\t"
+		     "jne 3f\n\t"
+		     "mov %[guest_rip], %[field]\n\t"
+		     "vmread %[field], %[tmp]\n\t"
+		     "add %[len], %[tmp]\n\t"
+		     "vmwrite %[tmp], %[field]\n\t"
+		     "dec %[left]\n\t"
+		     "jnz 1b\n"
+		     "3:"
+		     : [left] "+r"(left), [r] "+r"(r), [field] "+r"(field), [tmp] "+r"(tmp)
+		     : [host_rsp] "i"(VMCS_HOST_RSP), [host_rip] "i"(VMCS_HOST_RIP),
+		       [exit_reason] "i"(VMCS_EXIT_REASON), [guest_rip] "i"(VMCS_GUEST_RIP),
+		       [vmcall] "i"(VMX_EXIT_VMCALL), [len] "i"(VMCALL_LEN)
+		     : "memory", "cc");
+	*reason = r;
+	return n - left;	/* an exit that ended the loop early is not counted */
+}
+
+static void bench_bare(void)
+{
+	struct vmx_guest g;
+	uint64_t reason = 0;
+	char got[96];
+
+	/* The harness launches the VMCS and steps over the first VMCALL; then the bare loop. */
+	vmx_guest_init(&g, bench_bare_guest);
+	vmx_guest_load(&g);
+	if (!vmx_guest_expect(&g, VMX_EXIT_VMCALL, "bare: first entry (VMLAUNCH)"))
+		return;
+	uint64_t flags = read_rflags();
+	begin("bare");
+	irq_disable();
+	uint64_t t0 = rdtsc();
+	unsigned long done = bare_loop(rounds, &reason);
+	uint64_t t1 = rdtsc();
+	write_rflags(flags);
+	vmcs_write(VMCS_HOST_RIP, (uint64_t)vmx_exit_point);
+	print_result("bare", done, t1 - t0);
+	report_u64(NULL, rounds, done, "bare: VMCALL exits taken");
+	if (reason == ~0ull) {
+		report(false, "bare: VMRESUME failed after %lu exits", done);
+	} else {
+		g.exit.reason = (uint32_t)reason;
+		g.exit.guest_rip = vmcs_read(VMCS_GUEST_RIP);
+		report(reason == VMX_EXIT_VMCALL, "bare: every exit's reason: expected VMCALL (%u), got %s",
+		       VMX_EXIT_VMCALL, vmx_exit_str(&g.exit, got, sizeof(got)));
+	}
+}
+
+int main(int argc, char **argv)
+{
+	parse_rounds();
+	if (!vmx_start(true))
+		return 0;
+	report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());
+	if (vmx_on_all()) {
+		bench_harness();
+		bench_bare();
+	}
+	vmx_finish();
+	return 0;
+}
