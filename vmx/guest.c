@@ -11,10 +11,12 @@
 
 void vmx_guest_entry(void);
 /* RIP of a new guest: call the function in RDI, then report VMX_GUEST_DONE forever. */
+#define STR(x) #x
+#define XSTR(x) STR(x)
 asm(".text\n"
     "vmx_guest_entry:\n\t"
     "call *%rdi\n"
-    "1:\tmov $" "0x444f4e45" ", %eax\n\t"
+    "1:\tmov $" XSTR(VMX_GUEST_DONE_VALUE) ", %eax\n\t"
     "vmcall\n\t"
     "jmp 1b\n");
 

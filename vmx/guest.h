@@ -16,7 +16,8 @@
 #include "insn.h"
 #include "vmx_names.h"
 
-#define VMX_GUEST_DONE	0x444f4e45ull	/* "DONE" */
+#define VMX_GUEST_DONE_VALUE	0x444f4e45	/* "DONE" */
+#define VMX_GUEST_DONE		((uint64_t)VMX_GUEST_DONE_VALUE)
 
 struct vmx_exit {
 	uint32_t reason;		/* the whole exit-reason field */

@@ -275,7 +275,7 @@ static void eptp_check(const char *what, uint64_t eptp)
 	struct vmx_ept ept;
 	struct vmx_guest g;
 
-	identity_ept(&ept, ept_levels, false, 21 <= largest_shift() ? 21 : 12);
+	identity_ept(&ept, ept_levels, false, largest_shift() >= 21 ? 21 : 12);
 	ept_guest(&g, &ept, guest_read);
 	vmcs_write(VMCS_EPT_POINTER, virt_to_phys(ept.pt.root) | eptp);
 	report_result(NULL, VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), vmx_guest_enter(&g),
