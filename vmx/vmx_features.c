@@ -118,7 +118,7 @@ static void unrestricted_guest(void)
 	vmcs_write(VMCS_GUEST_CR4, X86_CR4_VMXE);
 	for (unsigned i = 0; i < 6; i++) {	/* ES CS SS DS FS GS: real-mode segments */
 		uint64_t base = i == 1 ? virt_to_phys(code) : 0;
-		vmcs_write(VMCS_GUEST_ES_SELECTOR + 2 * i, base >> 4);
+		vmcs_write(VMCS_GUEST_ES_SELECTOR + 2 * i, 0);	/* base need not be selector * 16 outside v8086 */
 		vmcs_write(VMCS_GUEST_ES_BASE + 2 * i, base);
 		vmcs_write(VMCS_GUEST_ES_LIMIT + 2 * i, 0xffff);
 		vmcs_write(VMCS_GUEST_ES_ACCESS_RIGHTS + 2 * i, i == 1 ? 0x9b : 0x93);
