@@ -8,7 +8,7 @@ bochs     Bochs booting DIR/NAME.img, once per CPU model in bochs_models:
           VMX on Intel models, SVM on AMD models (checked in cfg.py).
 """
 import os
-from dataclasses import dataclass, field
+from .lean import field, record as dataclass
 
 from .cfg import BACKENDS
 

@@ -4,9 +4,7 @@ unittests.cfg uses kvm-unit-tests' INI keys plus hvtest's own (docs/runner.md).
 Every error names file:line; nothing here runs a shell: strings that hold
 several words are split with shlex.
 """
-import fnmatch
-import shlex
-from dataclasses import dataclass, field
+from .lean import field, record as dataclass
 
 from .errors import UserError
 
@@ -57,6 +55,9 @@ class Entry:
 
 
 def _words(value, where):
+    if not any(c in value for c in "'\"\\#"):
+        return value.split()          # what shlex.split gives, without importing shlex
+    import shlex
     try:
         return shlex.split(value)
     except ValueError as e:
@@ -275,7 +276,11 @@ def select(entries, patterns, group=None):
         return chosen
     chosen = []
     for pat in patterns:
-        hits = [e for e in entries if fnmatch.fnmatchcase(e.name, pat)]
+        if any(c in pat for c in "*?["):
+            import fnmatch
+            hits = [e for e in entries if fnmatch.fnmatchcase(e.name, pat)]
+        else:
+            hits = [e for e in entries if e.name == pat]
         if not hits:
             raise UserError(f"unknown test '{pat}' (see ./run_tests.sh -l)")
         chosen.extend(h for h in hits if h not in chosen)

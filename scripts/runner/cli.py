@@ -1,15 +1,11 @@
 """./run_tests.sh: options, the run loop, the terminal output, exit status."""
 import argparse
 import os
-import shlex
-import shutil
-import tempfile
 import signal
-import subprocess
 import sys
 import threading
 
-from . import backends, cfg, execute, host as hostmod, session, tree
+from . import backends, cfg, execute, host as hostmod, lean, session, tree
 from .errors import UserError
 from .outcome import FAILED, JUDGED_OK
 
@@ -24,6 +20,8 @@ EXIT_INTERRUPTED = 130
 def parse_args(argv):
     p = argparse.ArgumentParser(
         prog="run_tests.sh",
+        # argparse's default formatter imports shutil for the width, on every add_argument
+        formatter_class=lambda prog: argparse.HelpFormatter(prog, width=_columns() - 2),
         description="Run hvtest's test programs (unittests.cfg) under QEMU or Bochs.",
         epilog="Exit status: 0 nothing failed, 1 something failed/crashed/timed out/errored, "
                "2 bad usage or cfg, 130 interrupted; --bisect: 0 good, 1 bad, 125 cannot judge. "
@@ -82,6 +80,17 @@ def check_emulators(host, forced):
         raise UserError("--backend bochs: Bochs not found (install bochs and bochs-term)")
 
 
+def _columns():
+    try:
+        return int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        pass
+    try:
+        return os.get_terminal_size(sys.stderr.fileno()).columns or 80
+    except (OSError, ValueError):
+        return 80
+
+
 class Display:
     """Terminal output: colour and the progress line only on a tty; NO_COLOR honoured."""
 
@@ -105,7 +114,7 @@ class Display:
         if not self.err_tty:
             return
         text = f"[{done}/{total}] {', '.join(running)}"
-        width = shutil.get_terminal_size((80, 24)).columns - 1
+        width = _columns() - 1
         sys.stderr.write("\r\033[K" + text[:width])
         sys.stderr.flush()
         self.progress_shown = True
@@ -128,7 +137,7 @@ def describe(r, display, args):
     timing = f", {r.duration:.2f} s" if r.duration else ""
     lines = []
     if args.verbose and r.command:
-        lines.append(f"  $ {shlex.join(r.command)}")
+        lines.append(f"  $ {lean.shell_join(r.command)}")
     lines.append(f"{display.paint(o.status)} {r.label} ({detail}{timing})")
     if o.failed:
         bad = [c for c in r.guest.checks if c.verdict in ("FAIL", "XPASS")]
@@ -150,7 +159,7 @@ def describe(r, display, args):
 def rotate_logs(root):
     logs, old = os.path.join(root, "logs"), os.path.join(root, "logs.old")
     if os.path.isdir(logs):
-        shutil.rmtree(old, ignore_errors=True)
+        lean.rmtree(old)
         os.replace(logs, old)
     os.makedirs(logs, exist_ok=True)
     return logs
@@ -162,7 +171,7 @@ def run_gdb(root, entry, host, forced, errata):
     if not qemu:
         raise UserError(f"--gdb {entry.name}: needs a QEMU backend ({skip or 'chosen backend is Bochs'})")
     b = qemu[0]
-    scratch = tempfile.mkdtemp(prefix="hvtest-gdb-")   # a disk-booted entry's private image
+    scratch = lean.mkdtemp("hvtest-gdb-")   # a disk-booted entry's private image
     inv = backends.qemu_invocation(root, entry, b, host,
                                    backends.guest_args(entry, b, backends.program_errata(root, entry, errata)), gdb=True, scratch=scratch)
     flat = os.path.join(root, inv.needs[0])
@@ -172,8 +181,9 @@ def run_gdb(root, entry, host, forced, errata):
     gdb = ["gdb", "-q", "-ex", "set architecture i386:x86-64", "-ex", "target remote localhost:1234", elf]
     print(f"{entry.name}: started paused under {b} with a gdb stub on localhost:1234; in another terminal:",
           file=sys.stderr)
-    print(f"  {shlex.join(gdb)}", file=sys.stderr)
-    print(f"  $ {shlex.join(inv.argv)}", file=sys.stderr, flush=True)
+    print(f"  {lean.shell_join(gdb)}", file=sys.stderr)
+    print(f"  $ {lean.shell_join(inv.argv)}", file=sys.stderr, flush=True)
+    import subprocess
     proc = subprocess.Popen(inv.argv, stdin=subprocess.DEVNULL, start_new_session=True)
     try:
         return proc.wait()
@@ -302,7 +312,7 @@ def _main(argv):
     try:
         results = execute_all(items, ctx, args.jobs or host.cpus, display, args)
     finally:
-        shutil.rmtree(ctx.scratch, ignore_errors=True)
+        lean.rmtree(ctx.scratch)
     display.line(totals_line(results))
     if args.tap:
         from . import tap

@@ -4,13 +4,31 @@ Only lines whose first word is a known kind count; anything else is free
 text.  A line is parsed on its own, so a truncated run still yields every
 complete line before the cut.
 """
-import re
-from dataclasses import dataclass, field
+from .lean import field, record as dataclass
 
 CHECK_VERDICTS = ("PASS", "FAIL", "SKIP", "XFAIL", "XPASS", "INFO")
 END_STATUSES = ("PASS", "FAIL", "SKIP")
-ERRATUM_RE = re.compile(r"\s*\[erratum ([^\]\s]+)\]\s*$")
-SUMMARY_RE = re.compile(r"(\d+) checks, (\d+) passed, (\d+) failed, (\d+) skipped, (\d+) xfail, (\d+) xpass")
+SUMMARY_WORDS = ("checks,", "passed,", "failed,", "skipped,", "xfail,", "xpass")
+
+
+def split_erratum(rest):
+    """'text [erratum NAME]' -> ('text', 'NAME'); (rest, None) without the suffix."""
+    body = rest.rstrip()
+    if body.endswith("]"):
+        i = body.rfind("[erratum ")
+        name = body[i + 9:-1] if i >= 0 else ""
+        if name and not any(c.isspace() or c == "]" for c in name):
+            return body[:i].rstrip(), name
+    return rest, None
+
+
+def parse_summary(rest):
+    """'N checks, N passed, N failed, N skipped, N xfail, N xpass' -> 6 ints, or None."""
+    w = rest.split()
+    for i in range(len(w) - 11):
+        if all(w[i + 2 * k].isdigit() and w[i + 2 * k + 1] == SUMMARY_WORDS[k] for k in range(6)):
+            return tuple(int(w[i + 2 * k]) for k in range(6))
+    return None
 
 
 @dataclass
@@ -91,10 +109,8 @@ def parse(lines):
                     out.cpus = w[5:]
         elif kind in CHECK_VERDICTS:
             erratum = None
-            m = ERRATUM_RE.search(rest)
-            if m and kind in ("XFAIL", "XPASS"):
-                erratum = m.group(1)
-                rest = rest[: m.start()]
+            if kind in ("XFAIL", "XPASS"):
+                rest, erratum = split_erratum(rest)
             prefixes, desc = split_check(rest)
             step = out.open_steps[-1] if out.open_steps else ()
             out.checks.append(Check(kind, prefixes, desc, erratum, step))
@@ -112,9 +128,9 @@ def parse(lines):
             if path in out.open_steps:
                 out.open_steps.remove(path)
         elif kind == "SUMMARY":
-            m = SUMMARY_RE.search(rest)
-            if m:
-                out.summary = tuple(int(x) for x in m.groups())
+            summary = parse_summary(rest)
+            if summary:
+                out.summary = summary
         elif kind == "BACKTRACE":
             out.backtrace.extend(w for w in rest.split() if w.startswith("0x"))
         elif kind == "HVTEST-END":

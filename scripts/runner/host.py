@@ -6,12 +6,9 @@ the nested parameters, and the emulators with their versions.  Emulator
 versions are cached per binary (path, size, mtime) so that a run costs no
 emulator start beyond the tests themselves.
 """
-import json
 import os
-import re
-import shutil
-import subprocess
-from dataclasses import dataclass, asdict
+from . import lean
+from .lean import asdict, record as dataclass
 
 KVM_DEV = "/dev/kvm"
 NESTED = {"vmx": "/sys/module/kvm_intel/parameters/nested",
@@ -77,13 +74,14 @@ class RealFS:
     def which(self, name):
         if "/" in name:
             return name if os.access(name, os.X_OK) else None
-        return shutil.which(name)
+        return lean.which(name)
 
     def stat_key(self, path):
         st = os.stat(path)
         return f"{os.path.realpath(path)}|{st.st_size}|{st.st_mtime_ns}"
 
     def run(self, argv, stdin_text=None):
+        import subprocess
         try:
             p = subprocess.run(argv, input=stdin_text, capture_output=True, text=True,
                                timeout=20, env=dict(os.environ, TERM="dumb"),
@@ -108,8 +106,11 @@ def read_config_mak(root):
 
 
 def _cpu_vendor(cpuinfo):
-    m = re.search(r"^vendor_id\s*:\s*(\S+)", cpuinfo or "", re.M)
-    return {"GenuineIntel": "intel", "AuthenticAMD": "amd"}.get(m.group(1) if m else "", "unknown")
+    for line in (cpuinfo or "").splitlines():
+        key, colon, value = line.partition(":")
+        if colon and key.strip() == "vendor_id":
+            return {"GenuineIntel": "intel", "AuthenticAMD": "amd"}.get(value.strip(), "unknown")
+    return "unknown"
 
 
 def _kvm_state(fs, vendor):
@@ -130,16 +131,21 @@ def _nested_on(fs, path):
 
 
 class VersionCache:
-    """Emulator versions keyed by binary identity, in ~/.cache/hvtest/versions.json."""
+    """Emulator versions keyed by binary identity, in ~/.cache/hvtest/versions.tsv
+    (one "key<TAB>version" line each: read on every run, so no json import)."""
 
     def __init__(self, path=None):
         base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        self.path = path or os.path.join(base, "hvtest", "versions.json")
+        self.path = path or os.path.join(base, "hvtest", "versions.tsv")
+        self.data = {}
         try:
             with open(self.path, encoding="utf-8") as f:
-                self.data = json.load(f)
+                for line in f:
+                    key, tab, value = line.rstrip("\n").partition("\t")
+                    if tab:
+                        self.data[key] = value
         except (OSError, ValueError):
-            self.data = {}
+            pass
         self.dirty = False
 
     def get(self, key, compute):
@@ -155,21 +161,27 @@ class VersionCache:
             os.makedirs(os.path.dirname(self.path), exist_ok=True)
             tmp = self.path + f".{os.getpid()}"
             with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(self.data, f)
+                f.writelines(f"{k}\t{v}\n" for k, v in self.data.items()
+                             if "\t" not in k + v and "\n" not in k + v)
             os.replace(tmp, self.path)
         except OSError:
             pass
 
 
+def _word_after(text, marker):
+    """The word right after marker in text (re.search(marker + r"(\S+)")), or None."""
+    i = text.find(marker)
+    rest = text[i + len(marker):] if i >= 0 else ""
+    return rest.split(None, 1)[0] if rest and not rest[0].isspace() else None
+
+
 def _qemu_version(fs, path):
-    m = re.search(r"version (\S+)", fs.run([path, "--version"]))
-    return m.group(1) if m else "(version unknown)"
+    return _word_after(fs.run([path, "--version"]), "version ") or "(version unknown)"
 
 
 def _bochs_version(fs, path):
     out = fs.run([path, "-q", "-n", "display_library: nogui", "-rc", "/dev/stdin"], "quit\n")
-    m = re.search(r"Bochs x86 Emulator (\S+)", out)
-    return m.group(1) if m else "(version unknown)"
+    return _word_after(out, "Bochs x86 Emulator ") or "(version unknown)"
 
 
 def probe(root, fs=None, cache=None, env=None):

@@ -10,7 +10,7 @@ ERROR    the environment failed: program not built, emulator missing or
 TIMEOUT  the run was killed at its timeout
 CRASH    no HVTEST-END line, or an exit code that disagrees with it
 """
-from dataclasses import dataclass
+from .lean import record as dataclass
 
 STATUSES = ("PASS", "XFAIL", "SKIP", "FAIL", "XPASS", "ERROR", "TIMEOUT", "CRASH")
 FAILED = frozenset(("FAIL", "XPASS", "ERROR", "TIMEOUT", "CRASH"))

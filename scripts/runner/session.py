@@ -4,13 +4,9 @@ plan()     entries -> [Planned] (one per test and backend/model) or SKIP results
 run_one()  Planned -> Result: private scratch dir, emulator, judge, log
 """
 import os
-import shlex
-import shutil
-import subprocess
-import tempfile
-from dataclasses import dataclass, field
+from .lean import field, record as dataclass
 
-from . import backends, execute, guest_output
+from . import backends, execute, guest_output, lean
 from .guest_output import GuestOutput
 from .outcome import Outcome, judge
 
@@ -78,6 +74,7 @@ def symbolize(elf, addresses):
     """'0xADDR function at file:line' for each address (addr2line), raw when impossible."""
     if not addresses:
         return []
+    import subprocess
     if not os.path.exists(elf):
         return [f"{a} (no {elf} to symbolise with)" for a in addresses]
     try:
@@ -108,7 +105,7 @@ class Context:
         self.timeout_scale = timeout_scale
         self.logs_dir = logs_dir
         self.on_command = on_command or (lambda label, argv: None)
-        self.scratch = tempfile.mkdtemp(prefix="hvtest-run-")
+        self.scratch = lean.mkdtemp("hvtest-run-")
 
     def log_name(self, label):
         return label.replace(":", "_").replace("/", "_") + ".log"
@@ -123,11 +120,11 @@ def _not_built(ctx, inv):
 
 def run_one(p, ctx):
     """Run one Planned test in a private scratch dir; never raises for the test's own failures."""
-    scratch = tempfile.mkdtemp(prefix=ctx.log_name(p.label)[:-4] + "-", dir=ctx.scratch)
+    scratch = lean.mkdtemp(ctx.log_name(p.label)[:-4] + "-", dir=ctx.scratch)
     try:
         return _run_in(p, ctx, scratch)
     finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        lean.rmtree(scratch)
 
 
 def _run_in(p, ctx, scratch):
@@ -148,7 +145,7 @@ def _run_in(p, ctx, scratch):
     timeout = e.timeout * ctx.timeout_scale
     ctx.on_command(p.label, inv.argv)
     try:
-        fin = execute.run(inv.argv, timeout, env=inv.env, cwd=inv.cwd)
+        fin = execute.run(inv.argv, timeout, env=inv.env, cwd=inv.cwd, out_dir=scratch)
     except OSError as err:
         result.outcome = Outcome("ERROR", f"cannot start {inv.argv[0]}: {err.strerror}")
         return _finish(ctx, result)
@@ -187,7 +184,7 @@ def _run_in(p, ctx, scratch):
 def _finish(ctx, result):
     if ctx.logs_dir:
         path = os.path.join(ctx.logs_dir, ctx.log_name(result.label))
-        cmd = shlex.join(result.command) if result.command else "(not started)"
+        cmd = lean.shell_join(result.command) if result.command else "(not started)"
         bt = "".join(f"backtrace: {line}\n" for line in result.backtrace)
         with open(path, "w", encoding="utf-8") as f:
             f.write(f"test: {result.label}\ncommand: {cmd}\n{result.log}{bt}"
