@@ -17,6 +17,11 @@
  *   INFO: bench: harness round_trips=N tsc_cycles=C cycles_per_trip=X.Y
  *   INFO: bench: bare begin round_trips=N
  *   INFO: bench: bare round_trips=N tsc_cycles=C cycles_per_trip=X.Y
+ *   INFO: bench: bare_state ... (the same for the variant below)
+ *
+ * bare_state, information only: the bare loop plus the harness's state
+ * switch (CLGI, VMSAVE/VMLOAD around VMRUN, STGI), to tell the cost of
+ * those instructions from the cost of the harness's C.
  *
  * The "begin" line is drained from the UART before the clock starts, so
  * the host can time the loop by the arrival of the two lines.  Checks:
@@ -141,7 +146,46 @@ static unsigned long bare_loop(struct vmcb *vmcb, unsigned long n, uint64_t *las
 	return n - left;	/* an exit that ended the loop early is not counted */
 }
 
-static void bench_bare(void)
+/*
+ * The bare loop plus the harness's state switch at the instruction level:
+ * CLGI; VMSAVE host; VMLOAD guest; VMRUN; VMSAVE guest; VMLOAD host; STGI
+ * (svm/vmrun.S).  What remains between this and the harness is C: calls,
+ * GPR save/restore, dispatch and the counting under a lock.
+ */
+static unsigned long bare_state_loop(struct vmcb *vmcb, unsigned long n, uint64_t *last)
+{
+	unsigned long left = n;
+
+	asm volatile("1:\n\t"
+		     "clgi\n\t"
+		     "mov %[hsave], %%rax\n\t"
+		     "vmsave %%rax\n\t"
+		     "mov %[pa], %%rax\n\t"
+		     "vmload %%rax\n\t"
+		     "vmrun %%rax\n\t"
+		     "vmsave %%rax\n\t"
+		     "mov %[hsave], %%rax\n\t"
+		     "vmload %%rax\n\t"
+		     "stgi\n\t"
+		     "cmpq %[vmmcall], %c[code](%[v])\n\t"
+		     "jne 2f\n\t"
+		     "addq %[len], %c[rip](%[v])\n\t"
+		     "dec %[left]\n\t"
+		     "jnz 1b\n"
+		     "2:"
+		     : [left] "+r"(left)
+		     : [pa] "r"(virt_to_phys(vmcb)), [v] "r"(vmcb),
+		       [hsave] "r"(virt_to_phys(svm_host_save_page(smp_id()))),
+		       [vmmcall] "i"(VMEXIT_VMMCALL), [len] "i"(VMMCALL_LEN),
+		       [code] "i"(offsetof(struct vmcb, control.exit_code)),
+		       [rip] "i"(offsetof(struct vmcb, save.rip))
+		     : "rax", "memory", "cc");
+	*last = vmcb->control.exit_code;
+	return n - left;
+}
+
+static void bench_bare(const char *kind,
+		       unsigned long (*loop)(struct vmcb *, unsigned long, uint64_t *))
 {
 	struct svm_guest g;
 	uint64_t last = 0;
@@ -149,15 +193,15 @@ static void bench_bare(void)
 	svm_guest_init(&g, NULL, NULL);
 	g.vmcb->save.rip = (uint64_t)bench_bare_guest;
 	uint64_t flags = read_rflags();
-	begin("bare");
+	begin(kind);
 	irq_disable();
 	uint64_t t0 = rdtsc();
-	unsigned long done = bare_loop(g.vmcb, rounds, &last);
+	unsigned long done = loop(g.vmcb, rounds, &last);
 	uint64_t t1 = rdtsc();
 	write_rflags(flags);
-	print_result("bare", done, t1 - t0);
-	report_u64(NULL, rounds, done, "bare: VMMCALL exits taken");
-	svm_report_exit(NULL, VMEXIT_VMMCALL, last, "bare: every exit's EXITCODE");
+	print_result(kind, done, t1 - t0);
+	report_u64(NULL, rounds, done, "%s: VMMCALL exits taken", kind);
+	svm_report_exit(NULL, VMEXIT_VMMCALL, last, "%s: every exit's EXITCODE", kind);
 	svm_guest_free(&g);
 }
 
@@ -169,7 +213,8 @@ int main(int argc, char **argv)
 	if (svm_enable_all()) {
 		report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());
 		bench_harness();
-		bench_bare();
+		bench_bare("bare", bare_loop);
+		bench_bare("bare_state", bare_state_loop);
 	}
 	svm_program_end();
 	return 0;

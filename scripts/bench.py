@@ -1,0 +1,535 @@
+#!/usr/bin/env python3
+"""make bench: the measured speed of the runner, the boots and the world switch.
+
+Every figure is measured in this one run, each measurement repeated
+(--repeat, default 5) and reported as minimum and median.  One table on
+stdout, the same data in bench.json.  What each figure means: docs/bench.md.
+
+Sections (--only NAME,...):
+  overhead  ./run_tests.sh on the trivial test (printf) against the same
+            emulator command started directly, QEMU TCG and Bochs
+  boot      emulator start to HVTEST-START, and to the emulator's exit
+  switch    world switch: harness against bare loop (bench_vmcall/vmmcall)
+  scaling   the bring-up programs with 1, 2, 4, 8 CPUs: whole run and the program's part
+  suite     wall time of the default suite with -j 1 and -j 2
+
+Standard library only.  The emulator commands are built by the runner's own
+code (scripts/runner/backends.py), so "direct" is exactly what the runner
+starts; for QEMU this is checked against the runner's JSON `command`.
+"""
+import argparse
+import json
+import os
+import platform
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import threading
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "scripts"))
+
+from runner import backends, cfg, guest_output, host as hostmod, lean, outcome  # noqa: E402
+
+SECTIONS = ("overhead", "boot", "switch", "scaling", "suite")
+TRIVIAL = "printf"
+OVERHEAD_ENVS = (("qemu-tcg", None), ("bochs", "corei7_skylake_x"))
+BOOT_ENVS = (("qemu-tcg", None), ("bochs", "corei7_skylake_x"), ("bochs", "ryzen"))
+SWITCH_RUNS = (("bench_vmmcall", "qemu-tcg", None), ("bench_vmcall", "bochs", "corei7_skylake_x"),
+               ("bench_vmmcall", "bochs", "ryzen"))
+SCALING_RUNS = (("svm_bringup", "qemu-tcg", None), ("svm_bringup", "bochs", "ryzen"),
+                ("vmx_bringup", "bochs", "corei7_skylake_x"))
+SCALING_CPUS = (1, 2, 4, 8)
+# Information only: the bare loop plus the harness's VM instructions per exit
+# (bare_decode: VMX, HOST_RSP and six VMREADs; bare_state: SVM, CLGI/VMSAVE/VMLOAD/STGI).
+VARIANTS = ("bare_decode", "bare_state")
+ROUNDS = {"qemu-tcg": 20000, "bochs": 100000}
+QUICK_ROUNDS = {"qemu-tcg": 2000, "bochs": 10000}
+
+TARGET_OVERHEAD = 1.15      # runner / direct
+TARGET_SWITCH = 1.10        # harness / bare, wall time per round trip
+TARGET_SCALING = 4.0        # 8 CPUs / 1 CPU: "well under 8 times"
+
+RUNNER = os.path.join(ROOT, "run_tests.sh")
+
+
+def log(msg):
+    print(f"bench: {msg}", file=sys.stderr, flush=True)
+
+
+def env_label(backend, model):
+    return backends.env_name(backend, model)
+
+
+class Stats:
+    """min and median of repeated measurements."""
+
+    def __init__(self, values):
+        self.values = [v for v in values if v is not None]
+
+    @property
+    def ok(self):
+        return bool(self.values)
+
+    @property
+    def min(self):
+        return min(self.values) if self.values else None
+
+    @property
+    def median(self):
+        return statistics.median(self.values) if self.values else None
+
+    def json(self):
+        return {"min": self.min, "median": self.median, "n": len(self.values),
+                "values": [round(v, 6) for v in self.values]}
+
+
+class Bench:
+    def __init__(self, repeat, quick):
+        self.repeat = repeat
+        self.quick = quick
+        self.host = hostmod.probe(ROOT)
+        self.entries = {e.name: e for e in cfg.load_unittests(os.path.join(ROOT, "unittests.cfg"))}
+        self.errata = cfg.load_errata(os.path.join(ROOT, "errata.cfg"))
+        self.rows = []          # (section, label, Stats | None, unit, note)
+        self.targets = []       # dicts
+        self.figures = []       # for JSON
+        self.problems = []
+
+    # -- helpers -------------------------------------------------------------
+
+    def entry(self, name, **override):
+        e = self.entries.get(name)
+        if e is None:
+            e = cfg.parse_unittests(f"[{name}]\nfile = {name}\n", "bench")[0]
+        e = cfg.Entry(**{k: getattr(e, k) for k in e._fields})
+        for k, v in override.items():
+            setattr(e, k, v)
+        return e
+
+    def invocation(self, entry, backend, model, scratch):
+        env = env_label(backend, model)
+        args = backends.guest_args(entry, env, backends.program_errata(ROOT, entry, self.errata))
+        if backend == "bochs":
+            return backends.bochs_invocation(ROOT, entry, self.host, model, args, scratch)
+        return backends.qemu_invocation(ROOT, entry, backend, self.host, args, scratch=scratch)
+
+    def built(self, entry):
+        path = backends.program_path(ROOT, entry.file, ".img")
+        return os.path.exists(os.path.join(ROOT, path))
+
+    def figure(self, section, label, stats, unit, **extra):
+        self.rows.append((section, label, stats, unit))
+        self.figures.append(dict({"section": section, "figure": label, "unit": unit},
+                                 **(stats.json() if stats is not None else {}), **extra))
+
+    def target(self, section, label, value_min, value_median, limit, judged_on, note=""):
+        value = value_min if judged_on == "min" else value_median
+        met = value is not None and value <= limit
+        self.targets.append({"section": section, "figure": label, "min": value_min,
+                             "median": value_median, "limit": limit, "judged_on": judged_on,
+                             "met": met, "note": note})
+        self.rows.append((section, label, ("ratio", value_min, value_median, limit, met, judged_on), ""))
+
+    # -- running things ------------------------------------------------------
+
+    def run_direct(self, inv, timeout):
+        """Start inv's emulator as the runner would, output to files; returns (wall, serial, code)."""
+        out = os.path.join(inv.cwd or self.scratch_dir, "direct.stdout")
+        env = dict(os.environ, **inv.env) if inv.env else None
+        with open(out, "wb") as f:
+            t0 = time.perf_counter()
+            p = subprocess.Popen(inv.argv, stdin=subprocess.DEVNULL, stdout=f, stderr=subprocess.DEVNULL,
+                                 cwd=inv.cwd, env=env, start_new_session=True)
+            try:
+                code = p.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                os.killpg(p.pid, signal.SIGKILL)
+                p.wait()
+                return None, "", None
+            wall = time.perf_counter() - t0
+        serial_path = inv.serial_file or out
+        try:
+            with open(serial_path, encoding="utf-8", errors="replace") as f:
+                serial = f.read()
+        except OSError:
+            serial = ""
+        return wall, serial, code
+
+    def run_live(self, inv, timeout):
+        """Start inv's emulator and timestamp each serial line as it arrives.
+
+        Returns (lines [(seconds since start, text)], t_exit, exit_code).  QEMU's
+        serial is its stdout (a pipe, read as it comes); Bochs writes COM1 to a
+        file, read every millisecond while a pidfd says the emulator runs.
+        """
+        env = dict(os.environ, **inv.env) if inv.env else None
+        lines, partial = [], b""
+
+        def feed(data, now):
+            nonlocal partial
+            partial += data
+            while b"\n" in partial:
+                line, partial = partial.split(b"\n", 1)
+                lines.append((now, line.decode("utf-8", errors="replace").rstrip("\r")))
+
+        t0 = time.perf_counter()
+        if inv.serial_file is None:
+            p = subprocess.Popen(inv.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                 stderr=subprocess.DEVNULL, cwd=inv.cwd, env=env, start_new_session=True)
+            timer = threading.Timer(timeout, lambda: os.killpg(p.pid, signal.SIGKILL))
+            timer.start()
+            fd = p.stdout.fileno()
+            while True:
+                data = os.read(fd, 65536)
+                if not data:
+                    break
+                feed(data, time.perf_counter() - t0)
+            code = p.wait()
+            t_exit = time.perf_counter() - t0
+            timer.cancel()
+            p.stdout.close()
+        else:
+            p = subprocess.Popen(inv.argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL, cwd=inv.cwd, env=env, start_new_session=True)
+            pidfd = os.pidfd_open(p.pid)
+            poller = select.poll()
+            poller.register(pidfd, select.POLLIN)
+            f, deadline, exited = None, t0 + timeout, False
+            while not exited:
+                exited = bool(poller.poll(1))
+                now = time.perf_counter() - t0
+                if f is None and os.path.exists(inv.serial_file):
+                    f = open(inv.serial_file, "rb")
+                if f is not None:
+                    data = f.read()
+                    if data:
+                        feed(data, now)
+                if not exited and time.perf_counter() > deadline:
+                    os.killpg(p.pid, signal.SIGKILL)
+            t_exit = time.perf_counter() - t0
+            code = p.wait()
+            os.close(pidfd)
+            if f is not None:
+                feed(f.read(), t_exit)
+                f.close()
+        if partial:
+            lines.append((t_exit, partial.decode("utf-8", errors="replace")))
+        return lines, t_exit, code
+
+    def judge(self, lines, backend, code):
+        g = guest_output.parse([t for _, t in lines])
+        kind = "bochs" if backend == "bochs" else "qemu"
+        return outcome.judge(g, kind, code if code is not None else -1, code is None, 0, "").status
+
+    def runner(self, args, timeout=3600):
+        """./run_tests.sh ARGS: (wall seconds, exit code, stdout text)."""
+        t0 = time.perf_counter()
+        p = subprocess.run([RUNNER] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                           stderr=subprocess.DEVNULL, cwd=ROOT, timeout=timeout)
+        return time.perf_counter() - t0, p.returncode, p.stdout.decode("utf-8", "replace")
+
+    def scratch(self):
+        return lean.mkdtemp("hvtest-bench-", dir=self.scratch_dir)
+
+    # -- sections ------------------------------------------------------------
+
+    def overhead(self):
+        for backend, model in OVERHEAD_ENVS:
+            env = env_label(backend, model)
+            e = self.entry(TRIVIAL)
+            if backend == "bochs":
+                if not self.host.bochs:
+                    self.problems.append(f"overhead {env}: Bochs not installed")
+                    continue
+                e.bochs_models = [model]
+            elif not self.host.qemu:
+                self.problems.append(f"overhead {env}: QEMU not installed")
+                continue
+            cfg_path = os.path.join(self.scratch_dir, f"overhead-{backend}.cfg")
+            with open(cfg_path, "w") as f:
+                f.write(f"[{TRIVIAL}]\nfile = {e.file}\ngroups = x86\nbochs_models = {' '.join(e.bochs_models)}\n")
+            # The runner as a user runs it; for Bochs the cfg names one model (printf lists two).
+            rargs = ["--backend", backend, TRIVIAL] if backend != "bochs" else \
+                ["--backend", "bochs", "--cfg", cfg_path, TRIVIAL]
+            json_path = os.path.join(self.scratch_dir, "overhead.json")
+            self.runner(rargs + ["--json", json_path])      # warm-up; gives the runner's command
+            with open(json_path) as f:
+                runner_cmd = json.load(f)["runs"][0]["command"]
+            s = self.scratch()
+            inv = self.invocation(e, backend, model, s)
+            same = runner_cmd == inv.argv if backend != "bochs" else \
+                [os.path.basename(a) for a in runner_cmd] == [os.path.basename(a) for a in inv.argv]
+            if not same:
+                self.problems.append(f"overhead {env}: direct command differs from the runner's: "
+                                     f"{runner_cmd} vs {inv.argv}")
+            r_times, d_times = [], []
+            for i in range(self.repeat):
+                order = ("runner", "direct") if i % 2 == 0 else ("direct", "runner")
+                for what in order:
+                    if what == "runner":
+                        wall, code, out = self.runner(rargs)
+                        r_times.append(wall if code == 0 else None)
+                        if code != 0:
+                            self.problems.append(f"overhead {env}: runner exit {code}: {out.strip()[-200:]}")
+                    else:
+                        wall, serial, code = self.run_direct(inv, e.timeout)
+                        st = self.judge([(0, t) for t in serial.splitlines()], backend, code)
+                        d_times.append(wall if st in outcome.JUDGED_OK else None)
+                        if st not in outcome.JUDGED_OK:
+                            self.problems.append(f"overhead {env}: direct run {st}")
+            lean.rmtree(s)
+            rs, ds = Stats(r_times), Stats(d_times)
+            cmdline = lean.shell_join(["./run_tests.sh"] + [a if a != cfg_path else "BENCH.cfg" for a in rargs])
+            self.figure("overhead", f"{env}: emulator started directly", ds, "s", command=inv.argv,
+                        same_command_as_runner=same)
+            self.figure("overhead", f"{env}: {cmdline}", rs, "s")
+            if rs.ok and ds.ok:
+                self.target("overhead", f"{env}: runner / direct", rs.min / ds.min,
+                            rs.median / ds.median, TARGET_OVERHEAD, "min")
+
+    def boot(self):
+        for backend, model in BOOT_ENVS:
+            env = env_label(backend, model)
+            e = self.entry(TRIVIAL)
+            first, end = [], []
+            for _ in range(self.repeat):
+                s = self.scratch()
+                inv = self.invocation(e, backend, model, s)
+                lines, t_exit, code = self.run_live(inv, e.timeout)
+                lean.rmtree(s)
+                st = self.judge(lines, backend, code)
+                t_first = next((t for t, text in lines if text.startswith("HVTEST-START:")), None)
+                if st not in outcome.JUDGED_OK:
+                    self.problems.append(f"boot {env}: {st}")
+                    t_first = t_exit = None
+                first.append(t_first)
+                end.append(t_exit)
+            self.figure("boot", f"{env}: start -> first line (HVTEST-START)", Stats(first), "s")
+            self.figure("boot", f"{env}: start -> emulator exit", Stats(end), "s")
+
+    def switch(self):
+        rounds_for = QUICK_ROUNDS if self.quick else ROUNDS
+        for prog, backend, model in SWITCH_RUNS:
+            env = env_label(backend, model)
+            n = rounds_for[backend]
+            e = self.entry(prog)
+            e.test_args = list(e.test_args) + [f"rounds={n}"]
+            if not self.built(e):
+                self.problems.append(f"switch {prog}@{env}: not built")
+                continue
+            kinds = ("harness", "bare") + VARIANTS
+            per = {k: {"wall": [], "cycles": [], "tsc_rate": []} for k in kinds}
+            tsc_hz = None
+            for _ in range(self.repeat):
+                s = self.scratch()
+                inv = self.invocation(e, backend, model, s)
+                lines, t_exit, code = self.run_live(inv, max(e.timeout, 300))
+                lean.rmtree(s)
+                st = self.judge(lines, backend, code)
+                if st not in outcome.JUDGED_OK:
+                    self.problems.append(f"switch {prog}@{env}: {st}")
+                    continue
+                found = parse_bench_lines(lines)
+                tsc_hz = found.get("tsc_hz", tsc_hz)
+                for kind in kinds:
+                    k = found.get(kind)
+                    if kind in VARIANTS and not k:
+                        continue            # this program has no such variant
+                    if not k or k["round_trips"] != n:
+                        self.problems.append(f"switch {prog}@{env}: no complete {kind} result")
+                        continue
+                    per[kind]["wall"].append((k["t_end"] - k["t_begin"]) / n)
+                    per[kind]["cycles"].append(k["cycles_per_trip"])
+                    if tsc_hz:
+                        per[kind]["tsc_rate"].append(tsc_hz / k["cycles_per_trip"])
+            label = f"{env} ({prog}, {n} exits)"
+            for kind in kinds:
+                w = per[kind]["wall"]
+                if kind in VARIANTS and not w:
+                    continue
+                self.figure("switch", f"{label}: {kind}: round trips/s (wall)",
+                            Stats([1 / x for x in w if x > 0]), "1/s")
+                self.figure("switch", f"{label}: {kind}: TSC cycles/round trip",
+                            Stats(per[kind]["cycles"]), "cycles", tsc_hz=tsc_hz)
+            hw, bw = Stats(per["harness"]["wall"]), Stats(per["bare"]["wall"])
+            hc, bc = Stats(per["harness"]["cycles"]), Stats(per["bare"]["cycles"])
+            if hw.ok and bw.ok:
+                self.target("switch", f"{label}: harness / bare (wall time per trip)",
+                            hw.min / bw.min, hw.median / bw.median, TARGET_SWITCH, "median")
+            if hc.ok and bc.ok:
+                self.figure("switch", f"{label}: harness / bare (TSC cycles per trip)",
+                            Stats([hc.median / bc.median]), "ratio",
+                            note="information: under Bochs the TSC counts instructions")
+
+    def scaling(self):
+        """Each bring-up program with 1, 2, 4, 8 CPUs, started as the runner starts it
+        (backends.py builds the command) but read live, so that the program's own time
+        (HVTEST-START to exit) is apart from the firmware's and the runtime's boot."""
+        for prog, backend, model in SCALING_RUNS:
+            env = env_label(backend, model)
+            e0 = self.entry(prog)
+            if not self.built(e0):
+                self.problems.append(f"scaling {prog}: not built")
+                continue
+            per = {}
+            for n in SCALING_CPUS:
+                e = self.entry(prog, smp=n)
+                total, program = [], []
+                for _ in range(self.repeat):
+                    s = self.scratch()
+                    inv = self.invocation(e, backend, model, s)
+                    lines, t_exit, code = self.run_live(inv, 600)
+                    lean.rmtree(s)
+                    st = self.judge(lines, backend, code)
+                    t_first = next((t for t, text in lines if text.startswith("HVTEST-START:")), None)
+                    if st not in outcome.JUDGED_OK or t_first is None:
+                        self.problems.append(f"scaling {prog}@{env} smp={n}: {st}")
+                        total.append(None)
+                        program.append(None)
+                        continue
+                    total.append(t_exit)
+                    program.append(t_exit - t_first)
+                cpus = f"{n} CPU{'s' if n > 1 else ''}"
+                per[n] = Stats(program)
+                self.figure("scaling", f"{env} {prog}: {cpus}: program (HVTEST-START -> exit)",
+                            per[n], "s")
+                self.figure("scaling", f"{env} {prog}: {cpus}: whole run (firmware, boot, program)",
+                            Stats(total), "s")
+            one, eight = per.get(1), per.get(8)
+            if one and eight and one.ok and eight.ok:
+                self.target("scaling", f"{env} {prog}: program, 8 CPUs / 1 CPU", eight.min / one.min,
+                            eight.median / one.median, TARGET_SCALING, "median")
+
+    def suite(self):
+        for jobs in (1, 2):
+            times, totals = [], set()
+            for _ in range(self.repeat):
+                wall, code, out = self.runner(["-j", str(jobs)])
+                times.append(wall)
+                last = [ln for ln in out.splitlines() if "test runs:" in ln]
+                totals.add(last[-1] if last else f"exit {code}")
+            self.figure("suite", f"./run_tests.sh -j {jobs}", Stats(times), "s",
+                        outcome="; ".join(sorted(totals)))
+            self.rows.append(("suite", f"  -j {jobs} outcome: {'; '.join(sorted(totals))}", None, ""))
+
+    # -- output --------------------------------------------------------------
+
+    def machine(self):
+        model = ""
+        try:
+            with open("/proc/cpuinfo") as f:
+                for line in f:
+                    if line.startswith("model name"):
+                        model = line.split(":", 1)[1].strip()
+                        break
+        except OSError:
+            pass
+        h = self.host
+        return {"cpu": model, "cpus": h.cpus, "kvm": h.kvm, "kvm_reason": h.kvm_reason,
+                "qemu": h.qemu_version, "bochs": h.bochs_version, "kernel": platform.release(),
+                "python": platform.python_version()}
+
+    def table(self, date):
+        m = self.machine()
+        out = [f"hvtest bench, {date}; {m['cpus']} CPUs ({m['cpu']}), "
+               f"KVM {'yes' if m['kvm'] else 'no'}, QEMU {m['qemu']}, Bochs {m['bochs']}; "
+               f"repeat {self.repeat}{' (quick)' if self.quick else ''}",
+               f"{'figure':<78} {'min':>12} {'median':>12}  target"]
+        section = None
+        for sec, label, st, unit in self.rows:
+            if sec != section:
+                out.append(f"-- {sec}")
+                section = sec
+            if st is None:
+                out.append(f"   {label}")
+            elif isinstance(st, tuple):
+                _, vmin, vmed, limit, met, on = st
+                out.append(f"   {label:<75} {fmt(vmin, 'x'):>12} {fmt(vmed, 'x'):>12}  "
+                           f"<= {limit:g}: {'met' if met else 'NOT met'} ({on})")
+            else:
+                out.append(f"   {label:<75} {fmt(st.min, unit):>12} {fmt(st.median, unit):>12}")
+        if self.problems:
+            out.append("-- problems")
+            out.extend(f"   {p}" for p in self.problems)
+        return "\n".join(out)
+
+    def run(self, sections, json_path):
+        date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        self.scratch_dir = lean.mkdtemp("hvtest-bench-")
+        try:
+            for name in sections:
+                log(f"{name} ...")
+                t = time.perf_counter()
+                getattr(self, name)()
+                log(f"{name} done in {time.perf_counter() - t:.0f} s")
+        finally:
+            lean.rmtree(self.scratch_dir)
+        print(self.table(date), flush=True)
+        doc = {"date": date, "machine": self.machine(), "repeat": self.repeat, "quick": self.quick,
+               "sections": list(sections), "figures": self.figures, "targets": self.targets,
+               "problems": self.problems}
+        with open(json_path, "w") as f:
+            json.dump(doc, f, indent=1)
+            f.write("\n")
+        log(f"wrote {os.path.relpath(json_path)}")
+        return 1 if self.problems else 0
+
+
+def parse_bench_lines(lines):
+    """The INFO: bench: lines of bench_vmcall / bench_vmmcall, with arrival times."""
+    found = {}
+    for t, text in lines:
+        if not text.startswith("INFO: bench: "):
+            continue
+        words = text[len("INFO: bench: "):].split()
+        kv = dict(w.split("=", 1) for w in words if "=" in w)
+        if "tsc_hz" in kv:
+            found["tsc_hz"] = int(kv["tsc_hz"])
+        elif words and (words[0] == "harness" or words[0].startswith("bare")):
+            k = found.setdefault(words[0], {})
+            if len(words) > 1 and words[1] == "begin":
+                k["t_begin"] = t
+            elif "cycles_per_trip" in kv:
+                k.update(t_end=t, round_trips=int(kv["round_trips"]), tsc_cycles=int(kv["tsc_cycles"]),
+                         cycles_per_trip=float(kv["cycles_per_trip"]))
+    return {k: v for k, v in found.items()
+            if k == "tsc_hz" or ("t_begin" in v and "t_end" in v)}
+
+
+def fmt(v, unit):
+    if v is None:
+        return "-"
+    if unit == "s":
+        return f"{v:.3f} s"
+    if unit == "1/s":
+        return f"{v:,.0f}/s"
+    if unit == "cycles":
+        return f"{v:,.1f}"
+    return f"{v:.3f}"
+
+
+def main(argv):
+    p = argparse.ArgumentParser(prog="bench.py", description=__doc__.split("\n\n")[0])
+    p.add_argument("--repeat", type=int, default=None, metavar="N", help="repeat each measurement N times (5)")
+    p.add_argument("--quick", action="store_true", help="smoke run: once each, fewer world switches")
+    p.add_argument("--only", default=",".join(SECTIONS), metavar="S,...",
+                   help=f"sections to run ({','.join(SECTIONS)})")
+    p.add_argument("--json", default=os.path.join(ROOT, "bench.json"), metavar="FILE",
+                   help="where the JSON goes (bench.json)")
+    a = p.parse_args(argv)
+    sections = [s for s in a.only.split(",") if s]
+    bad = [s for s in sections if s not in SECTIONS]
+    if bad:
+        p.error(f"unknown section(s) {', '.join(bad)}; known: {', '.join(SECTIONS)}")
+    repeat = a.repeat or (1 if a.quick else 5)
+    if repeat < 1:
+        p.error("--repeat needs a positive number")
+    return Bench(repeat, a.quick).run(sections, a.json)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
