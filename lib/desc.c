@@ -1,5 +1,6 @@
 /* GDT, TSS, IDT, exception dispatch, the try mechanism, CPL 3 entry. */
 #include "desc.h"
+#include "apic.h"
 #include "libc.h"
 #include "processor.h"
 #include "report.h"
@@ -152,6 +153,8 @@ void handle_exception(struct ex_regs *r)
 		irq_handlers[r->vector](r);
 		return;
 	}
+	if (r->vector == APIC_SPURIOUS_VECTOR)	/* no EOI for a spurious interrupt (SDM Vol. 3A, 11.9) */
+		return;
 	if (r->vector == USER_RETURN_VECTOR && (r->cs & 3) == 3)
 		user_return(&c->user_ctx);
 	if (r->vector < 32 && c->try_armed && (fixup = extable_fixup(r->rip))) {

@@ -214,12 +214,12 @@ void step_begin(const char *name)
 
 void step_value(const char *key, const char *fmt, ...)
 {
-	struct step *s = &steps[step_depth - 1];
 	char val[128];
 	va_list ap;
 
 	if (!step_depth)
 		return;
+	struct step *s = &steps[step_depth - 1];
 	va_start(ap, fmt);
 	vsnprintf(val, sizeof(val), fmt, ap);
 	va_end(ap);

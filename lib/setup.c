@@ -59,10 +59,10 @@ void hv_start_bsp(void)
 	apic_setup();
 	tsc_calibrate();
 	smp_init();
-	printf("HVTEST-START: %s cpus=%u env=%s args=", hv_program_name(), nr_cpus, hv_env_name());
-	for (int i = 1; i < hv_argc; i++)
-		printf("%s%s", i > 1 ? " " : "", hv_argv[i]);
-	printf("\n");
+	char args[512] = "";
+	for (int i = 1, n = 0; i < hv_argc && n < (int)sizeof(args); i++)
+		n += snprintf(args + n, sizeof(args) - n, "%s%s", i > 1 ? " " : "", hv_argv[i]);
+	printf("HVTEST-START: %s cpus=%u env=%s args=%s\n", hv_program_name(), nr_cpus, hv_env_name(), args);
 	main(hv_argc, hv_argv);
 	hv_exit();
 }

@@ -109,9 +109,10 @@ void hv_start_ap(unsigned slot)
 
 /*
  * Wake every other processor with a broadcast INIT-SIPI-SIPI (SDM Vol. 3A,
- * 9.4.4.1) and wait until the expected number arrived, or until no new one
- * arrived for 20 ms.  `expected` comes from the MADT; firmware may list
- * fewer processors than there are (SeaBIOS under Bochs lists one).
+ * 9.4.4.1) and wait until the `expected` number (from the MADT) arrived,
+ * at most 2 s.  A MADT listing one processor is not trusted (SeaBIOS under
+ * Bochs lists one whatever the count): then wait until no new processor
+ * arrived for 20 ms.
  */
 static unsigned wake_aps(unsigned expected)
 {
@@ -127,7 +128,7 @@ static unsigned wake_aps(unsigned expected)
 		apic_icr_write(0, all_but_self | APIC_ICR_STARTUP | (AP_TRAMPOLINE_ADDR >> 12));
 		udelay(200);
 	}
-	uint64_t last_change = rdtsc(), deadline = rdtsc() + 1000 * ms;
+	uint64_t last_change = rdtsc(), deadline = rdtsc() + 2000 * ms;
 	unsigned seen = 0, reported;
 	for (;;) {
 		unsigned now = ap_arrivals < AP_MAX_SLOTS ? ap_arrivals : AP_MAX_SLOTS;
@@ -140,7 +141,10 @@ static unsigned wake_aps(unsigned expected)
 		}
 		if (expected > 1 && reported + 1 >= expected && reported == now)
 			break;
-		if ((rdtsc() - last_change > 20 * ms && reported == now) || rdtsc() > deadline)
+		/* Without a trustworthy count, stop once 20 ms pass with no new arrival. */
+		if (expected <= 1 && rdtsc() - last_change > 20 * ms && reported == now)
+			break;
+		if (rdtsc() > deadline)
 			break;
 		cpu_relax();
 	}
@@ -192,9 +196,19 @@ void smp_init(void)
 	}
 }
 
+void on_cpu_wait(unsigned cpu)
+{
+	struct percpu *c = &percpu_area[cpu];
+
+	while (__atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) != c->work_seq)
+		cpu_relax();
+}
+
 static void dispatch(unsigned cpu, void (*fn)(void *), void *arg)
 {
 	struct percpu *me = this_cpu(), *c = &percpu_area[cpu];
+
+	on_cpu_wait(cpu);	/* one piece of work at a time per CPU */
 
 	memcpy(c->prefix, me->prefix, sizeof(c->prefix));
 	c->nr_prefix = me->nr_prefix;
@@ -219,14 +233,6 @@ void on_cpu_async(unsigned cpu, void (*fn)(void *arg), void *arg)
 		run_here(fn, arg);
 	else
 		dispatch(cpu, fn, arg);
-}
-
-void on_cpu_wait(unsigned cpu)
-{
-	struct percpu *c = &percpu_area[cpu];
-
-	while (__atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) != c->work_seq)
-		cpu_relax();
 }
 
 void on_cpu(unsigned cpu, void (*fn)(void *arg), void *arg)
