@@ -215,10 +215,7 @@ const char *svm_exit_name(uint64_t exit_code);
  * CPUID (APM Vol. 3 Appendix E.4, Fn8000_0001 and Fn8000_000A (E.4.9);
  * Vol. 2 15.4 "Enabling SVM").
  * ---------------------------------------------------------------------- */
-#define SVM_CPUID_EXT_FEATURES	0x80000001u
-#define SVM_CPUID_80000001_ECX_SVM	(1u << 2)	/* SVM supported */
-#define SVM_CPUID_80000001_ECX_SKINIT	(1u << 12)	/* SKINIT, STGI */
-
+/* CPUID 0x80000001 ECX[2] (SVM) and ECX[12] (SKINIT): X86_FEATURE_SVM/SKINIT in lib/cpuid.h. */
 #define SVM_CPUID_LEAF		0x8000000au
 #define SVM_CPUID_EAX_REV_MASK	0xffu		/* EAX[7:0] SvmRev */
 /* EBX: NASID, the number of address space IDs (ASID 0 is the host's). */
@@ -270,10 +267,7 @@ const char *svm_feature_name(unsigned int bit);
  * MSRs (APM Vol. 2 15.30 "SVM Related MSRs" including the TSC ratio MSR,
  * 15.31 "SVM-Lock", 15.29 AVIC doorbell).
  * ---------------------------------------------------------------------- */
-#define SVM_MSR_EFER		0xc0000080u
-#define SVM_EFER_SVME_BIT	12		/* EFER.SVME: SVM enable */
-#define SVM_EFER_SVME		(UINT64_C(1) << SVM_EFER_SVME_BIT)
-
+/* EFER and EFER.SVME (bit 12): MSR_EFER and EFER_SVME in lib/cpuid.h, lib/processor.h. */
 #define SVM_MSR_TSC_RATIO	0xc0000104u	/* guest TSC ratio, CPUID TscRateMsr */
 #define SVM_TSC_RATIO_DEFAULT	UINT64_C(0x0000000100000000)	/* 1.0: bits 39:32 int, 31:0 frac */
 #define SVM_TSC_RATIO_RSVD	UINT64_C(0xffffff0000000000)	/* bits 63:40 MBZ */
