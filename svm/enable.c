@@ -89,30 +89,51 @@ bool svm_enable_all(void)
 	return ok;
 }
 
+/* VM_HSAVE_PA as each CPU reads it back (all CPUs at once). */
+static uint64_t hsave_read_back[MAX_CPUS];
+
+static void read_hsave_pa(void *unused)
+{
+	uint64_t v = ~0ull;
+
+	rdmsr_safe(SVM_MSR_VM_HSAVE_PA, &v);
+	hsave_read_back[smp_id()] = v;
+}
+
+/*
+ * VM_HSAVE_PA is a register of each CPU (APM 15.30.4): read back on every
+ * CPU after all of them wrote their own page, each holds its own 4K-aligned
+ * address, different from every other CPU's (one register shared by all
+ * CPUs would show the last CPU's page everywhere).
+ */
 void svm_check_hsave_pages(void)
 {
+	on_cpus(read_hsave_pa, NULL);
 	for_each_cpu(a) {
-		uint64_t pa = virt_to_phys(svm_hsave_page(a));
-		bool distinct = true;
+		uint64_t pa = hsave_read_back[a], want = virt_to_phys(svm_hsave_page(a));
+		unsigned other = a;
+
 		for (unsigned b = 0; b < nr_cpus; b++)
-			distinct &= b == a || virt_to_phys(svm_hsave_page(b)) != pa;
-		report(IS_ALIGNED(pa, PAGE_SIZE) && distinct,
-		       "cpu%u host save area %#llx: 4K-aligned and distinct from every other CPU's",
-		       a, (unsigned long long)pa);
+			if (b != a && hsave_read_back[b] == pa)
+				other = b;
+		report(pa == want && IS_ALIGNED(pa, PAGE_SIZE) && other == a,
+		       "cpu%u VM_HSAVE_PA read back on that CPU: expected its own page %#llx, "
+		       "4K-aligned and no other CPU's, got %#llx%s", a, (unsigned long long)want,
+		       (unsigned long long)pa, other == a ? "" : " (another CPU's value too)");
 	}
 }
 
-/* KVM's svm_hardware_enable() returns -EBUSY when EFER.SVME is already set. */
+/*
+ * KVM's svm_hardware_enable() returns -EBUSY when EFER.SVME is already set:
+ * the SVME bit the first enable wrote must still read back 1 on every CPU.
+ */
 static void enable_again(void *unused)
 {
-	uint64_t before = rdmsr(SVM_MSR_VM_HSAVE_PA);
 	struct svm_enable_result r = svm_hardware_enable();
-	uint64_t after = rdmsr(SVM_MSR_VM_HSAVE_PA);
 
-	report(r.status == SVM_ENABLE_BUSY && before == after,
-	       "second hardware_enable: expected refused (-EBUSY) with VM_HSAVE_PA unchanged, "
-	       "got %s, VM_HSAVE_PA %#llx -> %#llx", svm_enable_status_str(r.status),
-	       (unsigned long long)before, (unsigned long long)after);
+	report(r.status == SVM_ENABLE_BUSY, "second hardware_enable: expected refused (EFER.SVME "
+	       "still reads 1, -EBUSY), got %s (EFER=%#llx)", svm_enable_status_str(r.status),
+	       (unsigned long long)rdmsr(MSR_EFER));
 }
 
 void svm_check_enable_refused(void)

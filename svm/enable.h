@@ -39,7 +39,7 @@ const char *svm_enable_status_str(enum svm_enable_status s);
 bool svm_enable_all(void);
 
 /* Checks shared by the programs that enable SVM. */
-/* HSAVE pages of all CPUs: 4K-aligned and pairwise distinct (one check per CPU). */
+/* VM_HSAVE_PA read back on every CPU: its own 4K-aligned page, no other CPU's (one check per CPU). */
 void svm_check_hsave_pages(void);
 /* On every CPU: a second hardware_enable is refused, VM_HSAVE_PA unchanged. */
 void svm_check_enable_refused(void);

@@ -266,8 +266,6 @@ static void test_shutdown(void)
 	svm_guest_init(&g, (void (*)(void *))g_ud2, NULL);
 	g.vmcb->control.intercept_exc = 0;
 	g.vmcb->save.idtr.limit = 0;
-	report(g.vmcb->control.intercept3 & SVM_I3_SHUTDOWN, "SHUTDOWN intercept set (intercept word "
-	       "0Ch = %#x)", g.vmcb->control.intercept3);
 	svm_report_exit(NULL, VMEXIT_SHUTDOWN, svm_guest_vmrun(&g), "guest triple fault (UD2 with an empty IDT)");
 	svm_guest_free(&g);
 }
