@@ -136,29 +136,29 @@ static void svmdis_rules(void *unused)
 }
 
 /*
- * VM_HSAVE_PA (APM 15.30.4) holds a 4 KB-aligned physical address.  What a
- * write of an unaligned or too-wide address does is recorded, not judged:
- * KVM's nested SVM answers #GP(0) (page_address_valid), the APM only says
- * the low 12 bits are zero and the address must be within the physical
- * address width.
+ * APM 15.30.4: writing VM_HSAVE_PA raises #GP if any of the low 12 bits of
+ * the address are set or the address is at or above 2^MAXPHYADDR; the
+ * register keeps its value.
  */
 static void hsave_pa_writes(void *unused)
 {
 	uint64_t good = rdmsr(SVM_MSR_VM_HSAVE_PA);
-	uint64_t bad[] = { good | 0x800, 1ull << cpu_maxphyaddr() | good };
-	char s[48];
+	const struct { uint64_t val; const char *what; } bad[] = {
+		{ good | 0x800, "bit 11 set (not 4K-aligned)" },
+		{ 1ull << cpu_maxphyaddr() | good, "bit MAXPHYADDR set" },
+	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(bad); i++) {
 		uint64_t back = ~0ull;
-		struct hv_result r = wrmsr_safe(SVM_MSR_VM_HSAVE_PA, bad[i]);
+		report_result("bochs-vm-hsave-pa-unchecked", HV_RESULT_GP0,
+			      wrmsr_safe(SVM_MSR_VM_HSAVE_PA, bad[i].val), "WRMSR VM_HSAVE_PA=%#llx, %s "
+			      "(MAXPHYADDR %u)", (unsigned long long)bad[i].val, bad[i].what,
+			      cpu_maxphyaddr());
 		rdmsr_safe(SVM_MSR_VM_HSAVE_PA, &back);
-		report_info("WRMSR VM_HSAVE_PA=%#llx (%s): %s, reads back %#llx; KVM answers #GP(0); "
-			    "the APM (15.30.4) asks for a 4 KB-aligned address below 2^MAXPHYADDR (%u)",
-			    (unsigned long long)bad[i], i ? "beyond MAXPHYADDR" : "not 4K-aligned",
-			    hv_result_str(r, s, sizeof(s)), (unsigned long long)back, cpu_maxphyaddr());
+		report_u64("bochs-vm-hsave-pa-unchecked", good, back,
+			   "VM_HSAVE_PA read back after the write of %#llx (unchanged)", (unsigned long long)bad[i].val);
+		wrmsr(SVM_MSR_VM_HSAVE_PA, good);
 	}
-	wrmsr(SVM_MSR_VM_HSAVE_PA, good);
-	report_u64(NULL, good, rdmsr(SVM_MSR_VM_HSAVE_PA), "VM_HSAVE_PA restored");
 }
 
 static void test_ud(void) { on_cpus(ud_without_svme, NULL); }
