@@ -39,22 +39,29 @@ static void ud_without_svme(void *unused)
 /*
  * APM Vol. 3 STGI and SKINIT: with EFER.SVME = 0 they raise #UD only when
  * neither SKINIT/DEV (CPUID 0x80000001 ECX[12]) nor SVM-Lock (CPUID
- * 0x8000000A EDX[2] SVML) is available; otherwise they execute.
+ * 0x8000000A EDX[2] SVML) is available; otherwise they execute (APM Vol. 2
+ * 15.31: "SKINIT and STGI can be executed even if EFER.SVME=0").  STGI then
+ * sets GIF, which is already 1: harmless, so it is run and must complete.
+ * SKINIT would reinitialise the processor: not run.
  */
 static void stgi_skinit_without_svme(void *unused)
 {
 	const struct svm_caps *c = svm_boot_caps();
 	bool svml = svm_has(SVM_FEAT_SVML);
+	uint64_t efer = svm_hardware_disable();
 
 	if (c->skinit || svml) {
-		report_skip("STGI/SKINIT with EFER.SVME=0: not required to #UD (SKINIT=%d, SVML=%d): "
-			    "they would execute", c->skinit, svml);
+		report_result("bochs-stgi-svml-ud", HV_RESULT_OK, try_stgi(), "STGI with EFER.SVME=0 "
+			      "(EFER=%#llx) where SKINIT=%d, SVML=%d", (unsigned long long)efer,
+			      c->skinit, svml);
+		report_skip("SKINIT with EFER.SVME=0: executes where SKINIT=%d, SVML=%d (it would "
+			    "reinitialise the processor)", c->skinit, svml);
 		return;
 	}
-	svm_hardware_disable();
-	report_result(NULL, HV_RESULT_UD, try_stgi(), "STGI with EFER.SVME=0, no SKINIT, no SVML");
+	report_result(NULL, HV_RESULT_UD, try_stgi(), "STGI with EFER.SVME=0 (EFER=%#llx), no SKINIT, "
+		      "no SVML", (unsigned long long)efer);
 	report_result(NULL, HV_RESULT_UD, svm_skinit_try((uint32_t)virt_to_phys(scratch)),
-		      "SKINIT with EFER.SVME=0, no SKINIT, no SVML");
+		      "SKINIT with EFER.SVME=0 (EFER=%#llx), no SKINIT, no SVML", (unsigned long long)efer);
 }
 
 static void enable_on_all(void)
