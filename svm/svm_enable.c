@@ -96,6 +96,45 @@ static void gp_at_cpl3(void *unused)
 }
 
 /*
+ * VMRUN, VMLOAD and VMSAVE take in rAX the physical address of a 4K-aligned
+ * VMCB (APM 15.5.1, 15.5.2): an address at or above 2^MAXPHYADDR raises
+ * #GP(0) (APM Vol. 3, the instructions' #GP lists), and so does one with any
+ * of bits 11:0 set: the APM is less explicit there, but processors do it
+ * (KVM's gp_interception relies on it: "All SVM instructions expect page
+ * aligned RAX"), as QEMU and Bochs do.  Should one be accepted it finds harmless state: the
+ * unaligned address is the second half of a page holding a copy of this
+ * CPU's own VMSAVE image, which read as a VMCB has EFER.SVME=0 (VMRUN then
+ * exits with VMEXIT_INVALID and GIF clear: STGI sets it again).
+ */
+static void rax_gp(void *unused)
+{
+	static const struct { const char *name; struct hv_result (*fn)(uint64_t pa); } insns[] = {
+		{ "VMSAVE", svm_vmsave_try }, { "VMRUN", svm_vmrun_try }, { "VMLOAD", svm_vmload_try },
+	};
+	uint8_t *page = alloc_page();
+	uint64_t pa = virt_to_phys(page);
+	const struct { uint64_t rax; const char *what; } bad[] = {
+		{ pa + PAGE_SIZE / 2, "bit 11 set (not 4K-aligned)" },
+		{ 1ull << cpu_maxphyaddr(), "bit MAXPHYADDR set" },
+	};
+
+	if (report_result(NULL, HV_RESULT_OK, svm_vmsave_try(pa), "VMSAVE with rAX=%#llx (4K-aligned)",
+			  (unsigned long long)pa)) {
+		memcpy(page + PAGE_SIZE / 2, page, PAGE_SIZE / 2);
+		for (unsigned i = 0; i < ARRAY_SIZE(insns); i++) {
+			for (unsigned b = 0; b < ARRAY_SIZE(bad); b++) {
+				struct hv_result r = insns[i].fn(bad[b].rax);
+				svm_stgi_try();
+				report_result(NULL, HV_RESULT_GP0, r, "%s with rAX=%#llx, %s (MAXPHYADDR %u)",
+					      insns[i].name, (unsigned long long)bad[b].rax, bad[b].what,
+					      cpu_maxphyaddr());
+			}
+		}
+	}
+	free_page(page);
+}
+
+/*
  * APM 15.30.1 VM_CR: SVMDIS (bit 4) makes EFER.SVME must-be-zero; setting
  * SVMDIS while EFER.SVME = 1 raises #GP whatever LOCK says; with LOCK (bit 3)
  * clear, SVMDIS is writable.
@@ -173,6 +212,7 @@ static void test_stgi_skinit(void) { on_cpus(stgi_skinit_without_svme, NULL); }
 static void test_enable_all(void) { enable_on_all(); }
 static void test_enable_twice(void) { svm_check_enable_refused(); }
 static void test_cpl3(void) { on_cpus(gp_at_cpl3, NULL); }
+static void test_rax_gp(void) { on_cpus(rax_gp, NULL); }
 static void test_svmdis(void) { on_cpus(svmdis_rules, NULL); }
 static void test_hsave_pa(void) { on_cpus(hsave_pa_writes, NULL); }
 
@@ -184,6 +224,7 @@ int main(int argc, char **argv)
 		{ "enable_all", test_enable_all },
 		{ "enable_twice", test_enable_twice },
 		{ "cpl3", test_cpl3 },
+		{ "rax_gp", test_rax_gp },
 		{ "svmdis", test_svmdis },
 		{ "hsave_pa", test_hsave_pa },
 	};
