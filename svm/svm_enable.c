@@ -137,7 +137,8 @@ static void rax_gp(void *unused)
 /*
  * APM 15.30.1 VM_CR: SVMDIS (bit 4) makes EFER.SVME must-be-zero; setting
  * SVMDIS while EFER.SVME = 1 raises #GP whatever LOCK says; with LOCK (bit 3)
- * clear, SVMDIS is writable.
+ * clear, SVMDIS is writable; with LOCK set, writes to LOCK and SVMDIS are
+ * silently ignored.
  */
 static void svmdis_rules(void *unused)
 {
@@ -152,33 +153,38 @@ static void svmdis_rules(void *unused)
 		wrmsr_safe(SVM_MSR_VM_CR, vm_cr);	/* undo before going on */
 	report_result("qemu-tcg-vm-cr-ignored", HV_RESULT_GP0, r,
 		      "WRMSR VM_CR.SVMDIS=1 while EFER.SVME=1 (EFER=%#llx)", (unsigned long long)efer);
-	if (vm_cr & SVM_VM_CR_LOCK) {
-		report_skip("VM_CR.SVMDIS writes: VM_CR.LOCK set by firmware (VM_CR=%#llx)",
-			    (unsigned long long)vm_cr);
-		return;
-	}
 	svm_hardware_disable();
 	r = wrmsr_safe(SVM_MSR_VM_CR, vm_cr | SVM_VM_CR_SVMDIS);
 	uint64_t back = ~0ull;
 	rdmsr_safe(SVM_MSR_VM_CR, &back);
+	if (vm_cr & SVM_VM_CR_LOCK) {
+		report(hv_result_ok(r) && back == vm_cr, "WRMSR VM_CR.SVMDIS=1 with LOCK=1 (set by "
+		       "firmware) and EFER.SVME=0: expected success, silently ignored (VM_CR stays "
+		       "%#llx), got %s, VM_CR=%#llx", (unsigned long long)vm_cr,
+		       hv_result_ok(r) ? "success" : "a fault", (unsigned long long)back);
+		struct svm_enable_result e = svm_hardware_enable();
+		report(e.status == SVM_ENABLE_OK, "hardware_enable after the ignored SVMDIS write: "
+		       "expected enabled, got %s", svm_enable_status_str(e.status));
+		return;
+	}
 	bool set = hv_result_ok(r) && (back & SVM_VM_CR_SVMDIS);
 	report_erratum("qemu-tcg-vm-cr-ignored", set,
 		       "WRMSR VM_CR.SVMDIS=1 with LOCK=0 and EFER.SVME=0: expected success and SVMDIS "
 		       "read back 1, got %s, VM_CR=%#llx", hv_result_ok(r) ? "success" : "a fault",
 		       (unsigned long long)back);
 	efer = rdmsr(MSR_EFER);
-	report_result(set ? NULL : "qemu-tcg-vm-cr-ignored", HV_RESULT_GP0,
+	report_result("qemu-tcg-vm-cr-ignored", HV_RESULT_GP0,
 		      wrmsr_safe(MSR_EFER, efer | EFER_SVME),
 		      "WRMSR EFER.SVME=1 while VM_CR.SVMDIS=1 (VM_CR=%#llx)", (unsigned long long)back);
 	wrmsr_safe(MSR_EFER, efer);
 	r = wrmsr_safe(SVM_MSR_VM_CR, vm_cr);
 	rdmsr_safe(SVM_MSR_VM_CR, &back);
-	report(hv_result_ok(r) && back == vm_cr, "WRMSR VM_CR back to %#llx: %s, read back %#llx",
-	       (unsigned long long)vm_cr, hv_result_ok(r) ? "success" : "fault",
-	       (unsigned long long)back);
+	report(hv_result_ok(r) && back == vm_cr, "WRMSR VM_CR back to %#llx: expected success and "
+	       "that value read back, got %s, read back %#llx", (unsigned long long)vm_cr,
+	       hv_result_ok(r) ? "success" : "a fault", (unsigned long long)back);
 	struct svm_enable_result e = svm_hardware_enable();
-	report(e.status == SVM_ENABLE_OK, "hardware_enable after SVMDIS cleared: %s",
-	       svm_enable_status_str(e.status));
+	report(e.status == SVM_ENABLE_OK, "hardware_enable after SVMDIS cleared: expected enabled, "
+	       "got %s", svm_enable_status_str(e.status));
 }
 
 /*
