@@ -66,7 +66,7 @@ static void enable_one(void *ok)
 	uint64_t hs = ~0ull;
 
 	if (r.status == SVM_ENABLE_FAULT) {
-		report(false, "hardware_enable: WRMSR %s faulted: %s", r.fault_msr,
+		report(false, "hardware_enable: WRMSR %s: expected success, got %s", r.fault_msr,
 		       hv_result_str(r.fault, f, sizeof(f)));
 		*(volatile bool *)ok = false;
 		return;
@@ -75,9 +75,10 @@ static void enable_one(void *ok)
 	rdmsr_safe(SVM_MSR_VM_HSAVE_PA, &hs);
 	uint64_t want = virt_to_phys(svm_hsave_page(smp_id()));
 	if (!report(r.status == SVM_ENABLE_OK && (efer & EFER_SVME) && hs == want,
-		    "hardware_enable: %s, EFER=%#llx (SVME=%d), VM_HSAVE_PA=%#llx (expected %#llx)",
+		    "hardware_enable: expected enabled, EFER.SVME=1 and VM_HSAVE_PA=%#llx read back, "
+		    "got %s, EFER=%#llx (SVME=%d), VM_HSAVE_PA=%#llx", (unsigned long long)want,
 		    svm_enable_status_str(r.status), (unsigned long long)efer,
-		    !!(efer & EFER_SVME), (unsigned long long)hs, (unsigned long long)want))
+		    !!(efer & EFER_SVME), (unsigned long long)hs))
 		*(volatile bool *)ok = false;
 }
 

@@ -28,8 +28,8 @@ static void teardown_one(void *unused)
 {
 	uint64_t efer = svm_hardware_disable();
 
-	report(!(efer & EFER_SVME), "teardown: EFER.SVME clear after disable (EFER=%#llx)",
-	       (unsigned long long)efer);
+	report(!(efer & EFER_SVME), "teardown: EFER.SVME read back after hardware_disable: "
+	       "expected 0, got %d (EFER=%#llx)", !!(efer & EFER_SVME), (unsigned long long)efer);
 }
 
 void svm_program_end(void)

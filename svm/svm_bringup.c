@@ -27,10 +27,11 @@ static void has_svm_on_cpu(void *unused)
 	const struct svm_caps *c = &per_cpu_caps[smp_id()];
 	char why[160];
 	bool ok = svm_caps_has_svm(c, why, sizeof(why));
+	bool boot = svm_caps_has_svm(svm_boot_caps(), why, sizeof(why));
 
-	report(ok == svm_caps_has_svm(svm_boot_caps(), why, sizeof(why)),
-	       "has_svm answers %s as on cpu0 (vendor %s, max extended leaf %#x, SVM bit %d)",
-	       ok ? "yes" : "no", c->vendor, c->max_ext, c->svm);
+	report(ok == boot, "has_svm: expected %s (cpu0's answer), got %s (vendor %s, max extended "
+	       "leaf %#x, SVM bit %d)", boot ? "yes" : "no", ok ? "yes" : "no", c->vendor, c->max_ext,
+	       c->svm);
 }
 
 static bool step_has_svm(void)
@@ -58,8 +59,8 @@ static void vm_cr_on_cpu(void *unused)
 	const struct svm_caps *c = &per_cpu_caps[smp_id()];
 
 	report_erratum("bochs-vm-cr-gp", c->vm_cr_valid,
-		       "VM_CR (%#x) readable on an SVM processor: %s, value %#llx", SVM_MSR_VM_CR,
-		       c->vm_cr_valid ? "yes" : "#GP", (unsigned long long)c->vm_cr);
+		       "RDMSR VM_CR (%#x) on an SVM processor: expected success, got %s, value %#llx",
+		       SVM_MSR_VM_CR, c->vm_cr_valid ? "success" : "a fault", (unsigned long long)c->vm_cr);
 }
 
 static bool step_is_disabled(void)
@@ -104,9 +105,9 @@ static bool step_hardware_setup(void)
 	step_value("EDX", "%#x", c->edx);
 	step_value("features", "%s", svm_caps_features(c->edx, feats, sizeof(feats)));
 	/* ASID 0 is the host's; a guest needs at least one more (APM 15.16). */
-	report(c->nasid >= 2, "CPUID 0x8000000A EBX: %u ASIDs (at least 2: the host's and one guest's)",
-	       c->nasid);
-	report(c->rev != 0, "CPUID 0x8000000A EAX[7:0]: SVM revision %u (non-zero)", c->rev);
+	report(c->nasid >= 2, "CPUID 0x8000000A EBX (ASIDs): expected at least 2 (the host's and one "
+	       "guest's), got %u", c->nasid);
+	report(c->rev != 0, "CPUID 0x8000000A EAX[7:0] (SVM revision): expected non-zero, got %u", c->rev);
 	report_info("CPUID 0x8000000A: EAX=%#x EBX=%#x ECX=%#x EDX=%#x; features: %s",
 		    c->rev, c->nasid, c->ecx, c->edx, feats);
 	bool ok = !step_failed();
@@ -120,8 +121,8 @@ static void compat_on_cpu(void *unused)
 	char diff[192];
 	bool same = svm_caps_equal(svm_boot_caps(), &per_cpu_caps[smp_id()], diff, sizeof(diff));
 
-	report(same, "SVM capabilities identical to cpu0's%s%s", same ? "" : ": differs in ",
-	       same ? "" : diff);
+	report(same, "SVM capabilities: expected identical to cpu0's%s%s", same ? "" : ", got a "
+	       "difference in ", same ? "" : diff);
 }
 
 static void step_compat(void)

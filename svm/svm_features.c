@@ -138,7 +138,8 @@ static void vgif(void)
 		svm_guest_skip(&guest, 3);
 	}
 	svm_report_exit(NULL, VMEXIT_VMMCALL, svm_guest_run(&guest), "guest runs to its end");
-	report(guest.done, "the guest's end reached");
+	report(guest.done, "guest after STGI: expected to reach its final VMMCALL, got %s",
+	       guest.done ? "there" : "stopped before it");
 	guest.vmcb->control.vintr &= ~(VMCB_V_GIF_ENABLE | VMCB_V_GIF);
 }
 
@@ -166,8 +167,8 @@ static void pause_filter(void)
 	guest.vmcb->control.pause_filter_count = count;
 	if (svm_report_exit(NULL, VMEXIT_PAUSE, svm_guest_vmrun(&guest),
 			    "PAUSE loop with PAUSE intercept and filter count %u", count))
-		report(pauses_done >= 1 && pauses_done <= count, "exit after %u completed "
-		       "PAUSEs (between 1 and the filter count %u)", pauses_done, count);
+		report(pauses_done >= 1 && pauses_done <= count, "PAUSEs completed before the "
+		       "PAUSE exit: expected 1 to %u (the filter count), got %u", count, pauses_done);
 	guest.vmcb->control.intercept3 &= ~SVM_I3_PAUSE;
 	guest.vmcb->control.pause_filter_count = 0;
 }
@@ -187,10 +188,9 @@ static void lbr_virt(void)
 {
 	uint64_t host = 0, after = ~0ull;
 	/* DebugCtl exists on every AMD64 processor (APM 13.1.1.6); LBR virtualization builds on it. */
-	bool host_ok = report_result("bochs-no-debugctl-msr", HV_RESULT_OK,
-				     rdmsr_safe(MSR_DEBUGCTL, &host), "host RDMSR DebugCtl (%#x)",
-				     MSR_DEBUGCTL);
-	const char *erratum = host_ok ? NULL : "bochs-no-debugctl-msr";
+	const char *erratum = "bochs-no-debugctl-msr";
+	bool host_ok = report_result(erratum, HV_RESULT_OK, rdmsr_safe(MSR_DEBUGCTL, &host),
+				     "host RDMSR DebugCtl (%#x)", MSR_DEBUGCTL);
 
 	svm_guest_restart(&guest, guest_lbr, NULL);
 	guest.vmcb->control.virt_ext |= VMCB_LBR_VIRT_ENABLE;
@@ -199,7 +199,8 @@ static void lbr_virt(void)
 			"guest sets DebugCtl.LBR and branches");
 	report_u64(erratum, DEBUGCTL_LBR, guest.vmcb->save.dbgctl & DEBUGCTL_LBR, "VMCB DBGCTL.LBR");
 	report_erratum(erratum, guest.vmcb->save.br_from && guest.vmcb->save.br_to,
-		       "VMCB BR_FROM=%#llx BR_TO=%#llx recorded a branch",
+		       "VMCB BR_FROM/BR_TO after the guest's branch: expected both non-zero, got "
+		       "BR_FROM=%#llx BR_TO=%#llx",
 		       (unsigned long long)guest.vmcb->save.br_from, (unsigned long long)guest.vmcb->save.br_to);
 	if (host_ok) {
 		rdmsr_safe(MSR_DEBUGCTL, &after);

@@ -160,7 +160,8 @@ static bool baseline(void)
 	memcpy(guest.vmcb, &pristine, sizeof(pristine));
 	return svm_report_exit(NULL, VMEXIT_VMMCALL, svm_guest_run(&guest),
 			       "baseline VMCB runs the guest to its final VMMCALL") &&
-	       report(guest.done, "baseline guest reached its end");
+	       report(guest.done, "baseline guest: expected its final VMMCALL at %p, got the exit at "
+		      "RIP %#llx", (void *)svm_guest_done_rip, (unsigned long long)guest.vmcb->save.rip);
 }
 
 static void test_illegal_states(void)
