@@ -176,11 +176,6 @@ static inline uint64_t svm_event(uint8_t vector, unsigned type, bool has_errcode
 	return e;
 }
 
-static inline uint8_t svm_event_vector(uint64_t e) { return (uint8_t)e; }
-static inline unsigned svm_event_type(uint64_t e) { return (unsigned)(e >> SVM_EVT_TYPE_SHIFT) & 7; }
-static inline bool svm_event_valid(uint64_t e) { return (e & SVM_EVT_V) != 0; }
-static inline bool svm_event_has_errcode(uint64_t e) { return (e & SVM_EVT_EV) != 0; }
-static inline uint32_t svm_event_errcode(uint64_t e) { return (uint32_t)(e >> SVM_EVT_ERRCODE_SHIFT); }
 
 /* ------------------------------------------------------------------------
  * Virtualization extensions, 0B8h (Table B-1).  Bits 63:4 SBZ.
