@@ -48,11 +48,16 @@ static void set_idt_entry(unsigned vec, uint8_t dpl, uint8_t ist)
 	idt_set_gate(idt, vec, isr_stubs + 16 * vec, dpl, ist);
 }
 
+struct descriptor_table_ptr desc_runtime_idtr(void)
+{
+	return (struct descriptor_table_ptr){ sizeof(idt) - 1, (uint64_t)idt };
+}
+
 static void load_tables(void)
 {
 	struct percpu *c = this_cpu();
 	struct descriptor_table_ptr gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
-	struct descriptor_table_ptr idtr = { sizeof(idt) - 1, (uint64_t)idt };
+	struct descriptor_table_ptr idtr = desc_runtime_idtr();
 	uint64_t tss = (uint64_t)&c->tss;
 	unsigned slot = TSS_SEL(c->cpu) / 8;
 

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "percpu.h"
+#include "processor.h"
 #include "result.h"
 
 #define KERNEL_CS	0x08
@@ -30,6 +31,8 @@ struct ex_regs {
 /* Install this CPU's GDT entry, TSS and the IDT (boot CPU also builds them). */
 void desc_setup_bsp(void);
 void desc_setup_ap(void);
+/* The IDTR the runtime loads on every CPU (base of its 256-gate IDT, limit). */
+struct descriptor_table_ptr desc_runtime_idtr(void);
 
 /*
  * Write a present 64-bit interrupt gate (selector KERNEL_CS) for handler at
