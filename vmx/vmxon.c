@@ -15,12 +15,13 @@ static struct vmx_cpu {
 	bool in_vmx;
 } vmx_cpus[MAX_CPUS];
 
+static bool vmx_missing[MAX_CPUS];
+static uint32_t cpuid1_ecx[MAX_CPUS];
+
 static void check_vmx_cpuid(void *arg)
 {
-	bool *missing = arg;
-
-	if (!cpu_has(X86_FEATURE_VMX))
-		missing[smp_id()] = true;
+	cpuid1_ecx[smp_id()] = cpuid(1).c;
+	vmx_missing[smp_id()] = !cpu_has(X86_FEATURE_VMX);
 }
 
 static void enable_feature_control(void *arg)
@@ -35,17 +36,14 @@ static void enable_feature_control(void *arg)
 
 bool vmx_start(bool enable_fc)
 {
-	static bool missing[MAX_CPUS];
-	struct cpuid_regs r = cpuid(1);
-
 	vmx_insn_init();
-	on_cpus(check_vmx_cpuid, missing);
+	on_cpus(check_vmx_cpuid, NULL);
 	for_each_cpu(cpu) {
-		if (!missing[cpu])
+		if (!vmx_missing[cpu])
 			continue;
 		const char *hv = cpu_hypervisor_signature();
 		report_skip("CPUID.1:ECX[5] (VMX) clear on cpu%u (vendor %s, CPUID.1:ECX=%#x%s%s%s): %s",
-			    cpu, cpu_vendor_string(), r.c, *hv ? ", hypervisor '" : "", hv,
+			    cpu, cpu_vendor_string(), cpuid1_ecx[cpu], *hv ? ", hypervisor '" : "", hv,
 			    *hv ? "'" : "",
 			    *hv ? "this environment does not emulate VMX" : "this processor has no VMX");
 		return false;
@@ -169,22 +167,23 @@ void vmx_each_cpu(void (*fn)(void), bool in_vmx)
 		on_cpu(cpu, each_cpu_here, &w);
 }
 
-/* 24.8 and 31.3 (VMXOFF): after VMXOFF the CPU is outside VMX operation. */
-static void leave_and_check(void *arg)
+bool vmx_check_vmx_operation(bool in_vmx, const char *what)
 {
-	bool was_in = vmx_cpu_in_vmx();
 	uint64_t pa;
 
-	if (was_in)
+	return report_result(NULL, in_vmx ? HV_RESULT_OK : HV_RESULT_UD, vmptrst(&pa),
+			     "%s: VMPTRST %s VMX operation (31.3: %s)", what, in_vmx ? "in" : "outside",
+			     in_vmx ? "completes" : "#UD");
+}
+
+/* 24.8 and 31.3 (VMXOFF): after VMXOFF (and CR4.VMXE cleared) the CPU is outside VMX operation. */
+static void leave_and_check(void *arg)
+{
+	if (vmx_cpu_in_vmx())
 		report_result(NULL, HV_RESULT_OK, vmx_off(), "teardown: VMXOFF");
 	else
 		write_cr4(read_cr4() & ~X86_CR4_VMXE);
-	uint64_t cr4 = read_cr4();
-	report(!(cr4 & X86_CR4_VMXE), "teardown: CR4.VMXE clear after leaving VMX operation "
-	       "(was in VMX operation: %s): CR4=%#llx", was_in ? "yes" : "no",
-	       (unsigned long long)cr4);
-	report_result(NULL, HV_RESULT_UD, vmptrst(&pa),
-		      "teardown: VMPTRST outside VMX operation (SDM 31.3: #UD)");
+	vmx_check_vmx_operation(false, "teardown");
 }
 
 void vmx_leave_all(void)

@@ -46,13 +46,20 @@ void vmx_each_cpu(void (*fn)(void), bool in_vmx);
 #define VMX_EACH_CPU_IN_VMX(fn) static void fn##_each_cpu(void) { vmx_each_cpu(fn, true); }
 #define VMX_EACH_CPU(fn) static void fn##_each_cpu(void) { vmx_each_cpu(fn, false); }
 
-/* Every CPU leaves VMX operation, each checked (CR4.VMXE clear, VMPTRST #UD). */
+/*
+ * Ask this CPU whether it is in VMX operation, as the check `what`:
+ * VMPTRST completes in VMX root operation and raises #UD outside (31.3).
+ * Software's own record (CR4 as written, vmx_cpu_in_vmx) is no evidence.
+ */
+bool vmx_check_vmx_operation(bool in_vmx, const char *what);
+
+/* Every CPU leaves VMX operation, each checked (VMPTRST #UD afterwards). */
 void vmx_leave_all(void);
 
 /*
  * The end of every VMX program (the reboot notifier's job): print the VM
  * exit counts, leave VMX operation on every CPU and check that each left:
- * CR4.VMXE clear and a VMX instruction raising #UD.
+ * a VMX instruction (VMPTRST) raising #UD.
  */
 void vmx_finish(void);
 
