@@ -270,7 +270,7 @@ void vmx_count_exit(uint32_t reason)
 				   __ATOMIC_RELAXED);
 }
 
-void vmx_print_exit_counts(void)
+unsigned long vmx_print_exit_counts(void)
 {
 	char line[768];
 	size_t n = 0;
@@ -288,4 +288,5 @@ void vmx_print_exit_counts(void)
 						      exit_counts[f][r]);
 		}
 	report_info("VM exits: %lu in all;%s", total, total ? line : " none");
+	return total;
 }

@@ -64,9 +64,9 @@ void vmx_guest_skip_instruction(struct vmx_guest *g);
 /* "VMCALL (18)", "VM-entry failure: ENTRY_FAIL_GUEST_STATE (33), qualification 0". */
 const char *vmx_exit_str(const struct vmx_exit *e, char *buf, unsigned size);
 
-/* Count one exit (the harness does this for every exit); print as INFO lines. */
+/* Count one exit (the harness does this for every exit); print as an INFO line, return the total. */
 void vmx_count_exit(uint32_t reason);
-void vmx_print_exit_counts(void);
+unsigned long vmx_print_exit_counts(void);
 
 /* VMCALL from guest code. */
 static inline void vmx_guest_call(uint64_t code)

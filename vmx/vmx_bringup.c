@@ -46,7 +46,8 @@ static void cpu_has_kvm_support(void)
 	vmx_usable = vmx_start(false);	/* absent: a SKIP with the exact reason */
 	if (!vmx_usable)
 		return;
-	report(true, "CPUID.1:ECX[5] (VMX) set on all %u CPUs", nr_cpus);
+	for_each_cpu(cpu)
+		report(vmx_present[cpu], "cpu%u CPUID.1:ECX[5] (VMX) set", cpu);
 	step_value("vmx", "%u", vmx_present[0]);
 	step_value("cpus", "%u", nr_cpus);
 }
@@ -205,9 +206,6 @@ static void kvm_mmu_set_mask_ptes(void)
 	bool ad = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP) & VMX_EPT_AD_FLAGS;
 
 	report(maxphy >= 36 && maxphy <= 52, "MAXPHYADDR %u within 36..52", maxphy);
-	report(pt_format_ept.present == (EPT_R | EPT_W | EPT_X) && pt_format_ept.large == EPT_LARGE,
-	       "EPT format: present mask %#llx (R|W|X), large bit %#llx (bit 7)",
-	       (unsigned long long)pt_format_ept.present, (unsigned long long)pt_format_ept.large);
 	step_value("maxphyaddr", "%u", maxphy);
 	step_value("reserved_mask", "%#llx", (unsigned long long)reserved);
 	step_value("accessed_mask", "%#llx", (unsigned long long)(ad ? EPT_A : 0));
@@ -316,13 +314,16 @@ static void sidt_here(void *arg)
 	sidt(&idtr_seen[smp_id()]);
 }
 
-/* store_idt: the host IDTR for the VMCS host area: the runtime's 256-gate IDT, one for all CPUs. */
+/* store_idt: the host IDTR for the VMCS host area: SIDT on every CPU gives what the runtime loaded. */
 static void store_idt(void)
 {
+	struct descriptor_table_ptr installed = desc_runtime_idtr();
+
 	on_cpus(sidt_here, NULL);
 	for_each_cpu(cpu)
-		report(idtr_seen[cpu].base == idtr_seen[0].base && idtr_seen[cpu].limit == 256 * 16 - 1,
-		       "cpu%u IDTR base %#llx limit %#x: 256 16-byte gates, same table as cpu0", cpu,
+		report(idtr_seen[cpu].base == installed.base && idtr_seen[cpu].limit == installed.limit,
+		       "cpu%u SIDT: expected base %#llx limit %#x (the runtime's IDT), got base %#llx limit %#x",
+		       cpu, (unsigned long long)installed.base, installed.limit,
 		       (unsigned long long)idtr_seen[cpu].base, idtr_seen[cpu].limit);
 	step_value("idt_base", "%#llx", (unsigned long long)idtr_seen[0].base);
 	step_value("idt_limit", "%#x", idtr_seen[0].limit);
@@ -336,10 +337,12 @@ static void setup_vmcs_config(void)
 	const struct vmx_caps *c = vmx_this_caps();
 	uint64_t basic = vmx_cap(c, MSR_IA32_VMX_BASIC);
 
-	report(!(basic & VMX_BASIC_BIT31) && cfg.region_size <= 4096 &&
+	unsigned size = vmx_basic_region_size(basic);
+
+	report(!(basic & VMX_BASIC_BIT31) && size >= 1 && size <= 4096 &&
 	       vmx_basic_memory_type(basic) == VMX_MEMORY_TYPE_WB,
 	       "IA32_VMX_BASIC %#llx: bit 31 clear, region %u bytes, memory type %u (WB)",
-	       (unsigned long long)basic, vmx_basic_region_size(basic), vmx_basic_memory_type(basic));
+	       (unsigned long long)basic, size, vmx_basic_memory_type(basic));
 	if (!vmx_config_derive(c, &cfg)) {
 		report_skip("KVM's minimum control set is not allowed: %s", cfg.missing);
 		return;
@@ -391,7 +394,50 @@ static void cpu_has_vmx_invvpid(void)
 	vmx_each_cpu(invvpid_here, true);
 }
 
-/* cpu_has_vmx_ept: the control and KVM's requirement, a 4-level walk with WB, or SKIP. */
+/*
+ * A current VMCS (so that a failing INVEPT reports VMfailValid with its
+ * number) and an empty EPT of the configuration's walk length and A/D setting.
+ */
+struct inv_context {
+	void *vmcs;
+	struct vmx_ept ept;
+};
+
+static uint64_t inv_context_begin(struct inv_context *c)
+{
+	c->vmcs = vmx_alloc_vmcs();
+	report_result(NULL, HV_RESULT_OK, vmptrld(virt_to_phys(c->vmcs)), "VMPTRLD of a fresh VMCS");
+	ept_init(&c->ept, cfg.ept_levels, cfg.ept_ad);
+	return ept_eptp(&c->ept);
+}
+
+static void inv_context_end(struct inv_context *c)
+{
+	vmclear(virt_to_phys(c->vmcs));
+	free_page(c->vmcs);
+	pt_destroy(&c->ept.pt);
+}
+
+/* 31.3 INVEPT: each type EPT_VPID_CAP[25, 26] advertises succeeds, on every CPU (details: vmx_vpid_ept_inv). */
+static void invept_here(void)
+{
+	static const struct { uint64_t type, cap; const char *name; } types[] = {
+		{ INVEPT_SINGLE_CONTEXT, VMX_EPT_INVEPT_SINGLE_CONTEXT, "single-context" },
+		{ INVEPT_ALL_CONTEXT, VMX_EPT_INVEPT_ALL_CONTEXT, "all-context" },
+	};
+	uint64_t ev = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP);
+	struct inv_context c;
+	uint64_t eptp = inv_context_begin(&c);
+
+	for (unsigned i = 0; i < ARRAY_SIZE(types); i++)
+		if (ev & types[i].cap)
+			report_result(NULL, HV_RESULT_OK, invept(types[i].type, eptp),
+				      "INVEPT %s (advertised, EPT_VPID_CAP %#llx) with EPTP %#llx", types[i].name,
+				      (unsigned long long)ev, (unsigned long long)eptp);
+	inv_context_end(&c);
+}
+
+/* cpu_has_vmx_ept: the control and KVM's requirement, a 4-level walk with WB, or SKIP; INVEPT on every CPU. */
 static void cpu_has_vmx_ept(void)
 {
 	uint64_t ev = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP);
@@ -406,23 +452,48 @@ static void cpu_has_vmx_ept(void)
 		report_skip("EPT_VPID_CAP=%#llx: no 4-level walk with WB (KVM's requirement)", (unsigned long long)ev);
 		return;
 	}
-	report(true, "EPT with 4-level walks and WB paging structures");
+	if (!(ev & VMX_EPT_INVEPT)) {
+		report_skip("EPT_VPID_CAP=%#llx: bit 20 (INVEPT) clear", (unsigned long long)ev);
+		return;
+	}
+	vmx_each_cpu(invept_here, true);
 }
 
-/* kvm_configure_mmu: the walk length and the largest leaf, from what is advertised. */
+/*
+ * 31.3 INVEPT single-context applies the VM-entry EPTP checks (26.2.1.1)
+ * to its EPTP and fails with VMfailValid(28) where they fail: the CPU's
+ * own verdict on the EPTP the configuration chose.
+ */
+static void configure_mmu_here(void)
+{
+	struct inv_context c;
+	uint64_t eptp = inv_context_begin(&c);
+
+	report_result(NULL, HV_RESULT_OK, invept(INVEPT_SINGLE_CONTEXT, eptp),
+		      "INVEPT single-context with the chosen EPTP %#llx (%u-level walk, WB, A/D %s)",
+		      (unsigned long long)eptp, cfg.ept_levels, cfg.ept_ad ? "on" : "off");
+	inv_context_end(&c);
+}
+
+/*
+ * kvm_configure_mmu: the walk length, A/D and the largest leaf, from what
+ * is advertised; the CPU accepts the EPTP (the leaves are used by the
+ * guest of vmx_enable_tdp).
+ */
 static void kvm_configure_mmu(void)
 {
 	uint64_t ev = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP);
 
-	if (!cfg.ept) {
-		report_skip("no EPT: shadow paging would be used (not part of this suite)");
+	if (!cfg.ept || !cfg.ept_levels) {
+		report_skip("no usable EPT (EPT_VPID_CAP %#llx): shadow paging would be used (not part of this suite)",
+			    (unsigned long long)ev);
 		return;
 	}
-	report((cfg.ept_levels == 5 && (ev & VMX_EPT_PAGE_WALK_5)) || (cfg.ept_levels == 4 && (ev & VMX_EPT_PAGE_WALK_4)),
-	       "chosen %u-level walk is advertised (EPT_VPID_CAP %#llx)", cfg.ept_levels, (unsigned long long)ev);
-	report(cfg.ept_max_page_shift == 12 || (cfg.ept_max_page_shift == 21 && (ev & VMX_EPT_2MB_PAGE)) ||
-	       (cfg.ept_max_page_shift == 30 && (ev & VMX_EPT_1GB_PAGE)),
-	       "largest leaf 1<<%u is advertised", cfg.ept_max_page_shift);
+	if (ev & VMX_EPT_INVEPT_SINGLE_CONTEXT)
+		vmx_each_cpu(configure_mmu_here, true);
+	else
+		report_skip("EPT_VPID_CAP=%#llx: no single-context INVEPT (bit 25) to have the CPU judge the EPTP",
+			    (unsigned long long)ev);
 	step_value("tdp_level", "%u", cfg.ept_levels);
 	step_value("max_leaf", "%s", cfg.ept_max_page_shift == 30 ? "1G" : cfg.ept_max_page_shift == 21 ? "2M" : "4K");
 	step_value("ad", "%u", cfg.ept_ad);
@@ -441,9 +512,6 @@ static void cpu_has_vmx_xxx(void)
 	step_value("apicv", "%u", !!(p2 & (1u << CPU2_VIRTUAL_INTERRUPT_DELIVERY)));
 	step_value("vmcs_shadowing", "%u", !!(p2 & (1u << CPU2_VMCS_SHADOWING)));
 	step_value("vmfunc", "%u", !!(p2 & (1u << CPU2_ENABLE_VM_FUNCTIONS)));
-	report(!(cfg.ctl[VMX_PROCBASED2] & ~p2) && !(cfg.ctl[VMX_PINBASED] & ~pin),
-	       "the derived configuration uses only advertised controls (proc2 %#x within %#x, pin %#x within %#x)",
-	       cfg.ctl[VMX_PROCBASED2], p2, cfg.ctl[VMX_PINBASED], pin);
 }
 
 static void tdp_guest_code(void)
@@ -630,11 +698,11 @@ static void compat_check(void)
 static void hardware_enable_disable(void *arg)
 {
 	report_result(NULL, HV_RESULT_OK, vmx_on(), "hardware_enable: VMXON");
-	report(vmx_cpu_in_vmx() && (read_cr4() & X86_CR4_VMXE), "in VMX operation, CR4=%#llx", (unsigned long long)read_cr4());
+	vmx_check_vmx_operation(true, "hardware_enable");
 	report_result(NULL, VMFAIL_INVALID, vmxon(vmx_vmxon_region()),
 		      "hardware_enable twice: the second VMXON is refused (31.3, no current VMCS)");
 	report_result(NULL, HV_RESULT_OK, vmx_off(), "hardware_disable: VMXOFF");
-	report(!(read_cr4() & X86_CR4_VMXE), "out of VMX operation, CR4=%#llx", (unsigned long long)read_cr4());
+	vmx_check_vmx_operation(false, "hardware_disable");
 }
 
 /* cpuhp_setup_state_nocalls: hardware enable/disable on each CPU, in reverse order. */
@@ -658,8 +726,8 @@ static void vcpu_object_here(void)
 
 	report_result(NULL, HV_RESULT_OK, vmclear(vmcs), "VMCLEAR of the vCPU's VMCS");
 	report_result(NULL, HV_RESULT_OK, vmptrld(vmcs), "VMPTRLD");
-	vmptrst(&cur);
-	report_u64(NULL, vmcs, cur, "VMPTRST");
+	if (report_result(NULL, HV_RESULT_OK, vmptrst(&cur), "VMPTRST"))
+		report_u64(NULL, vmcs, cur, "VMPTRST after VMPTRLD stores");
 	report_result(NULL, HV_RESULT_OK, vmclear(vmcs), "VMCLEAR");
 	free_page(phys_to_virt(vmcs));
 }
@@ -692,11 +760,10 @@ static void register_syscore_ops(void)
 	vmx_each_cpu(suspend_resume_here, true);
 }
 
-/* kvm_init_debug: VM exits counted per reason so far. */
+/* kvm_init_debug: VM exits counted per reason so far (statistics, not a check). */
 static void kvm_init_debug(void)
 {
-	vmx_print_exit_counts();
-	report(true, "exit statistics available");
+	step_value("exits", "%lu", vmx_print_exit_counts());
 }
 
 static void kvm_init(void)
@@ -768,22 +835,24 @@ static void vmx_check_vmcs12_offsets(void)
 	bool ok;
 
 	VMCS_FIELD_BLOCKS(CHECK_BLOCK)
-	report(checked == vmcs_nr_fields, "%u encodings decoded against their blocks (table has %u)", checked,
-	       vmcs_nr_fields);
+	step_value("encodings", "%u", checked);
 	unsigned max = vmx_vmcs_enum_max_index(vmx_cap(vmx_this_caps(), MSR_IA32_VMX_VMCS_ENUM));
 	step_value("vmcs_enum_max_index", "%u", max);
 	step_value("table_max_index", "%u", vmcs_field_max_index());
-	if (max >= 0x1ff)
+	if (max >= 0x1ff) {
+		report_skip("VMCS_ENUM highest index %u: no index above it to try", max);
 		return;
+	}
 	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
 		return;
-	uint64_t vmcs = virt_to_phys(vmx_alloc_vmcs()), val;
-	vmptrld(vmcs);
-	uint32_t enc = VMCS_GUEST_CR0 & ~0x3feu;
-	enc |= (max + 1) << 1;
-	report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), vmread(enc, &val),
-		      "VMREAD %#x (index %u above VMCS_ENUM's %u)", enc, max + 1, max);
-	vmclear(vmcs);
+	void *vmcs = vmx_alloc_vmcs();
+	uint64_t val;
+	uint32_t enc = (VMCS_GUEST_CR0 & ~0x3feu) | (max + 1) << 1;
+	if (report_result(NULL, HV_RESULT_OK, vmptrld(virt_to_phys(vmcs)), "VMPTRLD of a fresh VMCS"))
+		report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), vmread(enc, &val),
+			      "VMREAD %#x (index %u above VMCS_ENUM's %u)", enc, max + 1, max);
+	vmclear(virt_to_phys(vmcs));
+	free_page(vmcs);
 	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
 }
 
