@@ -44,19 +44,21 @@ static void iopm_clear(void)
  * APM 15.10.2 Figure 15-2: EXITINFO1 = port[31:16], TYPE (bit 0, 1 = IN),
  * STR, REP, operand size SZ8/16/32 (bits 6:4) and address size A16/32/64
  * (bits 9:7, one-hot: A64 in 64-bit mode); EXITINFO2 = rIP of the next
- * instruction.
+ * instruction.  SEG (bits 12:10) is defined for INS/OUTS (15.10.3): for
+ * these plain IN/OUT it is not compared.
  */
 static void check_ioio_exit(const struct io_insn *io, uint16_t port, uint64_t code, const char *why)
 {
 	const uint64_t asize = SVM_IOIO_A16 | SVM_IOIO_A32 | SVM_IOIO_A64;
-	uint64_t info1 = guest.vmcb->control.exit_info1, info2 = guest.vmcb->control.exit_info2;
+	uint64_t info1 = guest.vmcb->control.exit_info1 & ~(uint64_t)SVM_IOIO_SEG_MASK;
+	uint64_t info2 = guest.vmcb->control.exit_info2;
 	uint64_t want = (uint64_t)port << SVM_IOIO_PORT_SHIFT |
 			(io->size == 1 ? SVM_IOIO_SZ8 : io->size == 2 ? SVM_IOIO_SZ16 : SVM_IOIO_SZ32) |
 			(io->in ? SVM_IOIO_TYPE_IN : 0);
 
 	if (!svm_report_exit(NULL, VMEXIT_IOIO, code, "%s port %#x (%s)", io->name, port, why))
 		return;
-	report_u64(NULL, want, info1 & ~asize, "%s port %#x EXITINFO1 without address size (port %#x, "
+	report_u64(NULL, want, info1 & ~asize, "%s port %#x EXITINFO1 without address size and SEG (port %#x, "
 		   "size %u, %s)", io->name, port, svm_ioio_port(info1), svm_ioio_size(info1),
 		   info1 & SVM_IOIO_TYPE_IN ? "IN" : "OUT");
 	report_u64("qemu-tcg-ioio-no-addr-size", SVM_IOIO_A64, info1 & asize,
