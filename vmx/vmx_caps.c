@@ -428,11 +428,14 @@ static void sweep(void)
 	}
 	memcpy(base, sweep_guest.ctl, sizeof(base));
 	/* The harness's base: only the must-be-1 controls (of the TRUE MSRs when BASIC[55]). */
-	struct hv_result r = sweep_entry(base);
-	if (hv_result_ok(r) && sweep_guest.exit.reason == VMX_EXIT_VMCALL)
-		vmx_guest_run_to_done(&sweep_guest, "base controls (must-be-1 only): guest runs");
-	else
-		report_result(NULL, HV_RESULT_OK, r, "base controls (must-be-1 only): VM entry");
+	if (report_result(NULL, HV_RESULT_OK, sweep_entry(base), "base controls (must-be-1 only): VMLAUNCH")) {
+		char got[128];
+		const struct vmx_exit *e = &sweep_guest.exit;
+		report(e->reason == VMX_EXIT_VMCALL && sweep_guest.gprs.rax == VMX_GUEST_DONE,
+		       "base controls (must-be-1 only): expected the guest to run to its end (VMCALL (18) with "
+		       "RAX=%#llx), got %s with RAX=%#llx", (unsigned long long)VMX_GUEST_DONE,
+		       vmx_exit_str(e, got, sizeof(got)), (unsigned long long)sweep_guest.gprs.rax);
+	}
 
 	bool secondary = vmx_may1(VMX_PROCBASED, CPU_ACTIVATE_SECONDARY_CONTROLS);
 	for (unsigned w = VMX_PINBASED; w <= VMX_ENTRY; w++) {
