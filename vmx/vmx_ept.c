@@ -80,28 +80,54 @@ static void no_ept(void)
 	vmx_guest_run_to_done(&g, "guest without EPT");
 }
 
+/* Bits 9-11 of the qualification: defined only with advanced VM-exit information (Table 28-7). */
+#define EPT_VIOLATION_ADVANCED_BITS \
+	(EPT_VIOLATION_USER_LINEAR | EPT_VIOLATION_LINEAR_WRITABLE | EPT_VIOLATION_LINEAR_NX)
+
+/*
+ * The guest's paging rights for linear address va (the guest runs on the
+ * host's tables): user-mode and read/write when U/S and R/W are set at
+ * every level, execute-disable when XD is set at any (SDM Vol. 3A, 4.6).
+ */
+static uint64_t linear_rights(uint64_t va)
+{
+	uint64_t *table = kernel_pt.root, and_bits = PT_U | PT_W, or_bits = 0;
+
+	for (unsigned level = kernel_pt.levels; level >= 1; level--) {
+		uint64_t e = table[(va >> PT_LEVEL_SHIFT(level)) & 511];
+		and_bits &= e;
+		or_bits |= e & PT_NX;
+		if (level == 1 || (e & PT_PS))
+			break;
+		table = phys_to_virt(e & PT_ADDR_MASK);
+	}
+	return (and_bits & PT_U ? EPT_VIOLATION_USER_LINEAR : 0) |
+	       (and_bits & PT_W ? EPT_VIOLATION_LINEAR_WRITABLE : 0) |
+	       (or_bits ? EPT_VIOLATION_LINEAR_NX : 0);
+}
+
 /*
  * Table 28-7: the qualification of an EPT violation caused by the
  * translation of a linear address: the access (bits 2:0), the AND of the
  * R/W/X bits of the EPT entries on the path (bits 5:3; 0 when an entry
  * is not present), linear address valid and translated (bits 7, 8), and
  * with advanced VM-exit information (EPT_VPID_CAP[22]) the guest paging
- * U/S, R/W and XD of the linear address (bits 9-11).
+ * U/S, R/W and XD of the linear address (bits 9-11; undefined without it).
  */
 static uint64_t expected_qual(uint64_t access, uint64_t ept_perms)
 {
 	uint64_t q = access | (ept_perms & EPT_RWX) << 3 | EPT_VIOLATION_LINEAR_VALID |
 		     EPT_VIOLATION_LINEAR_TRANSLATED;
 
-	if (ept_cap & VMX_EPT_ADVANCED_EXIT_INFO) {
-		unsigned level;
-		uint64_t *pte = pt_walk(&kernel_pt, (uint64_t)target, &level);
-		uint64_t leaf = pte ? *pte : 0;
-		q |= (leaf & PT_U ? EPT_VIOLATION_USER_LINEAR : 0) |
-		     (leaf & PT_W ? EPT_VIOLATION_LINEAR_WRITABLE : 0) |
-		     (leaf & PT_NX ? EPT_VIOLATION_LINEAR_NX : 0);
-	}
+	if (ept_cap & VMX_EPT_ADVANCED_EXIT_INFO)
+		q |= linear_rights((uint64_t)target);
 	return q;
+}
+
+/* The bits of the qualification the SDM defines for this CPU. */
+static uint64_t defined_qual_bits(void)
+{
+	return (ept_cap & VMX_EPT_ADVANCED_EXIT_INFO) ? ~0ull : ~EPT_VIOLATION_ADVANCED_BITS;
 }
 
 /*
@@ -125,8 +151,9 @@ static void violation(const char *what, void (*code)(void), uint64_t access, uin
 		pt_protect(&ept.pt, gpa, PAGE_SIZE, removed, 0);
 	ept_guest(&g, &ept, code);
 	if (vmx_guest_expect(&g, VMX_EXIT_EPT_VIOLATION, "guest access")) {
-		report_u64(NULL, expected_qual(access, EPT_RWX & ~removed), g.exit.qualification,
-			   "exit qualification");
+		report_u64(NULL, expected_qual(access, EPT_RWX & ~removed), g.exit.qualification & defined_qual_bits(),
+			   "exit qualification%s", (ept_cap & VMX_EPT_ADVANCED_EXIT_INFO) ? "" :
+			   " (bits 11:9 undefined without EPT_VPID_CAP[22], not compared)");
 		report_u64(NULL, gpa + offset, g.exit.guest_physical, "guest-physical address");
 		report_u64(NULL, (uint64_t)target + offset, g.exit.guest_linear, "guest linear address");
 		pt_map(&ept.pt, gpa, gpa, PAGE_SIZE, 12, EPT_RWX | EPT_MT_WB);
@@ -178,13 +205,16 @@ static void leaves(unsigned shift, uint64_t cap_bit, const char *name)
 		report_prefix_pop();
 		return;
 	}
-	identity_ept(&ept, ept_levels, false, shift);
-	uint64_t *e = pt_walk(&ept.pt, virt_to_phys(target), &level);
-	unsigned want = (shift - 12) / 9 + 1;
-	report(e && level == want && (*e & EPT_LARGE), "target mapped by a level-%u leaf with bit 7 set: "
-	       "level %u, entry %#llx", want, level, (unsigned long long)(e ? *e : 0));
+	bool ad = ept_cap & VMX_EPT_AD_FLAGS;
+	identity_ept(&ept, ept_levels, ad, shift);
 	ept_guest(&g, &ept, guest_write);
-	vmx_guest_run_to_done(&g, "guest under an identity map of large leaves");
+	vmx_guest_run_to_done(&g, "guest writes through an identity map of large leaves");
+	/* 29.3.5: the CPU sets D only in the leaf that maps a written page. */
+	uint64_t *e = pt_walk(&ept.pt, virt_to_phys(target), &level);
+	if (ad)
+		report(e && (*e & (EPT_A | EPT_D)) == (EPT_A | EPT_D),
+		       "level-%u entry mapping the written page: expected A and D set by the CPU (D is set "
+		       "only in leaves), got %#llx", level, (unsigned long long)(e ? *e : 0));
 	report_prefix_pop();
 }
 
@@ -262,7 +292,6 @@ static void walk_lengths(void)
 		} else {
 			identity_ept(&ept, walks[i].levels, false, largest_shift());
 			ept_guest(&g, &ept, guest_write);
-			report_u64(NULL, (walks[i].levels - 1) << 3, g.eptp & 0x38, "EPTP bits 5:3 (walk length - 1)");
 			vmx_guest_run_to_done(&g, "guest under this walk length");
 		}
 		report_prefix_pop();
