@@ -13,6 +13,7 @@
 #include "vmcs_fields.h"
 #include "vmxon.h"
 
+/* This CPU's capabilities (the rules run on each CPU in turn): see load_caps(). */
 static uint64_t cap_ev;
 /* Bochs executes INVEPT/INVVPID on a model without EPT/VPID (errata.cfg). */
 static const char inv_erratum[] = "bochs-vmx-inv-without-support";
@@ -31,6 +32,14 @@ static void drop_current(void)
 	free_page(current);
 }
 
+static void load_caps(void)
+{
+	const struct vmx_caps *c = vmx_this_caps();
+
+	proc2_may1 = vmx_allowed(c, VMX_PROCBASED2).may1;
+	cap_ev = vmx_cap_readable(c, MSR_IA32_VMX_EPT_VPID_CAP) ? vmx_cap(c, MSR_IA32_VMX_EPT_VPID_CAP) : 0;
+}
+
 static bool vpid_usable(void)
 {
 	return (proc2_may1 & (1u << CPU2_ENABLE_VPID)) && (cap_ev & VMX_VPID_INVVPID);
@@ -44,6 +53,7 @@ static bool invept_usable(void)
 /* 31.3 INVVPID: not supported (PROCBASED_CTLS2[37] or EPT_VPID_CAP[32] clear) -> #UD. */
 static void invvpid_unsupported(void)
 {
+	load_caps();
 	if (vpid_usable()) {
 		report_skip("INVVPID is supported (EPT_VPID_CAP=%#llx): its #UD case does not apply",
 			    (unsigned long long)cap_ev);
@@ -60,6 +70,7 @@ static void invvpid_types(void)
 	static const char *const names[] = { "individual-address", "single-context", "all-context",
 					     "single-context-retaining-globals" };
 
+	load_caps();
 	if (!vpid_usable()) {
 		report_skip("no INVVPID (secondary allowed-1 %#x, EPT_VPID_CAP %#llx)", proc2_may1,
 			    (unsigned long long)cap_ev);
@@ -84,6 +95,7 @@ static void invvpid_types(void)
  */
 static void invvpid_descriptor(void)
 {
+	load_caps();
 	if (!vpid_usable()) {
 		report_skip("no INVVPID: its descriptor checks do not apply");
 		return;
@@ -119,6 +131,7 @@ static void invvpid_descriptor(void)
 /* 31.3 INVEPT: not supported (EPT or EPT_VPID_CAP[20] clear) -> #UD. */
 static void invept_unsupported(void)
 {
+	load_caps();
 	if (invept_usable()) {
 		report_skip("INVEPT is supported (EPT_VPID_CAP=%#llx): its #UD case does not apply",
 			    (unsigned long long)cap_ev);
@@ -139,6 +152,7 @@ static void invept_types(void)
 {
 	struct vmx_ept ept;
 
+	load_caps();
 	if (!invept_usable()) {
 		report_skip("no INVEPT (secondary allowed-1 %#x, EPT_VPID_CAP %#llx)", proc2_may1,
 			    (unsigned long long)cap_ev);
@@ -171,6 +185,7 @@ static void vpid_entry(void)
 {
 	struct vmx_guest g;
 
+	load_caps();
 	if (!(proc2_may1 & (1u << CPU2_ENABLE_VPID))) {
 		report_skip("\"enable VPID\" may not be 1 (secondary allowed-1 %#x)", proc2_may1);
 		return;
@@ -211,9 +226,7 @@ int main(int argc, char **argv)
 
 	if (!vmx_start(true))
 		return 0;
-	const struct vmx_caps *c = vmx_this_caps();
-	proc2_may1 = vmx_allowed(c, VMX_PROCBASED2).may1;
-	cap_ev = vmx_cap_readable(c, MSR_IA32_VMX_EPT_VPID_CAP) ? vmx_cap(c, MSR_IA32_VMX_EPT_VPID_CAP) : 0;
+	load_caps();
 	report_info("secondary allowed-1 %#x, EPT_VPID_CAP %#llx", proc2_may1, (unsigned long long)cap_ev);
 	run_subtests(tests, ARRAY_SIZE(tests));
 	vmx_finish();
