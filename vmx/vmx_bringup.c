@@ -7,6 +7,7 @@
  */
 #include "hvtest.h"
 #include "caps.h"
+#include "bringup_host.h"
 #include "ept.h"
 #include "guest.h"
 #include "insn.h"
@@ -86,97 +87,11 @@ static void disabled_by_bios(void)
 	step_value("vmx_outside_smx", "%u", !!(fc_value[0] & FEATURE_CONTROL_VMX_OUTSIDE_SMX));
 }
 
-/* The CPU features a 64-bit VMX host needs; a missing one is a SKIP naming it. */
-static void boot_cpu_has(void)
-{
-	static const uint64_t needed[] = {
-		X86_FEATURE_FPU, X86_FEATURE_FXSR, X86_FEATURE_PAE, X86_FEATURE_NX, X86_FEATURE_MSR,
-		X86_FEATURE_APIC, X86_FEATURE_LM,
-	};
-
-	for (unsigned i = 0; i < ARRAY_SIZE(needed); i++) {
-		if (cpu_has(needed[i]))
-			report(true, "%s present", cpu_feature_name(needed[i]));
-		else
-			report_skip("%s missing: a VMX host needs it", cpu_feature_name(needed[i]));
-	}
-	if (cpu_has(X86_FEATURE_NX))
-		report(rdmsr(MSR_EFER) & EFER_NXE, "EFER.NXE set with NX: EFER=%#llx", (unsigned long long)rdmsr(MSR_EFER));
-	step_value("vendor", "%s", cpu_vendor_string());
-}
-
-static void xsave_to(void *area, uint64_t mask)
-{
-	asm volatile("xsave (%0)" :: "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
-}
-
-static void xrstor_from(const void *area, uint64_t mask)
-{
-	asm volatile("xrstor (%0)" :: "r"(area), "a"((uint32_t)mask), "d"((uint32_t)(mask >> 32)) : "memory");
-}
-
 /*
- * kmem_cache_create("x86_fpu"): the guest FPU area sized by CPUID.(0DH,0)
- * (EBX: size for the features XCR0 enables, ECX: for all supported ones;
- * SDM Vol. 1, 13.2), 64-byte aligned; an XRSTOR/XSAVE round trip of a
- * pattern in the SSE state (legacy region bytes 160-415).
+ * kvm_mmu_module_init: the TDP table cache, host-side only: the cost of an
+ * EPT of 1G in 2M leaves, as a value (the CPU judges EPTs built by the same
+ * builder in vmx_enable_tdp; the builder itself is proven by x86/ programs).
  */
-static void kmem_cache_x86_fpu(void)
-{
-	if (!cpu_has(X86_FEATURE_XSAVE)) {
-		report_skip("CPUID.1:ECX[26] (XSAVE) clear: no XSAVE area to size");
-		return;
-	}
-	write_cr4(read_cr4() | X86_CR4_OSXSAVE);
-	report_result(NULL, HV_RESULT_OK, xsetbv_safe(0, 3), "XSETBV XCR0=3 (x87, SSE)");
-	struct cpuid_regs d = cpuid_count(0xd, 0);
-	step_value("xcr0_size", "%u", d.b);
-	step_value("max_size", "%u", d.c);
-	step_value("xcr0_supported", "%#llx", (unsigned long long)d.a | (unsigned long long)d.d << 32);
-	report(d.b >= 576 && d.b <= d.c, "CPUID.(0DH,0): size for XCR0=3 %u is at least 512+64 and at most the maximum %u",
-	       d.b, d.c);
-	unsigned order = d.c > 4096 ? 1 : 0;
-	uint8_t *a = alloc_pages(order), *b = alloc_pages(order);
-	report(IS_ALIGNED((uint64_t)a, 64), "area %p 64-byte aligned", a);
-	*(uint32_t *)(a + 24) = 0x1f80;			/* MXCSR: default */
-	for (unsigned i = 0; i < 256; i++)
-		a[160 + i] = (uint8_t)(0xa5 ^ i);	/* XMM0-15 */
-	*(uint64_t *)(a + 512) = 2;			/* XSTATE_BV: SSE */
-	xrstor_from(a, 2);
-	xsave_to(b, 2);
-	report(!memcmp(a + 160, b + 160, 256) && *(uint32_t *)(b + 24) == 0x1f80 && (*(uint64_t *)(b + 512) & 2),
-	       "XRSTOR then XSAVE of the SSE state: XMM bytes, MXCSR %#x and XSTATE_BV %#llx round-trip",
-	       *(uint32_t *)(b + 24), (unsigned long long)*(uint64_t *)(b + 512));
-	free_pages(a, order);
-	free_pages(b, order);
-}
-
-static struct percpu *seen_self[MAX_CPUS];
-static uint64_t seen_gs[MAX_CPUS];
-
-static void note_percpu(void *arg)
-{
-	seen_self[smp_id()] = this_cpu();
-	seen_gs[smp_id()] = rdmsr(MSR_GS_BASE);
-}
-
-/* alloc_percpu: each CPU's area distinct, aligned, and its own through the GS base. */
-static void alloc_percpu(void)
-{
-	on_cpus(note_percpu, NULL);
-	for_each_cpu(cpu) {
-		bool distinct = true;
-		for (unsigned o = 0; o < cpu; o++)
-			distinct &= seen_self[o] != seen_self[cpu];
-		report(distinct && seen_self[cpu] == cpu_data(cpu) && seen_gs[cpu] == (uint64_t)cpu_data(cpu) &&
-		       IS_ALIGNED((uint64_t)seen_self[cpu], 8),
-		       "cpu%u per-CPU area %p: distinct, 8-byte aligned, GS base %#llx points to it", cpu,
-		       (void *)seen_self[cpu], (unsigned long long)seen_gs[cpu]);
-	}
-	step_value("area_size", "%zu", sizeof(struct percpu));
-}
-
-/* kvm_mmu_module_init: the TDP table cache: an EPT built and torn down with the shared builder. */
 static void kvm_mmu_module_init(void)
 {
 	struct vmx_ept ept;
@@ -184,14 +99,8 @@ static void kvm_mmu_module_init(void)
 
 	ept_init(&ept, 4, false);
 	ept_identity_map(&ept, 1ull << 30, 21);
-	uint64_t used = before - mem_free_bytes();
-	unsigned level;
-	uint64_t *e = pt_walk(&ept.pt, 0x200000, &level);
-	report(e && level == 2 && (*e & PT_ADDR_MASK) == 0x200000, "EPT builder: 2M leaf for GPA 0x200000 at level %u: %#llx",
-	       level, (unsigned long long)(e ? *e : 0));
+	step_value("table_bytes_1G_of_2M", "%llu", (unsigned long long)(before - mem_free_bytes()));
 	pt_destroy(&ept.pt);
-	report_u64(NULL, before, mem_free_bytes(), "every table page returned after pt_destroy");
-	step_value("table_bytes_1G_of_2M", "%llu", (unsigned long long)used);
 }
 
 /*
@@ -213,74 +122,6 @@ static void kvm_mmu_set_mask_ptes(void)
 	step_value("memtype_wb", "%#llx", (unsigned long long)EPT_MT_WB);
 }
 
-static bool tsc_monotonic[MAX_CPUS];
-
-static void tsc_here(void *arg)
-{
-	uint64_t prev = rdtsc();
-	bool ok = true;
-
-	for (int i = 0; i < 1000; i++) {
-		uint64_t now = rdtsc();
-		ok &= now > prev;
-		prev = now;
-	}
-	tsc_monotonic[smp_id()] = ok;
-}
-
-/* kvm_timer_init: TSC frequency and stability. */
-static void kvm_timer_init(void)
-{
-	report(tsc_hz() > 0, "TSC frequency %llu Hz (source %s)", (unsigned long long)tsc_hz(), tsc_hz_source());
-	on_cpus(tsc_here, NULL);
-	for_each_cpu(cpu)
-		report(tsc_monotonic[cpu], "cpu%u TSC strictly increasing over 1000 reads", cpu);
-	step_value("tsc_hz", "%llu", (unsigned long long)tsc_hz());
-	step_value("source", "%s", tsc_hz_source());
-	step_value("invariant_tsc", "%u", cpu_has(X86_FEATURE_INVARIANT_TSC));
-}
-
-#define TEST_VECTOR 0xe0
-static volatile unsigned vector_hits[MAX_CPUS];
-
-static void count_vector(struct ex_regs *regs)
-{
-	vector_hits[smp_id()]++;
-	apic_eoi();
-}
-
-static void wait_hits(unsigned cpu, unsigned want)
-{
-	uint64_t deadline = rdtsc() + tsc_hz() / 10;
-
-	while (vector_hits[cpu] < want && rdtsc() < deadline)
-		cpu_relax();
-}
-
-/* kvm_lapic_init: APIC IDs unique; timer interrupt delivered; IPIs between CPUs. */
-static void kvm_lapic_init(void)
-{
-	set_irq_handler(TEST_VECTOR, count_vector);
-	for_each_cpu(cpu)
-		for (unsigned o = 0; o < cpu; o++)
-			report(cpu_data(cpu)->apic_id != cpu_data(o)->apic_id, "APIC IDs of cpu%u (%u) and cpu%u (%u) differ",
-			       o, cpu_data(o)->apic_id, cpu, cpu_data(cpu)->apic_id);
-	uint64_t flags = read_rflags();
-	irq_enable();
-	apic_timer_oneshot(TEST_VECTOR, 10000);
-	wait_hits(0, 1);
-	write_rflags(flags);
-	report(vector_hits[0] == 1, "APIC timer one-shot delivered vector %#x once: %u", TEST_VECTOR, vector_hits[0]);
-	for (unsigned cpu = 1; cpu < nr_cpus; cpu++) {
-		apic_send_ipi(cpu_data(cpu)->apic_id, TEST_VECTOR);
-		wait_hits(cpu, 1);
-		report(vector_hits[cpu] == 1, "IPI vector %#x from cpu0 to cpu%u (APIC ID %u) delivered: %u", TEST_VECTOR,
-		       cpu, cpu_data(cpu)->apic_id, vector_hits[cpu]);
-	}
-	step_value("x2apic", "%u", apic_x2apic_mode());
-	step_value("apic_id0", "%u", cpu_data(0)->apic_id);
-}
-
 static void kvm_arch_init(void)
 {
 	node("cpu_has_kvm_support", cpu_has_kvm_support);
@@ -294,17 +135,6 @@ static void kvm_arch_init(void)
 	node("kvm_mmu_set_mask_ptes", kvm_mmu_set_mask_ptes);
 	node("kvm_timer_init", kvm_timer_init);
 	node("kvm_lapic_init", kvm_lapic_init);
-}
-
-/* rdmsrl_safe: an MSR that does not exist reports #GP(0) and the run goes on. */
-static void rdmsrl_safe(void)
-{
-	uint64_t v = 0;
-	const uint32_t absent = 0xc0002fff;
-
-	report_result(NULL, HV_RESULT_GP0, rdmsr_safe(absent, &v), "RDMSR %#x (no such MSR)", absent);
-	report_result(NULL, HV_RESULT_OK, rdmsr_safe(MSR_IA32_VMX_BASIC, &v), "RDMSR IA32_VMX_BASIC afterwards");
-	step_value("IA32_VMX_BASIC", "%#llx", (unsigned long long)v);
 }
 
 static struct descriptor_table_ptr idtr_seen[MAX_CPUS];
@@ -567,30 +397,6 @@ static void kvm_disable_tdp(void)
 	vmx_each_cpu(disable_tdp_here, true);
 }
 
-#define WAKEUP_VECTOR 0xf2	/* KVM's POSTED_INTR_WAKEUP_VECTOR */
-static volatile unsigned wakeups;
-
-static void wakeup_handler(struct ex_regs *regs)
-{
-	wakeups++;
-	apic_eoi();
-}
-
-/* kvm_set_posted_intr_wakeup_handler: the handler is reached by a self-IPI on its vector. */
-static void posted_intr_wakeup_handler(void)
-{
-	uint64_t flags = read_rflags();
-
-	set_irq_handler(WAKEUP_VECTOR, wakeup_handler);
-	irq_enable();
-	apic_send_ipi(apic_id(), WAKEUP_VECTOR);
-	for (uint64_t deadline = rdtsc() + tsc_hz() / 10; !wakeups && rdtsc() < deadline;)
-		cpu_relax();
-	write_rflags(flags);
-	report(wakeups == 1, "self-IPI on vector %#x reached the wakeup handler: %u time(s)", WAKEUP_VECTOR, wakeups);
-	step_value("vector", "%#x", WAKEUP_VECTOR);
-}
-
 static uint64_t region_pa[MAX_CPUS];
 
 static void region_here(void *arg)
@@ -606,11 +412,11 @@ static void alloc_kvm_area(void)
 		bool distinct = true;
 		for (unsigned o = 0; o < cpu; o++)
 			distinct &= region_pa[o] != region_pa[cpu];
-		report(distinct && IS_ALIGNED(region_pa[cpu], PAGE_SIZE) && region_pa[cpu] < (1ull << cpu_maxphyaddr()) &&
-		       *(uint32_t *)phys_to_virt(region_pa[cpu]) == cfg.revision,
-		       "cpu%u VMXON region %#llx: distinct, 4K-aligned, below MAXPHYADDR, revision %#x stamped", cpu,
-		       (unsigned long long)region_pa[cpu], *(uint32_t *)phys_to_virt(region_pa[cpu]));
+		report(distinct && IS_ALIGNED(region_pa[cpu], PAGE_SIZE) && region_pa[cpu] < (1ull << cpu_maxphyaddr()),
+		       "cpu%u VMXON region %#llx: distinct, 4K-aligned, below MAXPHYADDR %u", cpu,
+		       (unsigned long long)region_pa[cpu], cpu_maxphyaddr());
 	}
+	/* The CPU's verdict on each region (size, revision, address): VMXON everywhere at once. */
 	report(vmx_on_all(), "VMXON on all %u CPUs at once", nr_cpus);
 	vmx_leave_all();
 	step_value("region_size", "%u", cfg.region_size);
@@ -630,47 +436,6 @@ static void hardware_setup(void)
 	node("kvm_disable_tdp", kvm_disable_tdp);
 	node("kvm_set_posted_intr_wakeup_handler", posted_intr_wakeup_handler);
 	node("alloc_kvm_area", alloc_kvm_area);
-}
-
-/* MSRs KVM's msrs_to_save / emulated list would probe (architectural numbers). */
-static const uint32_t msr_list[] = {
-	0x10 /* TSC */, 0x1b /* APIC_BASE */, 0x3a /* FEATURE_CONTROL */, 0x3b /* TSC_ADJUST */,
-	0x48 /* SPEC_CTRL */, 0x10a /* ARCH_CAPABILITIES */, 0x174, 0x175, 0x176 /* SYSENTER */,
-	0x179 /* MCG_CAP */, 0x17a /* MCG_STATUS */, 0x1a0 /* MISC_ENABLE */, 0x1d9 /* DEBUGCTL */,
-	0x277 /* PAT */, 0x2ff /* MTRR_DEF_TYPE */, 0x38f /* PERF_GLOBAL_CTRL */, 0x570 /* RTIT_CTL */,
-	0xd90 /* BNDCFGS */, 0xda0 /* XSS */, 0xe1 /* UMWAIT_CONTROL */, 0x6e0 /* TSC_DEADLINE */,
-	0xc0000080 /* EFER */, 0xc0000081 /* STAR */, 0xc0000082 /* LSTAR */, 0xc0000083 /* CSTAR */,
-	0xc0000084 /* FMASK */, 0xc0000100 /* FS_BASE */, 0xc0000101 /* GS_BASE */,
-	0xc0000102 /* KERNEL_GS_BASE */, 0xc0000103 /* TSC_AUX */,
-};
-static uint64_t msr_kept[MAX_CPUS];	/* bit i: msr_list[i] read without #GP */
-
-static void probe_msrs(void *arg)
-{
-	uint64_t kept = 0, v;
-
-	for (unsigned i = 0; i < ARRAY_SIZE(msr_list); i++)
-		if (hv_result_ok(rdmsr_safe(msr_list[i], &v)))
-			kept |= 1ull << i;
-	msr_kept[smp_id()] = kept;
-}
-
-/* kvm_init_msr_list: keep the MSRs that read without #GP; the same list on every CPU. */
-static void kvm_init_msr_list(void)
-{
-	on_cpus(probe_msrs, NULL);
-	for_each_cpu(cpu)
-		report(msr_kept[cpu] == msr_kept[0], "cpu%u keeps MSR set %#llx, cpu0 %#llx", cpu,
-		       (unsigned long long)msr_kept[cpu], (unsigned long long)msr_kept[0]);
-	step_value("probed", "%zu", ARRAY_SIZE(msr_list));
-	unsigned kept = 0;
-	for (unsigned i = 0; i < ARRAY_SIZE(msr_list); i++) {
-		if (msr_kept[0] & (1ull << i))
-			kept++;
-		else
-			report_info("MSR %#x not kept (RDMSR #GP)", msr_list[i]);
-	}
-	step_value("kept", "%u", kept);
 }
 
 static struct vmx_caps cpu_caps[MAX_CPUS];
@@ -785,26 +550,6 @@ static void kvm_init(void)
 	node("register_syscore_ops", register_syscore_ops);
 	node("kvm_init_debug", kvm_init_debug);
 	not_applicable("kvm_vfio_ops_init");
-}
-
-/*
- * vmx_setup_l1d_flush: CPUID.(7,0):EDX[28] advertises IA32_FLUSH_CMD
- * (10BH); writing bit 0 works if advertised and raises #GP if not.
- * IA32_ARCH_CAPABILITIES (10AH) reads iff EDX[29].
- */
-static void vmx_setup_l1d_flush(void)
-{
-	bool flush = cpu_has(X86_FEATURE_FLUSH_L1D), arch = cpu_has(X86_FEATURE_ARCH_CAPABILITIES);
-	uint64_t v = 0;
-
-	report_result(NULL, flush ? HV_RESULT_OK : HV_RESULT_GP0, wrmsr_safe(MSR_IA32_FLUSH_CMD, 1),
-		      "WRMSR IA32_FLUSH_CMD bit 0 (L1D_FLUSH) with CPUID.(7,0):EDX[28]=%u", flush);
-	report_result(NULL, arch ? HV_RESULT_OK : HV_RESULT_GP0, rdmsr_safe(MSR_IA32_ARCH_CAPABILITIES, &v),
-		      "RDMSR IA32_ARCH_CAPABILITIES with CPUID.(7,0):EDX[29]=%u", arch);
-	step_value("flush_l1d", "%u", flush);
-	step_value("arch_capabilities", "%u", arch);
-	if (arch)
-		step_value("IA32_ARCH_CAPABILITIES", "%#llx", (unsigned long long)v);
 }
 
 #define CHECK_BLOCK_ENTRY(name, enc)						\
