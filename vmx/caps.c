@@ -121,9 +121,9 @@ bool vmx_config_derive(const struct vmx_caps *caps, struct vmx_config *cfg)
 	if (cfg->ept || cfg->vpid)
 		cfg->ept_vpid_cap = vmx_cap(caps, MSR_IA32_VMX_EPT_VPID_CAP);
 	uint64_t ev = cfg->ept_vpid_cap;
-	if (cfg->ept) {
-		/* KVM's requirement: 4-level walks with WB paging structures (else no EPT). */
-		cfg->ept_levels = (ev & VMX_EPT_PAGE_WALK_5) ? 5 : (ev & VMX_EPT_PAGE_WALK_4) ? 4 : 0;
+	/* KVM's requirement: 4-level walks with WB paging structures (else no EPT: ept_levels 0). */
+	if (cfg->ept && (ev & VMX_EPT_PAGE_WALK_4) && (ev & VMX_EPT_MEMTYPE_WB)) {
+		cfg->ept_levels = (ev & VMX_EPT_PAGE_WALK_5) ? 5 : 4;
 		cfg->ept_max_page_shift = (ev & VMX_EPT_1GB_PAGE) ? 30 : (ev & VMX_EPT_2MB_PAGE) ? 21 : 12;
 		cfg->ept_ad = ev & VMX_EPT_AD_FLAGS;
 	}

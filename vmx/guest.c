@@ -171,7 +171,7 @@ void vmx_guest_load(struct vmx_guest *g)
 	if (hv_result_ok(r))
 		r = vmptrld(virt_to_phys(g->vmcs));
 	if (!hv_result_ok(r))
-		report(false, "guest harness: VMCLEAR/VMPTRLD of VMCS %p: got %s", g->vmcs,
+		report(false, "guest harness: VMCLEAR/VMPTRLD of VMCS %p: expected success, got %s", g->vmcs,
 		       hv_result_str(r, got, sizeof(got)));
 	g->launched = false;
 	vmcs_write(VMCS_PIN_BASED_CONTROLS, g->ctl[VMX_PINBASED]);
