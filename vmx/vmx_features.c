@@ -114,8 +114,9 @@ static void unrestricted_guest(void)
 	vmcs_write(VMCS_ENTRY_CONTROLS, g.ctl[VMX_ENTRY]);
 	if (g.ctl[VMX_ENTRY] & B(ENTRY_LOAD_IA32_EFER))
 		vmcs_write(VMCS_GUEST_IA32_EFER, 0);
+	/* 26.3.1.1: with unrestricted guest only PE and PG are exempt from the FIXED0 bits. */
 	vmcs_write(VMCS_GUEST_CR0, read_cr0() & ~(X86_CR0_PE | X86_CR0_PG));
-	vmcs_write(VMCS_GUEST_CR4, X86_CR4_VMXE);
+	vmcs_write(VMCS_GUEST_CR4, vmx_this_cap(MSR_IA32_VMX_CR4_FIXED0));
 	for (unsigned i = 0; i < 6; i++) {	/* ES CS SS DS FS GS: real-mode segments */
 		uint64_t base = i == 1 ? virt_to_phys(code) : 0;
 		vmcs_write(VMCS_GUEST_ES_SELECTOR + 2 * i, 0);	/* base need not be selector * 16 outside v8086 */
