@@ -518,6 +518,7 @@ def main(argv):
     p.add_argument("--quick", action="store_true", help="smoke run: once each, fewer world switches")
     p.add_argument("--only", default=",".join(SECTIONS), metavar="S,...",
                    help=f"sections to run ({','.join(SECTIONS)})")
+    p.add_argument("--runner", default=RUNNER, help=argparse.SUPPRESS)   # another checkout's, for before/after
     p.add_argument("--json", default=os.path.join(ROOT, "bench.json"), metavar="FILE",
                    help="where the JSON goes (bench.json)")
     a = p.parse_args(argv)
@@ -526,6 +527,8 @@ def main(argv):
     if bad:
         p.error(f"unknown section(s) {', '.join(bad)}; known: {', '.join(SECTIONS)}")
     repeat = a.repeat or (1 if a.quick else 5)
+    global RUNNER
+    RUNNER = os.path.abspath(a.runner)
     if repeat < 1:
         p.error("--repeat needs a positive number")
     return Bench(repeat, a.quick).run(sections, a.json)
