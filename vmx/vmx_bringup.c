@@ -166,13 +166,17 @@ static void setup_vmcs_config(void)
 {
 	const struct vmx_caps *c = vmx_this_caps();
 	uint64_t basic = vmx_cap(c, MSR_IA32_VMX_BASIC);
+	unsigned size = vmx_basic_region_size(basic), type = vmx_basic_memory_type(basic);
 
-	unsigned size = vmx_basic_region_size(basic);
-
+	/* A.1: bit 31 is 0, the size 1..4096, the VMCS memory type UC (0) or WB (6). */
 	report(!(basic & VMX_BASIC_BIT31) && size >= 1 && size <= 4096 &&
-	       vmx_basic_memory_type(basic) == VMX_MEMORY_TYPE_WB,
-	       "IA32_VMX_BASIC %#llx: bit 31 clear, region %u bytes, memory type %u (WB)",
-	       (unsigned long long)basic, size, vmx_basic_memory_type(basic));
+	       (type == VMX_MEMORY_TYPE_UC || type == VMX_MEMORY_TYPE_WB),
+	       "IA32_VMX_BASIC %#llx: bit 31 clear, region %u bytes (1..4096), memory type %u (UC or WB)",
+	       (unsigned long long)basic, size, type);
+	if (type != VMX_MEMORY_TYPE_WB) {
+		report_skip("IA32_VMX_BASIC[53:50] memory type %u: KVM requires WB (6)", type);
+		return;
+	}
 	if (!vmx_config_derive(c, &cfg)) {
 		report_skip("KVM's minimum control set is not allowed: %s", cfg.missing);
 		return;
