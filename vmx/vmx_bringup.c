@@ -402,25 +402,10 @@ static void kvm_disable_tdp(void)
 	vmx_each_cpu(disable_tdp_here, true);
 }
 
-static uint64_t region_pa[MAX_CPUS];
-
-static void region_here(void *arg)
-{
-	region_pa[smp_id()] = vmx_vmxon_region();
-}
-
 /* alloc_kvm_area: one VMXON region per CPU; VMXON on every CPU at once (then off again). */
 static void alloc_kvm_area(void)
 {
-	on_cpus(region_here, NULL);
-	for_each_cpu(cpu) {
-		bool distinct = true;
-		for (unsigned o = 0; o < cpu; o++)
-			distinct &= region_pa[o] != region_pa[cpu];
-		report(distinct && IS_ALIGNED(region_pa[cpu], PAGE_SIZE) && region_pa[cpu] < (1ull << cpu_maxphyaddr()),
-		       "cpu%u VMXON region %#llx: distinct, 4K-aligned, below MAXPHYADDR %u", cpu,
-		       (unsigned long long)region_pa[cpu], cpu_maxphyaddr());
-	}
+	vmx_check_vmxon_regions();
 	/* The CPU's verdict on each region (size, revision, address): VMXON everywhere at once. */
 	report(vmx_on_all(), "VMXON on all %u CPUs at once", nr_cpus);
 	vmx_leave_all();

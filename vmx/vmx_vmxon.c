@@ -223,13 +223,6 @@ VMX_EACH_CPU(vmxon_in_vmx_root)
 VMX_EACH_CPU(clear_vmxe_in_vmx)
 VMX_EACH_CPU(vmxoff_outside)
 
-static uint64_t regions[MAX_CPUS];
-
-static void note_region(void *arg)
-{
-	regions[smp_id()] = vmx_vmxon_region();
-}
-
 /* 31.3 VMXON: the current-VMCS pointer starts invalid, so VMPTRST stores FFFFFFFF_FFFFFFFFH. */
 static void check_in_vmx(void *arg)
 {
@@ -250,17 +243,7 @@ static void off_here(void *arg)
  */
 static void test_all_cpus(void)
 {
-	uint64_t limit = 1ull << cpu_maxphyaddr();
-
-	on_cpus(note_region, NULL);
-	for_each_cpu(cpu) {
-		bool distinct = true;
-		for (unsigned other = 0; other < cpu; other++)
-			distinct &= regions[other] != regions[cpu];
-		report(distinct && IS_ALIGNED(regions[cpu], PAGE_SIZE) && regions[cpu] < limit,
-		       "cpu%u VMXON region %#llx: distinct from the others, 4K-aligned, below 2^%u",
-		       cpu, (unsigned long long)regions[cpu], cpu_maxphyaddr());
-	}
+	vmx_check_vmxon_regions();
 	report(vmx_on_all(), "VMXON on all %u CPUs at once", nr_cpus);
 	on_cpus(check_in_vmx, NULL);
 	on_cpus(off_here, NULL);

@@ -115,6 +115,26 @@ bool vmx_cpu_in_vmx(void)
 	return vmx_cpus[smp_id()].in_vmx;
 }
 
+static uint64_t region_pa[MAX_CPUS];
+
+static void note_region(void *arg)
+{
+	region_pa[smp_id()] = vmx_vmxon_region();
+}
+
+void vmx_check_vmxon_regions(void)
+{
+	on_cpus(note_region, NULL);
+	for_each_cpu(cpu) {
+		bool distinct = true;
+		for (unsigned other = 0; other < cpu; other++)
+			distinct &= region_pa[other] != region_pa[cpu];
+		report(distinct && IS_ALIGNED(region_pa[cpu], PAGE_SIZE) && region_pa[cpu] < (1ull << cpu_maxphyaddr()),
+		       "cpu%u VMXON region %#llx: distinct from the others, 4K-aligned, below 2^%u (MAXPHYADDR)",
+		       cpu, (unsigned long long)region_pa[cpu], cpu_maxphyaddr());
+	}
+}
+
 static void on_one(void *arg)
 {
 	bool *ok = arg;
