@@ -513,6 +513,7 @@ def fmt(v, unit):
 
 
 def main(argv):
+    global RUNNER
     p = argparse.ArgumentParser(prog="bench.py", description=__doc__.split("\n\n")[0])
     p.add_argument("--repeat", type=int, default=None, metavar="N", help="repeat each measurement N times (5)")
     p.add_argument("--quick", action="store_true", help="smoke run: once each, fewer world switches")
@@ -527,7 +528,6 @@ def main(argv):
     if bad:
         p.error(f"unknown section(s) {', '.join(bad)}; known: {', '.join(SECTIONS)}")
     repeat = a.repeat or (1 if a.quick else 5)
-    global RUNNER
     RUNNER = os.path.abspath(a.runner)
     if repeat < 1:
         p.error("--repeat needs a positive number")
