@@ -386,10 +386,13 @@ static void sweep_allowed_1(const uint32_t base[VMX_PROCBASED3], enum vmx_contro
 	struct hv_result r = sweep_entry(ctl);
 	control_label(w, bit, label, sizeof(label));
 	if (smm_only_entry_control(w, bit)) {
+		char then[160] = "";
+		if (hv_result_ok(r))
+			snprintf(then, sizeof(then), " (VMLAUNCH completed, then exit %s)",
+				 vmx_exit_str(&sweep_guest.exit, got, sizeof(got)));
 		report_result(bit == ENTRY_ENTRY_TO_SMM ? "bochs-vmx-entry-to-smm" : NULL,
 			      VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), r,
-			      "%s set outside SMM (26.2.1.3)%s%s", label, hv_result_ok(r) ? ": exit " : "",
-			      hv_result_ok(r) ? vmx_exit_str(&sweep_guest.exit, got, sizeof(got)) : "");
+			      "%s set outside SMM (26.2.1.3)%s", label, then);
 		return;
 	}
 	if (hv_result_ok(r))
