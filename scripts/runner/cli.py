@@ -1,5 +1,4 @@
 """./run_tests.sh: options, the run loop, the terminal output, exit status."""
-import argparse
 import os
 import signal
 import sys
@@ -17,7 +16,70 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+# The fast path of parse_args: options spelled in full, values as separate
+# words.  Importing argparse (with re and gettext) costs ~5 ms per run; it is
+# imported only for --help, a mistake, an abbreviation or --opt=value.
+_FLAGS = {"-v": "verbose", "--verbose": "verbose", "-l": "list", "--list": "list", "-t": "tap",
+          "--tap": "tap", "--bisect": "bisect", "--tree": "tree", "--all-backends": "all_backends"}
+_VALUED = {"-g": ("group", str), "--group": ("group", str), "-j": ("jobs", int), "--jobs": ("jobs", int),
+           "--junit": ("junit", str), "--json": ("json", str), "--timeout-scale": ("timeout_scale", float),
+           "--gdb": ("gdb", str), "--backend": ("backend", str), "--cfg": ("cfg", str)}
+_DEFAULTS = {"group": None, "jobs": None, "verbose": False, "list": False, "tap": False, "junit": None,
+             "json": None, "timeout_scale": 1.0, "bisect": False, "gdb": None, "tree": False,
+             "backend": None, "all_backends": False, "cfg": None}
+
+
+class Args:
+    """What parse_args returns (argparse.Namespace's fields)."""
+
+    def __init__(self, **kw):
+        self.__dict__.update(kw)
+
+    def __eq__(self, other):
+        return vars(self) == vars(other)
+
+    def __repr__(self):
+        return f"Args({vars(self)})"
+
+
+def _parse_fast(argv):
+    """The arguments argparse would give for a plain command line, or None to ask argparse."""
+    ns = dict(_DEFAULTS, tests=[])
+    i, groups, last_was_name = 0, 0, False
+    while i < len(argv):
+        a = argv[i]
+        if a in _FLAGS:
+            ns[_FLAGS[a]] = True
+        elif a in _VALUED and i + 1 < len(argv) and argv[i + 1][:1] not in ("-", ""):
+            key, conv = _VALUED[a]
+            try:
+                ns[key] = conv(argv[i + 1])
+            except ValueError:
+                return None
+            i += 1
+        elif a[:1] not in ("-", ""):
+            groups += not last_was_name     # argparse takes one run of names only
+            ns["tests"].append(a)
+            last_was_name = True
+            i += 1
+            continue
+        else:
+            return None
+        last_was_name = False
+        i += 1
+    if groups > 1 or (ns["backend"] is not None and ns["backend"] not in cfg.BACKENDS):
+        return None
+    if (ns["jobs"] is not None and ns["jobs"] < 1) or not ns["timeout_scale"] > 0 or \
+            (ns["backend"] and ns["all_backends"]):
+        return None                         # argparse words the error
+    return Args(**ns)
+
+
 def parse_args(argv):
+    fast = _parse_fast(argv)
+    if fast is not None:
+        return fast
+    import argparse
     p = argparse.ArgumentParser(
         prog="run_tests.sh",
         # argparse's default formatter imports shutil for the width, on every add_argument
@@ -45,7 +107,7 @@ def parse_args(argv):
     p.add_argument("--all-backends", action="store_true",
                    help="run each test on every backend that can run it (names test@backend)")
     p.add_argument("--cfg", default=None, help=argparse.SUPPRESS)
-    args = p.parse_args(argv)
+    args = Args(**vars(p.parse_args(argv)))
     if args.jobs is not None and args.jobs < 1:
         p.error("-j needs a positive number")
     if args.timeout_scale <= 0:

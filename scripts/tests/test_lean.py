@@ -73,3 +73,31 @@ class Parsers(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class FastArgs(unittest.TestCase):
+    """cli's argparse-free fast path gives what argparse gives, or hands over to it."""
+
+    CASES = [[], ["printf"], ["-v", "printf", "exceptions"], ["printf", "-v"], ["printf", "-v", "smp"],
+             ["-j", "2"], ["-j", "0"], ["-j", "x"], ["-j2"], ["--jobs=2"], ["-g", "negative"],
+             ["--backend", "bochs", "--cfg", "/tmp/c.cfg", "printf"], ["--backend", "nope"],
+             ["--backend", "bochs", "--all-backends"], ["--timeout-scale", "2.5"],
+             ["--timeout-scale", "0"], ["--json", "out.json", "-t", "--junit", "j.xml", "vmx_*"],
+             ["--tree", "--bisect", "-l"], ["--gdb", "printf"], ["-g", "-v"], ["--", "x"], [""],
+             ["-vl"], ["--tre"], ["-j", "-1"], ["printf", "--all-backends", "-j", "1"]]
+
+    def test_same_as_argparse(self):
+        from runner import cli
+        fast = cli._parse_fast
+        for argv in self.CASES:
+            got = fast(argv)
+            cli._parse_fast = lambda a: None
+            try:
+                want = cli.parse_args(argv)
+            except SystemExit:
+                want = "error"
+            finally:
+                cli._parse_fast = fast
+            if got is not None:
+                self.assertEqual(got, want, argv)
+        self.assertIsNotNone(fast(["-v", "printf", "exceptions"]))
