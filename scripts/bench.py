@@ -195,12 +195,19 @@ class Bench:
         else:
             p = subprocess.Popen(inv.argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, cwd=inv.cwd, env=env, start_new_session=True)
-            pidfd = os.pidfd_open(p.pid)
-            poller = select.poll()
-            poller.register(pidfd, select.POLLIN)
+            try:
+                pidfd = os.pidfd_open(p.pid)
+                poller = select.poll()
+                poller.register(pidfd, select.POLLIN)
+            except (AttributeError, OSError):        # Python < 3.9, Linux < 5.3: sleep instead
+                pidfd, poller = None, None
             f, deadline, exited = None, t0 + timeout, False
             while not exited:
-                exited = bool(poller.poll(1))
+                if poller:
+                    exited = bool(poller.poll(1))
+                else:
+                    time.sleep(0.001)
+                    exited = p.poll() is not None
                 now = time.perf_counter() - t0
                 if f is None and os.path.exists(inv.serial_file):
                     f = open(inv.serial_file, "rb")
@@ -212,7 +219,8 @@ class Bench:
                     os.killpg(p.pid, signal.SIGKILL)
             t_exit = time.perf_counter() - t0
             code = p.wait()
-            os.close(pidfd)
+            if pidfd is not None:
+                os.close(pidfd)
             if f is not None:
                 feed(f.read(), t_exit)
                 f.close()
