@@ -20,6 +20,8 @@ lib-obj := $(patsubst %.S,%.o,$(lib-src:.c=.o))
 # Each area lists its programs (and its own layer objects) in DIR/Makefile.inc:
 #   progs-DIR := NAME ...        one program per DIR/NAME.c
 #   layer-DIR := DIR/x.o ...     objects linked into every program of DIR
+#   objs-NAME := DIR/y.o ...     further objects of program NAME alone
+.DEFAULT_GOAL := all
 include x86/Makefile.inc
 include vmx/Makefile.inc
 include svm/Makefile.inc
@@ -52,9 +54,10 @@ lib/libhv.a: $(lib-obj)
 %.o: %.S config.mak
 	$(call quiet,AS,$@)$(CC) $(ASFLAGS) -c -o $@ $<
 
+.SECONDEXPANSION:
 define program-rule
-$(1)/%.elf: $(1)/%.o $$(layer-$(1)) x86/cstart64.o lib/libhv.a x86/hvtest.lds
-	$$(call quiet,LD,$$@)$$(LD) $$(LDFLAGS) -T x86/hvtest.lds -o $$@ x86/cstart64.o $$< $$(layer-$(1)) lib/libhv.a
+$(1)/%.elf: $(1)/%.o $$(layer-$(1)) $$$$(objs-$$$$*) x86/cstart64.o lib/libhv.a x86/hvtest.lds
+	$$(call quiet,LD,$$@)$$(LD) $$(LDFLAGS) -T x86/hvtest.lds -o $$@ x86/cstart64.o $$< $$(layer-$(1)) $$(objs-$$*) lib/libhv.a
 endef
 $(foreach a,$(areas),$(eval $(call program-rule,$(a))))
 
