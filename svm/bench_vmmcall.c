@@ -30,7 +30,7 @@
  */
 #include <stddef.h>
 #include "hvtest.h"
-#include "console.h"
+#include "bench.h"
 #include "enable.h"
 #include "guest.h"
 #include "program.h"
@@ -50,36 +50,6 @@ asm(".text\n"
     "bench_bare_guest:\n\t"
     "vmmcall\n\t"
     "jmp bench_bare_guest\n");
-
-static void parse_rounds(void)
-{
-	for (int i = 1; i < hv_argc; i++) {
-		const char *a = hv_argv[i];
-		if (strncmp(a, "rounds=", 7))
-			continue;
-		unsigned long n = 0;
-		for (a += 7; *a >= '0' && *a <= '9'; a++)
-			n = n * 10 + (unsigned long)(*a - '0');
-		if (n)
-			rounds = n;
-	}
-}
-
-/* "1234.5": cycles per trip with one decimal, without floating point. */
-static void print_result(const char *kind, unsigned long n, uint64_t cycles)
-{
-	uint64_t tenths = n ? cycles * 10 / n : 0;
-
-	report_info("bench: %s round_trips=%lu tsc_cycles=%llu cycles_per_trip=%llu.%llu", kind, n,
-		    (unsigned long long)cycles, (unsigned long long)(tenths / 10),
-		    (unsigned long long)(tenths % 10));
-}
-
-static void begin(const char *kind)
-{
-	report_info("bench: %s begin round_trips=%lu", kind, rounds);
-	console_drain();
-}
 
 /* The harness's guest: N VMMCALLs with RAX = BENCH_RAX, then return (the harness's final VMMCALL). */
 static void guest_calls(void *arg)
@@ -106,11 +76,11 @@ static void bench_harness(void)
 
 	svm_guest_init(&g, guest_calls, (void *)rounds);
 	svm_guest_on_exit(&g, VMEXIT_VMMCALL, on_vmmcall);
-	begin("harness");
+	bench_begin("harness", rounds);
 	uint64_t t0 = rdtsc();
 	uint64_t code = svm_guest_run(&g);
 	uint64_t t1 = rdtsc();
-	print_result("harness", harness_exits, t1 - t0);
+	bench_result("harness", harness_exits, t1 - t0);
 	report(code == VMEXIT_VMMCALL && g.done, "harness: the guest ran to its end: last exit %s",
 	       svm_exit_str(code, got, sizeof(got)));
 	report_u64(NULL, rounds, harness_exits, "harness: VMMCALL exits handled");
@@ -193,13 +163,13 @@ static void bench_bare(const char *kind,
 	svm_guest_init(&g, NULL, NULL);
 	g.vmcb->save.rip = (uint64_t)bench_bare_guest;
 	uint64_t flags = read_rflags();
-	begin(kind);
+	bench_begin(kind, rounds);
 	irq_disable();
 	uint64_t t0 = rdtsc();
 	unsigned long done = loop(g.vmcb, rounds, &last);
 	uint64_t t1 = rdtsc();
 	write_rflags(flags);
-	print_result(kind, done, t1 - t0);
+	bench_result(kind, done, t1 - t0);
 	report_u64(NULL, rounds, done, "%s: VMMCALL exits taken", kind);
 	svm_report_exit(NULL, VMEXIT_VMMCALL, last, "%s: every exit's EXITCODE", kind);
 	svm_guest_free(&g);
@@ -207,7 +177,7 @@ static void bench_bare(const char *kind,
 
 int main(int argc, char **argv)
 {
-	parse_rounds();
+	rounds = arg_ulong("rounds", DEFAULT_ROUNDS);
 	if (!svm_program_start())
 		return 0;
 	if (svm_enable_all()) {

@@ -30,7 +30,7 @@
  * is absent.
  */
 #include "hvtest.h"
-#include "console.h"
+#include "bench.h"
 #include "guest.h"
 #include "vmcs_fields.h"
 #include "vmxon.h"
@@ -49,36 +49,6 @@ asm(".text\n"
     "vmcall\n\t"
     "jmp bench_bare_guest\n");
 
-static void parse_rounds(void)
-{
-	for (int i = 1; i < hv_argc; i++) {
-		const char *a = hv_argv[i];
-		if (strncmp(a, "rounds=", 7))
-			continue;
-		unsigned long n = 0;
-		for (a += 7; *a >= '0' && *a <= '9'; a++)
-			n = n * 10 + (unsigned long)(*a - '0');
-		if (n)
-			rounds = n;
-	}
-}
-
-/* "1234.5": cycles per trip with one decimal, without floating point. */
-static void print_result(const char *kind, unsigned long n, uint64_t cycles)
-{
-	uint64_t tenths = n ? cycles * 10 / n : 0;
-
-	report_info("bench: %s round_trips=%lu tsc_cycles=%llu cycles_per_trip=%llu.%llu", kind, n,
-		    (unsigned long long)cycles, (unsigned long long)(tenths / 10),
-		    (unsigned long long)(tenths % 10));
-}
-
-static void begin(const char *kind)
-{
-	report_info("bench: %s begin round_trips=%lu", kind, rounds);
-	console_drain();
-}
-
 /* The harness's guest: N VMCALLs with RAX = BENCH_RAX, then return (VMX_GUEST_DONE). */
 static void guest_calls(void)
 {
@@ -93,14 +63,14 @@ static void bench_harness(void)
 
 	vmx_guest_init(&g, guest_calls);
 	vmx_guest_load(&g);
-	begin("harness");
+	bench_begin("harness", rounds);
 	uint64_t t0 = rdtsc();
 	while (exits < rounds && vmx_guest_expect(&g, VMX_EXIT_VMCALL, "harness: VMCALL exit")) {
 		exits++;
 		bad_rax += g.gprs.rax != BENCH_RAX;
 	}
 	uint64_t t1 = rdtsc();
-	print_result("harness", exits, t1 - t0);
+	bench_result("harness", exits, t1 - t0);
 	report_u64(NULL, rounds, exits, "harness: VMCALL exits handled");
 	report(bad_rax == 0, "harness: every VMCALL exit saw the guest's RAX=%#llx (%lu did not)",
 	       (unsigned long long)BENCH_RAX, bad_rax);
@@ -210,14 +180,14 @@ static void bench_bare(const char *kind, unsigned long (*loop)(unsigned long, ui
 	if (!vmx_guest_expect(&g, VMX_EXIT_VMCALL, "bare: first entry (VMLAUNCH)"))
 		return;
 	uint64_t flags = read_rflags();
-	begin(kind);
+	bench_begin(kind, rounds);
 	irq_disable();
 	uint64_t t0 = rdtsc();
 	unsigned long done = loop(rounds, &reason);
 	uint64_t t1 = rdtsc();
 	write_rflags(flags);
 	vmcs_write(VMCS_HOST_RIP, (uint64_t)vmx_exit_point);
-	print_result(kind, done, t1 - t0);
+	bench_result(kind, done, t1 - t0);
 	report_u64(NULL, rounds, done, "%s: VMCALL exits taken", kind);
 	if (reason == ~0ull) {
 		report(false, "%s: VMRESUME failed after %lu exits", kind, done);
@@ -231,7 +201,7 @@ static void bench_bare(const char *kind, unsigned long (*loop)(unsigned long, ui
 
 int main(int argc, char **argv)
 {
-	parse_rounds();
+	rounds = arg_ulong("rounds", DEFAULT_ROUNDS);
 	if (!vmx_start(true))
 		return 0;
 	report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());

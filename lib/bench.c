@@ -1,0 +1,38 @@
+/* Helpers shared by the world-switch benchmark programs. */
+#include "bench.h"
+#include "args.h"
+#include "console.h"
+#include "libc.h"
+#include "report.h"
+
+unsigned long arg_ulong(const char *name, unsigned long dflt)
+{
+	size_t len = strlen(name);
+
+	for (int i = 1; i < hv_argc; i++) {
+		const char *a = hv_argv[i];
+		char *end;
+		if (strncmp(a, name, len) || a[len] != '=')
+			continue;
+		unsigned long v = strtoul(a + len + 1, &end, 0);
+		if (end != a + len + 1 && !*end)
+			return v;
+		report(false, "command line: '%s': expected %s=NUMBER", a, name);
+	}
+	return dflt;
+}
+
+void bench_begin(const char *kind, unsigned long n)
+{
+	report_info("bench: %s begin round_trips=%lu", kind, n);
+	console_drain();
+}
+
+void bench_result(const char *kind, unsigned long n, uint64_t cycles)
+{
+	uint64_t tenths = n ? cycles * 10 / n : 0;
+
+	report_info("bench: %s round_trips=%lu tsc_cycles=%llu cycles_per_trip=%llu.%llu", kind, n,
+		    (unsigned long long)cycles, (unsigned long long)(tenths / 10),
+		    (unsigned long long)(tenths % 10));
+}
