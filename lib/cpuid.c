@@ -79,13 +79,6 @@ unsigned cpu_maxphyaddr(void)
 	return cpuid(0x80000008).a & 0xff;
 }
 
-unsigned cpu_linear_bits(void)
-{
-	if (cpuid_max_extended() < 0x80000008)
-		return 48;
-	return (cpuid(0x80000008).a >> 8) & 0xff;
-}
-
 const char *cpu_hypervisor_signature(void)
 {
 	static char sig[13];

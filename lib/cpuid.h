@@ -53,9 +53,8 @@ enum cpu_vendor cpu_vendor(void);
 const char *cpu_vendor_string(void);	/* "GenuineIntel", ... (12 chars + NUL) */
 uint32_t cpuid_max_basic(void);
 uint32_t cpuid_max_extended(void);
-/* MAXPHYADDR and linear-address width, CPUID 0x80000008 (36 / 48 when absent). */
+/* MAXPHYADDR, CPUID 0x80000008 (36 or 32 when absent). */
 unsigned cpu_maxphyaddr(void);
-unsigned cpu_linear_bits(void);
 /* The hypervisor signature of leaf 0x40000000 when CPUID.1:ECX[31], else "". */
 const char *cpu_hypervisor_signature(void);
 

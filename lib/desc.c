@@ -206,7 +206,6 @@ struct hv_result write_cr##n##_safe(uint64_t val) \
 	return hv_try_result(); \
 }
 DEFINE_WRITE_CR_SAFE(0)
-DEFINE_WRITE_CR_SAFE(3)
 DEFINE_WRITE_CR_SAFE(4)
 
 struct hv_result xsetbv_safe(uint32_t index, uint64_t val)

@@ -75,7 +75,6 @@ static inline struct hv_result hv_try_result(void)
 struct hv_result rdmsr_safe(uint32_t msr, uint64_t *val);
 struct hv_result wrmsr_safe(uint32_t msr, uint64_t val);
 struct hv_result write_cr0_safe(uint64_t val);
-struct hv_result write_cr3_safe(uint64_t val);
 struct hv_result write_cr4_safe(uint64_t val);
 struct hv_result xsetbv_safe(uint32_t index, uint64_t val);
 /* Read one byte / write one byte at an address. */

@@ -5,14 +5,11 @@
 #include "report.h"
 #include "spinlock.h"
 
-#define MAX_REGIONS	32
 #define MAX_PFN		(1ul << 20)	/* RAM below 4 GiB */
 #define NOT_FREE	0xff
 
 struct free_block { struct free_block *next, *prev; };
 
-static struct mem_region regions[MAX_REGIONS];
-static unsigned nr_regions;
 static struct free_block free_lists[MAX_ORDER + 1];
 static uint8_t free_order[MAX_PFN];	/* order of the free block starting at pfn, or NOT_FREE */
 static uint64_t free_bytes, ram_top;
@@ -58,8 +55,7 @@ void mem_init(const struct mem_region *map, unsigned n, uint64_t reserved_start,
 	memset(free_order, NOT_FREE, sizeof(free_order));
 	for (unsigned o = 0; o <= MAX_ORDER; o++)
 		free_lists[o].next = free_lists[o].prev = &free_lists[o];
-	for (unsigned i = 0; i < n && nr_regions < MAX_REGIONS; i++) {
-		regions[nr_regions++] = map[i];
+	for (unsigned i = 0; i < n; i++) {
 		if (map[i].type != 1)
 			continue;
 		uint64_t start = ALIGN_UP(map[i].base, PAGE_SIZE);
@@ -141,8 +137,3 @@ uint64_t mem_ram_top(void)
 	return ram_top;
 }
 
-const struct mem_region *mem_map(unsigned *n)
-{
-	*n = nr_regions;
-	return regions;
-}

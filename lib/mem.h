@@ -28,7 +28,6 @@ void free_pages(void *p, unsigned order);
 
 uint64_t mem_free_bytes(void);
 uint64_t mem_ram_top(void);		/* end of the highest RAM region */
-const struct mem_region *mem_map(unsigned *n);
 
 static inline uint64_t virt_to_phys(const void *p) { return (uint64_t)p; }
 static inline void *phys_to_virt(uint64_t pa) { return (void *)pa; }
