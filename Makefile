@@ -1,34 +1,55 @@
-# hvtest build.  `make` builds every test program as:
-#   DIR/NAME.elf   64-bit ELF with symbols (gdb, addr2line)
-#   DIR/NAME.flat  the same wrapped as elf32-i386 (QEMU's -kernel wants that)
-#   DIR/NAME.bin   raw image from the load address (what the disk loader loads)
-#   DIR/NAME.img   bootable raw disk image (Bochs; QEMU -drive)
+# hvtest build.  Sources stay where they are; everything make produces goes
+# under build/ (git-ignored):
+#   build/NAME.elf    a program: 64-bit ELF with symbols (gdb, addr2line)
+#   build/NAME.flat   the same wrapped as elf32-i386 (QEMU's -kernel wants that)
+#   build/NAME.bin    raw image from the load address (what the disk loader loads)
+#   build/NAME.img    bootable raw disk image (Bochs; QEMU -drive)
+#   build/obj/...     objects and libraries, one per source, by source path
+# Program names are unique across x86/, vmx/ and svm/; the runner finds a
+# program as build/NAME.* (scripts/runner/backends.py: program_path).
 
 -include config.mak
+
+B := build
+O := $(B)/obj
 
 CFLAGS := -std=gnu11 -m64 -ffreestanding -fno-pic -fno-stack-protector \
 	-fno-omit-frame-pointer -mno-red-zone -mno-sse -mno-mmx -mno-80387 \
 	-mcmodel=small -fno-builtin -fno-strict-aliasing --param=min-pagesize=0 -O2 -g \
 	-Wall -Wextra -Werror -Wno-unused-parameter -Wmissing-prototypes \
-	-I lib -I x86 -MMD -MP
-ASFLAGS := -m64 -I lib -I x86 -MMD -MP -g
+	-I lib -MMD -MP
+ASFLAGS := -m64 -I lib -MMD -MP -g
 LDFLAGS := -nostdlib -z max-page-size=4096 -z noexecstack --no-warn-rwx-segments
 
-lib-src := $(wildcard lib/*.c) $(wildcard lib/*.S)
-lib-obj := $(patsubst %.S,%.o,$(lib-src:.c=.o))
+# objs-of(SOURCES): their objects under build/obj.
+objs-of = $(patsubst %,$(O)/%.o,$(basename $(1)))
 
-# Each area lists its programs (and its own layer objects) in DIR/Makefile.inc:
-#   progs-DIR := NAME ...        one program per DIR/NAME.c
-#   layer-DIR := DIR/x.o ...     objects linked into every program of DIR
-#   objs-NAME := DIR/y.o ...     further objects of program NAME alone
+# The runtime and the two vendor layers, each a library (lib/vmx and lib/svm
+# never include each other; programs of vmx/ link libvmx, of svm/ libsvm).
+libhv := $(O)/lib/libhv.a
+libvmx := $(O)/lib/vmx/libvmx.a
+libsvm := $(O)/lib/svm/libsvm.a
+$(libhv): $(call objs-of,$(wildcard lib/*.c lib/*.S))
+$(libvmx): $(call objs-of,$(wildcard lib/vmx/*.c lib/vmx/*.S))
+$(libsvm): $(call objs-of,$(wildcard lib/svm/*.c lib/svm/*.S))
+layer-x86 :=
+layer-vmx := $(libvmx)
+layer-svm := $(libsvm)
+
+# Each area lists its programs in DIR/Makefile.inc (progs-DIR := NAME ...).
+# A program is DIR/NAME.c, or a folder DIR/NAME/ whose .c files are all its own.
 .DEFAULT_GOAL := all
 include x86/Makefile.inc
 include vmx/Makefile.inc
 include svm/Makefile.inc
-
 areas := x86 vmx svm
-progs := $(foreach a,$(areas),$(addprefix $(a)/,$(progs-$(a))))
-elfs := $(addsuffix .elf,$(progs))
+
+prog-src = $(or $(wildcard $(1)/$(2)/*.c),$(1)/$(2).c)
+progs := $(foreach a,$(areas),$(progs-$(a)))
+ifneq ($(words $(progs)),$(words $(sort $(progs))))
+$(error a program name is used twice in x86/, vmx/, svm/: $(progs))
+endif
+elfs := $(addprefix $(B)/,$(addsuffix .elf,$(progs)))
 outputs := $(elfs) $(elfs:.elf=.flat) $(elfs:.elf=.bin) $(elfs:.elf=.img)
 
 all: $(outputs)
@@ -46,29 +67,34 @@ ifneq ($(V),1)
 quiet = @printf '  %-7s %s\n' $(1) $(2);
 endif
 
-lib/libhv.a: $(lib-obj)
+%.a:
 	$(call quiet,AR,$@)rm -f $@ && ar rcs $@ $^
 
-%.o: %.c config.mak
+$(O)/%.o: %.c config.mak
+	@mkdir -p $(dir $@)
 	$(call quiet,CC,$@)$(CC) $(CFLAGS) -c -o $@ $<
-%.o: %.S config.mak
+$(O)/%.o: %.S config.mak
+	@mkdir -p $(dir $@)
 	$(call quiet,AS,$@)$(CC) $(ASFLAGS) -c -o $@ $<
 
-.SECONDEXPANSION:
+boot-obj := $(O)/x86/boot/cstart64.o
+lds := x86/boot/hvtest.lds
+
+# program-rule(AREA, NAME)
 define program-rule
-$(1)/%.elf: $(1)/%.o $$(layer-$(1)) $$$$(objs-$$$$*) x86/cstart64.o lib/libhv.a x86/hvtest.lds
-	$$(call quiet,LD,$$@)$$(LD) $$(LDFLAGS) -T x86/hvtest.lds -o $$@ x86/cstart64.o $$< $$(layer-$(1)) $$(objs-$$*) lib/libhv.a
+$(B)/$(2).elf: $(call objs-of,$(call prog-src,$(1),$(2))) $(boot-obj) $(layer-$(1)) $(libhv) $(lds)
+	$$(call quiet,LD,$$@)$$(LD) $$(LDFLAGS) -T $(lds) -o $$@ $(boot-obj) $(call objs-of,$(call prog-src,$(1),$(2))) $(layer-$(1)) $(libhv)
 endef
-$(foreach a,$(areas),$(eval $(call program-rule,$(a))))
+$(foreach a,$(areas),$(foreach p,$(progs-$(a)),$(eval $(call program-rule,$(a),$(p)))))
 
 %.flat: %.elf
 	$(call quiet,OBJCOPY,$@)$(OBJCOPY) -O elf32-i386 $< $@
 %.bin: %.elf
 	$(call quiet,OBJCOPY,$@)$(OBJCOPY) -O binary $< $@
 
-include x86/image.mk
+include x86/boot/image.mk
 
-.PRECIOUS: %.o %.elf %.bin
+.PRECIOUS: $(O)/%.o %.elf %.bin
 
 # The main job and the tests.  Both install what is missing and configure first.
 deps:
@@ -92,12 +118,11 @@ standalone: deps
 	python3 scripts/standalone.py
 
 clean:
-	rm -f lib/libhv.a $(foreach a,$(areas) lib,$(a)/*.o $(a)/*.d $(a)/*.elf $(a)/*.flat $(a)/*.bin $(a)/*.img) x86/boot/*.o x86/boot/*.d x86/boot/*.bin x86/boot/*.elf
-	rm -rf logs logs.old tests
+	rm -rf $(B) logs logs.old tests
 
 distclean: clean
 	rm -f config.mak
 
 .PHONY: all deps run check bench standalone clean distclean
 
--include $(shell find lib x86 vmx svm -name '*.d' 2>/dev/null)
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

@@ -1,5 +1,5 @@
 /* Exception and interrupt entry stubs, and the CPL 3 entry/return. */
-#include "../x86/boot.h"
+#include "boot.h"
 
 #define KERNEL_DS	0x10
 #define USER_DS		0x23

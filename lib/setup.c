@@ -1,7 +1,7 @@
 /* From the boot code to main(): console, descriptors, memory, paging, APIC, CPUs. */
 #include "hvtest.h"
 #include "console.h"
-#include "../x86/boot.h"
+#include "boot.h"
 
 struct multiboot_info {
 	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;

@@ -9,7 +9,7 @@
 #include "paging.h"
 #include "processor.h"
 #include "report.h"
-#include "../x86/boot.h"
+#include "boot.h"
 
 #define KERNEL_STACK_ORDER 2	/* 16 KiB */
 

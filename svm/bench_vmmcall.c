@@ -31,10 +31,10 @@
 #include <stddef.h>
 #include "hvtest.h"
 #include "bench.h"
-#include "enable.h"
-#include "guest.h"
-#include "program.h"
-#include "svm_defs.h"
+#include "svm/enable.h"
+#include "svm/guest.h"
+#include "svm/program.h"
+#include "svm/svm_defs.h"
 
 #define DEFAULT_ROUNDS	20000ul
 #define VMMCALL_LEN	3		/* 0f 01 d9 */

@@ -9,10 +9,10 @@
  *            > hardware_disable                        (every CPU)
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "enable.h"
-#include "program.h"
-#include "svm_defs.h"
+#include "svm/caps.h"
+#include "svm/enable.h"
+#include "svm/program.h"
+#include "svm/svm_defs.h"
 
 static struct svm_caps per_cpu_caps[MAX_CPUS];
 

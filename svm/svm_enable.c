@@ -3,11 +3,11 @@
  * instructions' exception lists), on every CPU.
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "enable.h"
-#include "insn.h"
-#include "program.h"
-#include "svm_defs.h"
+#include "svm/caps.h"
+#include "svm/enable.h"
+#include "svm/insn.h"
+#include "svm/program.h"
+#include "svm/svm_defs.h"
 
 static void *scratch;	/* a 4K-aligned page for rAX operands */
 

@@ -4,13 +4,13 @@
  * not.  Nothing unadvertised is used.
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "enable.h"
-#include "guest.h"
-#include "npt.h"
-#include "program.h"
-#include "stubs.h"
-#include "svm_defs.h"
+#include "svm/caps.h"
+#include "svm/enable.h"
+#include "svm/guest.h"
+#include "svm/npt.h"
+#include "svm/program.h"
+#include "svm/stubs.h"
+#include "svm/svm_defs.h"
 
 #define MSR_DEBUGCTL		0x1d9
 #define DEBUGCTL_LBR		(1ull << 0)

@@ -7,12 +7,12 @@
  * Nested walks are user accesses (15.25.5), so every entry carries U.
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "enable.h"
-#include "guest.h"
-#include "npt.h"
-#include "program.h"
-#include "svm_defs.h"
+#include "svm/caps.h"
+#include "svm/enable.h"
+#include "svm/guest.h"
+#include "svm/npt.h"
+#include "svm/program.h"
+#include "svm/svm_defs.h"
 
 #define NPF_FINAL(bits)	(SVM_NPF_FINAL | (bits))
 #define NPF_GPT(bits)	(SVM_NPF_GPT | (bits))

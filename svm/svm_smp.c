@@ -7,12 +7,12 @@
  * see its own memory (APM 15.16: TLB entries are tagged with the ASID).
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "enable.h"
-#include "guest.h"
-#include "npt.h"
-#include "program.h"
-#include "svm_defs.h"
+#include "svm/caps.h"
+#include "svm/enable.h"
+#include "svm/guest.h"
+#include "svm/npt.h"
+#include "svm/program.h"
+#include "svm/svm_defs.h"
 
 #define HYPERCALLS	200
 #define ROUNDS		4

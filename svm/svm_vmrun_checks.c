@@ -5,11 +5,11 @@
  * starts from a VMCB that runs (checked first) and changes one thing.
  */
 #include "hvtest.h"
-#include "enable.h"
-#include "guest.h"
-#include "program.h"
-#include "stubs.h"
-#include "svm_defs.h"
+#include "svm/enable.h"
+#include "svm/guest.h"
+#include "svm/program.h"
+#include "svm/stubs.h"
+#include "svm/svm_defs.h"
 
 static struct svm_guest guest;
 static struct vmcb pristine;

@@ -31,9 +31,9 @@
  */
 #include "hvtest.h"
 #include "bench.h"
-#include "guest.h"
-#include "vmcs_fields.h"
-#include "vmxon.h"
+#include "vmx/guest.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmxon.h"
 
 #define DEFAULT_ROUNDS	20000ul
 #define VMCALL_LEN	3		/* 0f 01 c1 */

@@ -8,12 +8,12 @@
  * (SDM 26.2.1 "Checks on VMX Controls").
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "ept.h"
-#include "guest.h"
-#include "insn.h"
-#include "vmcs_fields.h"
-#include "vmxon.h"
+#include "vmx/caps.h"
+#include "vmx/ept.h"
+#include "vmx/guest.h"
+#include "vmx/insn.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmxon.h"
 
 static const struct vmx_caps *caps;
 

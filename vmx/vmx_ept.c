@@ -8,12 +8,12 @@
  * and the EPTP checks VM entry makes (26.2.1.1).
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "ept.h"
-#include "guest.h"
-#include "insn.h"
-#include "vmcs_fields.h"
-#include "vmxon.h"
+#include "vmx/caps.h"
+#include "vmx/ept.h"
+#include "vmx/guest.h"
+#include "vmx/insn.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmxon.h"
 
 static uint64_t ept_cap;
 static unsigned ept_levels;

@@ -8,9 +8,9 @@
  * Locked by firmware: the unlocked-path checks SKIP saying so.
  */
 #include "hvtest.h"
-#include "insn.h"
-#include "vmx_names.h"
-#include "vmxon.h"
+#include "vmx/insn.h"
+#include "vmx/vmx_names.h"
+#include "vmx/vmxon.h"
 
 static uint64_t boot_value[MAX_CPUS];
 

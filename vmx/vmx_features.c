@@ -4,12 +4,12 @@
  * advertised is a SKIP naming the capability bit, and is not used.
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "ept.h"
-#include "guest.h"
-#include "insn.h"
-#include "vmcs_fields.h"
-#include "vmxon.h"
+#include "vmx/caps.h"
+#include "vmx/ept.h"
+#include "vmx/guest.h"
+#include "vmx/insn.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmxon.h"
 
 #define B(n) (1u << (n))
 

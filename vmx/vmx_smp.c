@@ -5,9 +5,9 @@
  * still runs afterwards on each.
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "guest.h"
-#include "vmxon.h"
+#include "vmx/caps.h"
+#include "vmx/guest.h"
+#include "vmx/vmxon.h"
 
 static struct vmx_caps cpu_caps[MAX_CPUS];
 static struct vmx_config cpu_cfg[MAX_CPUS];

@@ -5,11 +5,11 @@
  * IA32_VMX_VMCS_ENUM's highest index (25.11.2, A.9).
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "guest.h"
-#include "insn.h"
-#include "vmcs_fields.h"
-#include "vmxon.h"
+#include "vmx/caps.h"
+#include "vmx/guest.h"
+#include "vmx/insn.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmxon.h"
 
 static uint64_t current_vmcs(void)
 {

@@ -5,9 +5,9 @@
  * CPU outside VMX operation with CR0/CR4 as it found them.
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "insn.h"
-#include "vmxon.h"
+#include "vmx/caps.h"
+#include "vmx/insn.h"
+#include "vmx/vmxon.h"
 
 /* A page stamped with `revision` as a VMXON region. */
 static uint64_t region_with_revision(uint32_t revision)

@@ -6,12 +6,12 @@
  * entry (26.2.1.1).  A guest runs with VPID 1.
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "ept.h"
-#include "guest.h"
-#include "insn.h"
-#include "vmcs_fields.h"
-#include "vmxon.h"
+#include "vmx/caps.h"
+#include "vmx/ept.h"
+#include "vmx/guest.h"
+#include "vmx/insn.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmxon.h"
 
 /* This CPU's capabilities (the rules run on each CPU in turn): see load_caps(). */
 static uint64_t cap_ev;

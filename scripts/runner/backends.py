@@ -4,7 +4,7 @@ qemu-kvm  QEMU with -accel kvm -cpu host: needs a usable /dev/kvm and, for
           VMX/SVM tests, a host of the matching vendor with nested enabled.
 qemu-tcg  QEMU with -accel tcg -cpu max: SVM yes, VMX never (TCG does not
           emulate VMX).
-bochs     Bochs booting DIR/NAME.img, once per CPU model in bochs_models:
+bochs     Bochs booting build/NAME.img, once per CPU model in bochs_models:
           VMX on Intel models, SVM on AMD models (checked in cfg.py).
 """
 import os
@@ -13,7 +13,7 @@ from .lean import field, record as dataclass
 from .cfg import BACKENDS
 
 PREFERENCE = BACKENDS            # kvm > tcg > bochs
-PROGRAM_DIRS = ("x86", "vmx", "svm")
+BUILD_DIR = "build"             # where make puts every program
 # Bochs' emulated clock (instructions per virtual second).  The firmware
 # waits in virtual time (SeaBIOS' boot menu) while the APs it parked spin,
 # so a slower virtual clock costs fewer instructions: 4M keeps a 4-CPU boot
@@ -23,17 +23,10 @@ FLAT_CYLINDER = 516096           # Bochs sees a smaller flat image as 0 cylinder
 ISA_DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=4"
 
 
-def program_dir(root, name):
-    """The area directory of program NAME (x86/, vmx/ or svm/); x86 if none has it."""
-    for d in PROGRAM_DIRS:
-        if any(os.path.exists(os.path.join(root, d, name + s)) for s in (".c", ".flat", ".img", ".elf")):
-            return d
-    return "x86"
-
-
 def program_path(root, name, suffix):
-    """Relative path DIR/NAME.suffix (it may not exist yet)."""
-    return os.path.join(program_dir(root, name), name + suffix)
+    """Relative path of program NAME's build output (build/NAME.suffix; the
+    Makefile keeps program names unique across x86/, vmx/ and svm/)."""
+    return os.path.join(BUILD_DIR, name + suffix)
 
 
 def can_run(entry, backend, host):

@@ -131,8 +131,8 @@ class Choice(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             e = entry("[t]\nfile = t.flat\n")
             self.assertEqual(backends.program_errata(d, e, errata), errata)   # no ELF: all kept
-            os.makedirs(os.path.join(d, "x86"))
-            with open(os.path.join(d, "x86", "t.elf"), "wb") as f:
+            os.makedirs(os.path.join(d, "build"))
+            with open(os.path.join(d, "build", "t.elf"), "wb") as f:
                 f.write(b"\x7fELF..named-in-elf\0..")
             self.assertEqual([x.name for x in backends.program_errata(d, e, errata)], ["named-in-elf"])
 
@@ -140,8 +140,8 @@ class Choice(unittest.TestCase):
         import os
         import tempfile
         with tempfile.TemporaryDirectory() as d:
-            os.makedirs(os.path.join(d, "x86"))
-            with open(os.path.join(d, "x86", "t.img"), "wb") as f:
+            os.makedirs(os.path.join(d, "build"))
+            with open(os.path.join(d, "build", "t.img"), "wb") as f:
                 f.write(b"\x55" * 1024)
             e = entry("[t]\nfile = t.flat\nqemu_boot = disk\n")
             inv = backends.qemu_invocation(d, e, "qemu-tcg", make_host(), ["env=qemu-tcg"], scratch=d)
@@ -157,8 +157,8 @@ class Choice(unittest.TestCase):
         import os
         import tempfile
         with tempfile.TemporaryDirectory() as d:
-            os.makedirs(os.path.join(d, "x86"))
-            with open(os.path.join(d, "x86", "t.img"), "wb") as f:
+            os.makedirs(os.path.join(d, "build"))
+            with open(os.path.join(d, "build", "t.img"), "wb") as f:
                 f.write(b"\x55" * 512 + b"old" + b"\0" * 2000)
             scratch = os.path.join(d, "s")
             os.makedirs(scratch)

@@ -27,8 +27,8 @@ def alive(pid):
 class Runs(unittest.TestCase):
     def setUp(self):
         self.root = tempfile.mkdtemp(prefix="hvtest-unit-")
-        os.makedirs(os.path.join(self.root, "x86"))
-        open(os.path.join(self.root, "x86", "t.flat"), "w").close()
+        os.makedirs(os.path.join(self.root, "build"))
+        open(os.path.join(self.root, "build", "t.flat"), "w").close()
         self.logs = os.path.join(self.root, "logs")
         os.makedirs(self.logs)
         self.ctx = session.Context(self.root, make_host(qemu=FAKE), [], 1.0, self.logs)
@@ -60,7 +60,7 @@ class Runs(unittest.TestCase):
     def test_not_built_is_error(self):
         r = self.run_test("[t]\nfile = missing.flat\n")
         self.assertEqual((r.outcome.status, r.outcome.reason),
-                         ("ERROR", "not built: x86/missing.flat (run make)"))
+                         ("ERROR", "not built: build/missing.flat (run make)"))
 
     def test_timeout_kills_the_whole_group(self):
         pidfile = os.path.join(self.root, "child.pid")

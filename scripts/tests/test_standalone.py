@@ -23,9 +23,9 @@ class Standalone(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.TemporaryDirectory()
         d = self.dir.name
-        os.makedirs(os.path.join(d, "x86"))
+        os.makedirs(os.path.join(d, "build"))
         for suffix in (".flat", ".img", ".elf"):
-            with open(os.path.join(d, "x86", "t" + suffix), "wb") as f:
+            with open(os.path.join(d, "build", "t" + suffix), "wb") as f:
                 f.write(b"\x7fELF" + b"\0" * 600)
         (e,) = cfg.parse_unittests("[t]\nfile = t.flat\nbochs_models = ryzen corei7_skylake_x\n", "u.cfg")
         self.script = os.path.join(d, "t.sh")

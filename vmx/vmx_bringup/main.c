@@ -6,13 +6,13 @@
  * other vmx_* programs; each node here is the step itself, on every CPU.
  */
 #include "hvtest.h"
-#include "caps.h"
-#include "bringup_host.h"
-#include "ept.h"
-#include "guest.h"
-#include "insn.h"
-#include "vmcs_fields.h"
-#include "vmxon.h"
+#include "vmx/caps.h"
+#include "host.h"
+#include "vmx/ept.h"
+#include "vmx/guest.h"
+#include "vmx/insn.h"
+#include "vmx/vmcs_fields.h"
+#include "vmx/vmxon.h"
 
 static void node(const char *name, void (*fn)(void))
 {

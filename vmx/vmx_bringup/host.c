@@ -1,7 +1,7 @@
-/* The host-side steps of vmx_bringup's tree (see bringup_host.h). */
+/* The host-side steps of vmx_bringup's tree (see host.h). */
 #include "hvtest.h"
-#include "bringup_host.h"
-#include "vmx_names.h"
+#include "host.h"
+#include "vmx/vmx_names.h"
 
 /* The CPU features a 64-bit VMX host needs; a missing one is a SKIP naming it. */
 void boot_cpu_has(void)
