@@ -130,7 +130,8 @@ static noreturn void unexpected(struct ex_regs *r)
 		.has_error_code = has_error_code(r->vector), .error_code = (uint32_t)r->error_code,
 	};
 
-	report(false, "unexpected exception %s at rip=%#llx on cpu%u (cr2=%#llx)",
+	report_at((struct report_site){ "unexpected_exception", __FILE__, __LINE__ }, false,
+		  "unexpected exception %s at rip=%#llx on cpu%u (cr2=%#llx)",
 	       hv_result_str(res, what, sizeof(what)), (unsigned long long)r->rip, smp_id(),
 	       (unsigned long long)read_cr2());
 	printf("REGS: rax=%#llx rbx=%#llx rcx=%#llx rdx=%#llx rsi=%#llx rdi=%#llx\n",

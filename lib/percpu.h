@@ -6,9 +6,12 @@
 #include <stdint.h>
 #include "result.h"
 
+struct report_site;
+
 #define MAX_CPUS		64
 #define REPORT_MAX_PREFIX	8
 #define REPORT_PREFIX_LEN	48
+#define REPORT_MAX_RULE		4
 
 struct tss64 {
 	uint32_t reserved0;
@@ -40,6 +43,8 @@ struct percpu {
 	/* Report prefixes (lib/report.c). */
 	unsigned nr_prefix;
 	char prefix[REPORT_MAX_PREFIX][REPORT_PREFIX_LEN];
+	unsigned nr_rule;		/* open rules (report_rule_begin), innermost last */
+	const struct report_site *rule[REPORT_MAX_RULE];
 
 	/* Work handed to this CPU (lib/smp.c). */
 	void (*volatile work_fn)(void *arg);

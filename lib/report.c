@@ -52,12 +52,17 @@ void report_prefix_push(const char *fmt, ...)
 	va_list ap;
 
 	if (c->nr_prefix >= REPORT_MAX_PREFIX) {
-		printf("FAIL: report prefix stack overflow (more than %d levels)\n", REPORT_MAX_PREFIX);
+		report(false, "report prefix stack overflow (more than %d levels)", REPORT_MAX_PREFIX);
 		hv_exit();
 	}
 	va_start(ap, fmt);
 	vsnprintf(c->prefix[c->nr_prefix++], REPORT_PREFIX_LEN, fmt, ap);
 	va_end(ap);
+}
+
+void report_prefix_push_cpu(unsigned cpu)
+{
+	report_prefix_push("cpu%u", cpu);
 }
 
 void report_prefix_pop(void)
@@ -68,18 +73,64 @@ void report_prefix_pop(void)
 		c->nr_prefix--;
 }
 
-static void emit(enum verdict v, const char *erratum, const char *fmt, va_list ap)
+void report_rule_begin(const struct report_site *rule)
+{
+	struct percpu *c = this_cpu();
+
+	if (c->nr_rule >= REPORT_MAX_RULE) {
+		report(false, "rule '%s' nested deeper than %d", rule->rule, REPORT_MAX_RULE);
+		hv_exit();
+	}
+	c->rule[c->nr_rule++] = rule;
+}
+
+void report_rule_end(void)
+{
+	struct percpu *c = this_cpu();
+
+	if (c->nr_rule)
+		c->nr_rule--;
+}
+
+/* Append s to line[*n..] with every character a rule name may not hold as '_'. */
+static void put_rule(char *line, size_t size, size_t *n, const char *s)
+{
+	for (; *s && *n < size - 1; s++) {
+		char ch = *s;
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.';
+		line[(*n)++] = ok ? ch : '_';
+	}
+	line[*n] = 0;
+}
+
+/*
+ * One line: "VERDICT: prefix: ... [rule] message [erratum NAME] at=file:line"
+ * (docs/output-format.md).  The innermost open rule of this CPU, if any,
+ * names the check instead of the function that reported it.
+ */
+static void emit(enum verdict v, struct report_site at, const char *erratum, const char *fmt,
+		 va_list ap)
 {
 	struct percpu *c = this_cpu();
 	char line[1024];
 	size_t n = (size_t)snprintf(line, sizeof(line), "%s: ", verdict_names[v]);
 
+	if (c->nr_rule)
+		at = *c->rule[c->nr_rule - 1];
 	for (unsigned i = 0; i < c->nr_prefix && n < sizeof(line); i++)
 		n += (size_t)snprintf(line + n, sizeof(line) - n, "%s: ", c->prefix[i]);
+	if (n < sizeof(line) - 1) {
+		line[n++] = '[';
+		put_rule(line, sizeof(line), &n, at.rule);
+		n += (size_t)snprintf(line + n, sizeof(line) - n, "] ");
+	}
 	if (n < sizeof(line))
 		n += (size_t)vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	if (erratum && n < sizeof(line))
 		n += (size_t)snprintf(line + n, sizeof(line) - n, " [erratum %s]", erratum);
+	if (n < sizeof(line))
+		n += (size_t)snprintf(line + n, sizeof(line) - n, " at=%s:%u", at.file, at.line);
 	if (n >= sizeof(line) - 1)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
@@ -98,72 +149,111 @@ static void emit(enum verdict v, const char *erratum, const char *fmt, va_list a
 	console_write(line, n);
 }
 
-static bool vcheck(const char *erratum, bool pass, const char *fmt, va_list ap)
+static bool vcheck(struct report_site at, const char *erratum, bool pass, const char *fmt,
+		   va_list ap)
 {
 	if (erratum && erratum_active(erratum))
-		emit(pass ? V_XPASS : V_XFAIL, erratum, fmt, ap);
+		emit(pass ? V_XPASS : V_XFAIL, at, erratum, fmt, ap);
 	else
-		emit(pass ? V_PASS : V_FAIL, NULL, fmt, ap);
+		emit(pass ? V_PASS : V_FAIL, at, NULL, fmt, ap);
 	return pass;
 }
 
-bool report(bool pass, const char *fmt, ...)
+bool report_at(struct report_site at, bool pass, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vcheck(NULL, pass, fmt, ap);
-	va_end(ap);
-	return pass;
-}
-
-bool report_erratum(const char *erratum, bool pass, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vcheck(erratum, pass, fmt, ap);
+	vcheck(at, NULL, pass, fmt, ap);
 	va_end(ap);
 	return pass;
 }
 
-void report_skip(const char *fmt, ...)
+bool report_erratum_at(struct report_site at, const char *erratum, bool pass, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit(V_SKIP, NULL, fmt, ap);
+	vcheck(at, erratum, pass, fmt, ap);
 	va_end(ap);
+	return pass;
 }
 
-void report_info(const char *fmt, ...)
+void report_skip_at(struct report_site at, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	emit(V_INFO, NULL, fmt, ap);
+	emit(V_SKIP, at, NULL, fmt, ap);
 	va_end(ap);
 }
 
-bool report_result(const char *erratum, struct hv_result expected, struct hv_result got,
-		   const char *fmt, ...)
+void report_info_at(struct report_site at, const char *fmt, ...)
 {
-	char what[512], e[64], g[64];
 	va_list ap;
-
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	emit(V_INFO, at, NULL, fmt, ap);
 	va_end(ap);
-	return report_erratum(erratum, hv_result_matches(expected, got), "%s: expected %s, got %s",
-			      what, hv_result_str(expected, e, sizeof(e)), hv_result_str(got, g, sizeof(g)));
 }
 
-bool report_u64(const char *erratum, uint64_t expected, uint64_t got, const char *fmt, ...)
+/* "<what>: expected <expected>, got <got>", a failure unless pass. */
+static bool report_values(struct report_site at, const char *erratum, bool pass, const char *expected,
+			  const char *got, const char *fmt, va_list ap)
 {
 	char what[512];
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	return report_erratum_at(at, erratum, pass, "%s: expected %s, got %s", what, expected, got);
+}
+
+bool report_result_at(struct report_site at, const char *erratum, struct hv_result expected,
+		      struct hv_result got, const char *fmt, ...)
+{
+	char e[64], g[64];
 	va_list ap;
+	bool pass;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	pass = report_values(at, erratum, hv_result_matches(expected, got),
+			     hv_result_str(expected, e, sizeof(e)), hv_result_str(got, g, sizeof(g)), fmt, ap);
 	va_end(ap);
-	return report_erratum(erratum, expected == got, "%s: expected %#llx, got %#llx", what,
-			      (unsigned long long)expected, (unsigned long long)got);
+	return pass;
+}
+
+static const char *hex(uint64_t value, char *buf, unsigned size)
+{
+	snprintf(buf, size, "%#llx", (unsigned long long)value);
+	return buf;
+}
+
+static bool vdecoded(struct report_site at, const char *erratum, uint64_t expected, uint64_t got,
+		     report_decoder_t *decode, const char *fmt, va_list ap)
+{
+	char e[64], g[64];
+
+	return report_values(at, erratum, expected == got, decode(expected, e, sizeof(e)),
+			     decode(got, g, sizeof(g)), fmt, ap);
+}
+
+bool report_decoded_at(struct report_site at, const char *erratum, uint64_t expected, uint64_t got,
+		       report_decoder_t *decode, const char *fmt, ...)
+{
+	va_list ap;
+	bool pass;
+
+	va_start(ap, fmt);
+	pass = vdecoded(at, erratum, expected, got, decode, fmt, ap);
+	va_end(ap);
+	return pass;
+}
+
+bool report_u64_at(struct report_site at, const char *erratum, uint64_t expected, uint64_t got,
+		   const char *fmt, ...)
+{
+	va_list ap;
+	bool pass;
+
+	va_start(ap, fmt);
+	pass = vdecoded(at, erratum, expected, got, hex, fmt, ap);
+	va_end(ap);
+	return pass;
 }
 
 struct report_counts report_counts(void)
@@ -199,7 +289,7 @@ void step_begin(const char *name)
 	char path[512];
 
 	if (step_depth >= MAX_STEP_DEPTH) {
-		printf("FAIL: step '%s' nested deeper than %d\n", name, MAX_STEP_DEPTH);
+		report(false, "step '%s' nested deeper than %d", name, MAX_STEP_DEPTH);
 		hv_exit();
 	}
 	struct step *s = &steps[step_depth++];

@@ -176,9 +176,12 @@ void smp_init(void)
 		uint64_t deadline = rdtsc() + tsc_hz();
 		while (!percpu_area[cpu].online && rdtsc() < deadline)
 			cpu_relax();
-		if (!percpu_area[cpu].online)
-			report(false, "smp: cpu%u (APIC ID %u) answered INIT-SIPI-SIPI but did not finish "
-			       "its setup within 1 s", cpu, slot_apic_id[slot]);
+		if (!percpu_area[cpu].online) {
+			report_prefix_push_cpu(cpu);
+			report(false, "smp: APIC ID %u answered INIT-SIPI-SIPI but did not finish "
+			       "its setup within 1 s", slot_apic_id[slot]);
+			report_prefix_pop();
+		}
 	}
 	nr_cpus = arrived + 1;
 	if (listed && listed != nr_cpus)
@@ -212,6 +215,8 @@ static void dispatch(unsigned cpu, void (*fn)(void *), void *arg)
 
 	memcpy(c->prefix, me->prefix, sizeof(c->prefix));
 	c->nr_prefix = me->nr_prefix;
+	memcpy(c->rule, me->rule, sizeof(c->rule));
+	c->nr_rule = me->nr_rule;
 	snprintf(c->prefix[c->nr_prefix < REPORT_MAX_PREFIX ? c->nr_prefix++ : REPORT_MAX_PREFIX - 1],
 		 REPORT_PREFIX_LEN, "cpu%u", cpu);
 	c->work_fn = fn;
@@ -222,7 +227,7 @@ static void dispatch(unsigned cpu, void (*fn)(void *), void *arg)
 
 static void run_here(void (*fn)(void *), void *arg)
 {
-	report_prefix_push("cpu%u", smp_id());
+	report_prefix_push_cpu(smp_id());
 	fn(arg);
 	report_prefix_pop();
 }

@@ -80,10 +80,12 @@ static void test_concurrent(void)
 	on_cpus(concurrent_guest, NULL);
 	for_each_cpu(cpu) {
 		struct slot *s = &slots[cpu];
+		report_prefix_push_cpu(cpu);
 		report(s->done && s->hypercalls == HYPERCALLS && s->guest_count == HYPERCALLS,
-		       "cpu%u ASID %u: guest ran to its end (last exit %s) with %lu VMMCALL exits and "
-		       "%lu loop iterations, expected %u of each", cpu, s->asid,
+		       "ASID %u: guest ran to its end (last exit %s) with %lu VMMCALL exits and "
+		       "%lu loop iterations, expected %u of each", s->asid,
 		       svm_exit_str(s->last_exit, e, sizeof(e)), s->hypercalls, s->guest_count, HYPERCALLS);
+		report_prefix_pop();
 	}
 }
 

@@ -34,9 +34,12 @@ static void same_value(void)
 
 	report_result(NULL, HV_RESULT_OK, rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &v),
 		      "RDMSR IA32_FEATURE_CONTROL (%#x)", MSR_IA32_FEATURE_CONTROL);
-	for_each_cpu(cpu)
-		report(boot_value[cpu] == boot_value[0], "cpu%u IA32_FEATURE_CONTROL=%#llx, cpu0 has %#llx", cpu,
+	for_each_cpu(cpu) {
+		report_prefix_push_cpu(cpu);
+		report(boot_value[cpu] == boot_value[0], "IA32_FEATURE_CONTROL=%#llx, cpu0 has %#llx",
 		       (unsigned long long)boot_value[cpu], (unsigned long long)boot_value[0]);
+		report_prefix_pop();
+	}
 }
 
 /*

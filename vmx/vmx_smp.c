@@ -13,11 +13,17 @@ static struct vmx_caps cpu_caps[MAX_CPUS];
 static struct vmx_config cpu_cfg[MAX_CPUS];
 static bool cpu_cfg_ok[MAX_CPUS];
 
-/* One named value compared between cpu0 and cpuN. */
+/* One named value compared between cpu0 and cpuN: a rule of its own, named by the field. */
 static void same(unsigned cpu, const char *field, uint64_t v0, uint64_t vn)
 {
-	report(v0 == vn, "cpu%u %s: cpu0 has %#llx, cpu%u has %#llx", cpu, field,
-	       (unsigned long long)v0, cpu, (unsigned long long)vn);
+	struct report_site row = REPORT_ROW(field);
+
+	report_prefix_push_cpu(cpu);
+	report_rule_begin(&row);
+	report(v0 == vn, "%s: expected cpu0's %#llx, got %#llx", field, (unsigned long long)v0,
+	       (unsigned long long)vn);
+	report_rule_end();
+	report_prefix_pop();
 }
 
 /*

@@ -26,9 +26,11 @@ static void test_each_cpu(void)
 	for_each_cpu(cpu) {
 		ran_on[cpu] = 0;
 		on_cpu(cpu, record_apic_id, NULL);
+		report_prefix_push_cpu(cpu);
 		report(ran_on[cpu] == 1 && seen_apic_id[cpu] == cpu_data(cpu)->apic_id,
-		       "cpu%u ran the function once (%u) and reads APIC ID %u (expected %u)", cpu,
+		       "ran the function once (%u) and reads APIC ID %u (expected %u)",
 		       ran_on[cpu], seen_apic_id[cpu], cpu_data(cpu)->apic_id);
+		report_prefix_pop();
 	}
 	unsigned dup = 0;
 	for_each_cpu(a)
@@ -111,10 +113,13 @@ static void test_ipi(void)
 		ipis_received[cpu] = 0;
 	on_cpus(send_to_others, NULL);
 	udelay(1000);
-	for_each_cpu(cpu)
+	for_each_cpu(cpu) {
+		report_prefix_push_cpu(cpu);
 		report(ipis_received[cpu] == nr_cpus - 1,
-		       "cpu%u received %u fixed IPIs, one per sender on vectors %#x+sender (expected %u)",
-		       cpu, ipis_received[cpu], IPI_VECTOR_BASE, nr_cpus - 1);
+		       "received %u fixed IPIs, one per sender on vectors %#x+sender (expected %u)",
+		       ipis_received[cpu], IPI_VECTOR_BASE, nr_cpus - 1);
+		report_prefix_pop();
+	}
 	for_each_cpu(cpu)
 		set_irq_handler(IPI_VECTOR_BASE + cpu, NULL);
 }

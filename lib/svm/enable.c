@@ -117,10 +117,12 @@ void svm_check_hsave_pages(void)
 		for (unsigned b = 0; b < nr_cpus; b++)
 			if (b != a && hsave_read_back[b] == pa)
 				other = b;
+		report_prefix_push_cpu(a);
 		report(pa == want && IS_ALIGNED(pa, PAGE_SIZE) && other == a,
-		       "cpu%u VM_HSAVE_PA read back on that CPU: expected its own page %#llx, "
-		       "4K-aligned and no other CPU's, got %#llx%s", a, (unsigned long long)want,
+		       "VM_HSAVE_PA read back on that CPU: expected its own page %#llx, "
+		       "4K-aligned and no other CPU's, got %#llx%s", (unsigned long long)want,
 		       (unsigned long long)pa, other == a ? "" : " (another CPU's value too)");
+		report_prefix_pop();
 	}
 }
 

@@ -217,23 +217,3 @@ void svm_msrpm_set(struct svm_guest *g, uint32_t msr, bool read, bool write)
 				   (read ? 1u << bit : 0) | (write ? 2u << bit : 0));
 }
 
-const char *svm_exit_str(uint64_t code, char *buf, unsigned size)
-{
-	if ((int64_t)code < 0)
-		snprintf(buf, size, "VMEXIT_%s (%lld)", svm_exit_name(code), (long long)code);
-	else
-		snprintf(buf, size, "VMEXIT_%s (%#llx)", svm_exit_name(code), (unsigned long long)code);
-	return buf;
-}
-
-bool svm_report_exit(const char *erratum, uint64_t expected, uint64_t got, const char *fmt, ...)
-{
-	char what[512], e[48], g[48];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return report_erratum(erratum, expected == got, "%s: expected %s, got %s", what,
-			      svm_exit_str(expected, e, sizeof(e)), svm_exit_str(got, g, sizeof(g)));
-}

@@ -65,12 +65,6 @@ void svm_guest_skip(struct svm_guest *g, unsigned len);
 void svm_iopm_set(struct svm_guest *g, uint32_t port, bool intercept);
 void svm_msrpm_set(struct svm_guest *g, uint32_t msr, bool read, bool write);
 
-/* "VMEXIT_NPF (0x400)", "VMEXIT_INVALID (-1)". */
-const char *svm_exit_str(uint64_t code, char *buf, unsigned size);
-/* A check on an exit code: "<what>: expected VMEXIT_X (..), got VMEXIT_Y (..)". */
-bool svm_report_exit(const char *erratum, uint64_t expected, uint64_t got, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
 /* Print the per-code exit counters as INFO lines (svm_program_end()). */
 void svm_exit_stats_print(void);
 

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include "report.h"
 
 /* ------------------------------------------------------------------------
  * #VMEXIT codes, the EXITCODE field at VMCB 070h (APM Vol. 2 Appendix C,
@@ -210,6 +211,11 @@
  * "EXCP_PF", "NPF", "INVALID", ...), or "UNKNOWN".  The string is static.
  */
 const char *svm_exit_name(uint64_t exit_code);
+/* "VMEXIT_NPF (0x400)", "VMEXIT_INVALID (-1)". */
+const char *svm_exit_str(uint64_t code, char *buf, unsigned size);
+/* A check on an exit code: "<what>: expected VMEXIT_X (..), got VMEXIT_Y (..)". */
+#define svm_report_exit(erratum, expected, got, ...) \
+	report_decoded_at(REPORT_SITE, (erratum), (expected), (got), svm_exit_str, __VA_ARGS__)
 
 /* ------------------------------------------------------------------------
  * CPUID (APM Vol. 3 Appendix E.4, Fn8000_0001 and Fn8000_000A (E.4.9);

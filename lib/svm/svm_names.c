@@ -7,6 +7,7 @@
  */
 #include "svm_defs.h"
 #include "vmcb.h"
+#include "libc.h"
 
 static const char *const cr_read_names[16] = {
 	"CR0_READ", "CR1_READ", "CR2_READ", "CR3_READ",
@@ -196,4 +197,13 @@ const char *svm_feature_name(unsigned int bit)
 		if (svm_feature_table[i].bit == bit)
 			return svm_feature_table[i].name;
 	return "UNKNOWN";
+}
+
+const char *svm_exit_str(uint64_t code, char *buf, unsigned size)
+{
+	if ((int64_t)code < 0)
+		snprintf(buf, size, "VMEXIT_%s (%lld)", svm_exit_name(code), (long long)code);
+	else
+		snprintf(buf, size, "VMEXIT_%s (%#llx)", svm_exit_name(code), (unsigned long long)code);
+	return buf;
 }

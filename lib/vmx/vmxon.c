@@ -42,10 +42,12 @@ bool vmx_start(bool enable_fc)
 		if (!vmx_missing[cpu])
 			continue;
 		const char *hv = cpu_hypervisor_signature();
-		report_skip("CPUID.1:ECX[5] (VMX) clear on cpu%u (vendor %s, CPUID.1:ECX=%#x%s%s%s): %s",
-			    cpu, cpu_vendor_string(), cpuid1_ecx[cpu], *hv ? ", hypervisor '" : "", hv,
+		report_prefix_push_cpu(cpu);
+		report_skip("CPUID.1:ECX[5] (VMX) clear (vendor %s, CPUID.1:ECX=%#x%s%s%s): %s",
+			    cpu_vendor_string(), cpuid1_ecx[cpu], *hv ? ", hypervisor '" : "", hv,
 			    *hv ? "'" : "",
 			    *hv ? "this environment does not emulate VMX" : "this processor has no VMX");
+		report_prefix_pop();
 		return false;
 	}
 	if (enable_fc)
@@ -129,9 +131,11 @@ void vmx_check_vmxon_regions(void)
 		bool distinct = true;
 		for (unsigned other = 0; other < cpu; other++)
 			distinct &= region_pa[other] != region_pa[cpu];
+		report_prefix_push_cpu(cpu);
 		report(distinct && IS_ALIGNED(region_pa[cpu], PAGE_SIZE) && region_pa[cpu] < (1ull << cpu_maxphyaddr()),
-		       "cpu%u VMXON region %#llx: distinct from the others, 4K-aligned, below 2^%u (MAXPHYADDR)",
-		       cpu, (unsigned long long)region_pa[cpu], cpu_maxphyaddr());
+		       "VMXON region %#llx: distinct from the others, 4K-aligned, below 2^%u (MAXPHYADDR)",
+		       (unsigned long long)region_pa[cpu], cpu_maxphyaddr());
+		report_prefix_pop();
 	}
 }
 

@@ -11,6 +11,15 @@ END_STATUSES = ("PASS", "FAIL", "SKIP")
 SUMMARY_WORDS = ("checks,", "passed,", "failed,", "skipped,", "xfail,", "xpass")
 
 
+def split_site(rest):
+    """'text at=vmx/x.c:88' -> ('text', 'vmx/x.c:88'); (rest, None) without the suffix."""
+    body, sep, at = rest.rstrip().rpartition(" at=")
+    file, colon, line = at.rpartition(":")
+    if sep and colon and file and line.isdigit() and not any(c.isspace() for c in at):
+        return body, at
+    return rest, None
+
+
 def split_erratum(rest):
     """'text [erratum NAME]' -> ('text', 'NAME'); (rest, None) without the suffix."""
     body = rest.rstrip()
@@ -35,13 +44,25 @@ def parse_summary(rest):
 class Check:
     verdict: str                 # PASS FAIL SKIP XFAIL XPASS INFO
     prefixes: list               # report prefix stack
-    description: str
+    description: str             # the message, with the values seen
     erratum: str = None          # XFAIL/XPASS: the erratum's name
     step: tuple = ()             # the innermost open STEP when it was printed
+    rule: str = None             # the rule's identifier ([rule]), None on a line without one
+    at: str = None               # "file:line" of the check in the program's source
+    ordinal: int = 1             # n-th check with this id in the run (n > 1: " #n" in id)
 
     @property
     def name(self):
         return ": ".join(self.prefixes + [self.description])
+
+    @property
+    def id(self):
+        """The stable name of the check: prefixes (subtest, step, cpuN) and rule,
+        the same in every run; the values stay in the description."""
+        if self.rule is None:
+            return self.name
+        base = ": ".join(self.prefixes + [self.rule])
+        return base if self.ordinal == 1 else f"{base} #{self.ordinal}"
 
 
 @dataclass
@@ -75,16 +96,22 @@ class GuestOutput:
 
 
 def split_check(rest):
-    """'vmxon: cpu1: text' -> (['vmxon', 'cpu1'], 'text').
+    """'vmxon: cpu1: [rule] text' -> (['vmxon', 'cpu1'], 'rule', 'text').
 
-    Prefixes are words without spaces followed by ': '; the description is
-    the rest (it may itself contain ': ').
+    Prefixes are words without spaces followed by ': ', up to the rule in
+    brackets; the description is the rest (it may itself contain ': ').  A
+    line without a rule gives rule None, and its prefixes are the leading
+    words followed by ': '.
     """
     prefixes = []
     while True:
+        if rest.startswith("["):
+            rule, sep, text = rest[1:].partition("] ")
+            if sep and rule and not any(c.isspace() or c in "[]" for c in rule):
+                return prefixes, rule, text
         head, sep, tail = rest.partition(": ")
         if not sep or not head or " " in head:
-            return prefixes, rest
+            return prefixes, None, rest
         prefixes.append(head)
         rest = tail
 
@@ -95,6 +122,7 @@ def _path(text):
 
 def parse(lines):
     out = GuestOutput()
+    seen = {}                                        # check id -> how many so far
     for raw in lines:
         line = raw.rstrip("\r\n")
         kind, sep, rest = line.partition(": ")
@@ -109,11 +137,15 @@ def parse(lines):
                     out.cpus = w[5:]
         elif kind in CHECK_VERDICTS:
             erratum = None
+            rest, at = split_site(rest)
             if kind in ("XFAIL", "XPASS"):
                 rest, erratum = split_erratum(rest)
-            prefixes, desc = split_check(rest)
+            prefixes, rule, desc = split_check(rest)
             step = out.open_steps[-1] if out.open_steps else ()
-            out.checks.append(Check(kind, prefixes, desc, erratum, step))
+            check = Check(kind, prefixes, desc, erratum, step, rule, at)
+            if rule is not None:
+                check.ordinal = seen[check.id] = seen.get(check.id, 0) + 1
+            out.checks.append(check)
         elif kind == "STEP-BEGIN":
             path = _path(rest)
             out.steps.setdefault(path, Step(path))

@@ -17,8 +17,9 @@ def document(results, host):
             "duration": round(r.duration, 3),
             "command": r.command,
             "log": r.log_path,
-            "checks": [{"verdict": c.verdict, "prefixes": c.prefixes, "description": c.description,
-                        "erratum": c.erratum, "step": list(c.step)} for c in g.checks],
+            "checks": [{"id": c.id, "verdict": c.verdict, "prefixes": c.prefixes, "rule": c.rule,
+                        "description": c.description, "erratum": c.erratum, "at": c.at,
+                        "step": list(c.step)} for c in g.checks],
             "steps": [{"path": list(s.path), "verdict": s.verdict, "values": s.values}
                       for s in g.steps.values()],
             "summary": dict(zip(("checks", "passed", "failed", "skipped", "xfail", "xpass"),

@@ -1,5 +1,6 @@
 """JUnit XML: a <testsuite> per test program run, a <testcase> per in-guest check,
-the run's log as <system-out>."""
+the run's log as <system-out>.  A check's testcase is named by its stable id
+(prefixes and rule, docs/output-format.md); the values it saw are the message."""
 import re
 import xml.etree.ElementTree as ET
 
@@ -10,8 +11,13 @@ def _clean(text):
     return _BAD_XML.sub("", text or "")
 
 
-def _case(suite, label, name):
-    return ET.SubElement(suite, "testcase", classname=label, name=_clean(name), time="0")
+def _case(suite, label, name, at=None):
+    case = ET.SubElement(suite, "testcase", classname=label, name=_clean(name), time="0")
+    if at:
+        file, _, line = at.rpartition(":")
+        case.set("file", file)
+        case.set("line", line)
+    return case
 
 
 def build(results, host=None):
@@ -29,20 +35,21 @@ def build(results, host=None):
             if c.verdict == "INFO":
                 continue
             counts["tests"] += 1
-            case = _case(suite, r.label, c.name)
+            case = _case(suite, r.label, c.id, c.at)
             if c.verdict == "FAIL":
                 counts["failures"] += 1
-                ET.SubElement(case, "failure", type="FAIL", message=_clean(c.name))
+                ET.SubElement(case, "failure", type="FAIL", message=_clean(c.description))
             elif c.verdict == "XPASS":
                 counts["failures"] += 1
                 ET.SubElement(case, "failure", type="XPASS",
-                              message=f"erratum {c.erratum} did not show")
+                              message=_clean(f"erratum {c.erratum} did not show: {c.description}"))
             elif c.verdict == "SKIP":
                 counts["skipped"] += 1
                 ET.SubElement(case, "skipped", message=_clean(c.description))
             elif c.verdict == "XFAIL":
                 counts["skipped"] += 1
-                ET.SubElement(case, "skipped", type="XFAIL", message=f"xfail: erratum {c.erratum}")
+                ET.SubElement(case, "skipped", type="XFAIL",
+                              message=_clean(f"xfail: erratum {c.erratum}: {c.description}"))
         status = r.outcome.status
         if status in ("ERROR", "TIMEOUT", "CRASH") or counts["tests"] == 0:
             counts["tests"] += 1

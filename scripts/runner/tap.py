@@ -1,5 +1,9 @@
 """TAP version 13: one line per in-guest check, plus one per test run that has no
-checks to speak for it (SKIP, ERROR, TIMEOUT, CRASH)."""
+checks to speak for it (SKIP, ERROR, TIMEOUT, CRASH).  A check's line names it
+by its stable id (prefixes and rule, docs/output-format.md); a check that did
+not pass carries its message and source line in a YAML block (JSON strings
+are YAML)."""
+import json
 
 
 def _esc(text):
@@ -7,18 +11,27 @@ def _esc(text):
     return text.replace("\\", "\\\\").replace("#", "\\#")
 
 
-def _check_line(n, label, c):
-    desc = _esc(f"{label}: {c.name}")
+def _diagnostics(c):
+    """The YAML block under a check that did not pass: its message and source line."""
+    lines = ["  ---", f"  message: {json.dumps(c.description)}"]
+    if c.at:
+        lines.append(f"  at: {json.dumps(c.at)}")
+    return lines + ["  ..."]
+
+
+def _check_lines(n, label, c):
+    desc = _esc(f"{label}: {c.id}")
     if c.verdict == "PASS":
-        return f"ok {n} - {desc}"
-    if c.verdict == "FAIL":
-        return f"not ok {n} - {desc}"
+        return [f"ok {n} - {desc}"]
     if c.verdict == "SKIP":
-        where = _esc(": ".join([label] + c.prefixes))
-        return f"ok {n} - {where} # SKIP {_esc(c.description)}"
-    if c.verdict == "XFAIL":
-        return f"not ok {n} - {desc} # TODO erratum {_esc(c.erratum or '?')}"
-    return f"not ok {n} - {desc} (XPASS: erratum {_esc(c.erratum or '?')} did not show)"
+        return [f"ok {n} - {desc} # SKIP {_esc(c.description)}"]
+    if c.verdict == "FAIL":
+        line = f"not ok {n} - {desc}"
+    elif c.verdict == "XFAIL":
+        line = f"not ok {n} - {desc} # TODO erratum {_esc(c.erratum or '?')}"
+    else:
+        line = f"not ok {n} - {desc} (XPASS: erratum {_esc(c.erratum or '?')} did not show)"
+    return [line] + _diagnostics(c)
 
 
 def _needs_run_line(r):
@@ -37,7 +50,7 @@ def render(results, header_lines=()):
             if c.verdict == "INFO":
                 continue
             n += 1
-            lines.append(_check_line(n, r.label, c))
+            lines.extend(_check_lines(n, r.label, c))
         if _needs_run_line(r):
             n += 1
             status, reason = r.outcome.status, _esc(r.outcome.reason)

@@ -21,10 +21,19 @@ def all_results():
 
 
 def parse_tap(lines):
-    """A strict little TAP13 reader: (plan, [(ok, number, description, directive, reason)])."""
+    """A strict little TAP13 reader: (plan, [(ok, number, description, directive, reason)]);
+    YAML blocks ("  ---" .. "  ...") only under a failed test."""
     assert lines[0] == "TAP version 13", lines[0]
-    tests, plan = [], None
+    tests, plan, yaml = [], None, False
     for line in lines[1:]:
+        if line == "  ---":
+            assert tests and not tests[-1][0] and not yaml, "YAML block not under a failed test"
+            yaml = True
+            continue
+        if yaml:
+            yaml = line != "  ..."
+            assert line.startswith("  "), f"YAML block not ended: {line!r}"
+            continue
         if line.startswith("#"):
             continue
         if line.startswith("1.."):

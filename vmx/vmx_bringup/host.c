@@ -84,10 +84,12 @@ void alloc_percpu(void)
 		bool distinct = true;
 		for (unsigned o = 0; o < cpu; o++)
 			distinct &= seen_self[o] != seen_self[cpu];
+		report_prefix_push_cpu(cpu);
 		report(distinct && seen_self[cpu] == cpu_data(cpu) && seen_gs[cpu] == (uint64_t)cpu_data(cpu) &&
 		       IS_ALIGNED((uint64_t)seen_self[cpu], 8),
-		       "cpu%u per-CPU area %p: distinct, 8-byte aligned, GS base %#llx points to it", cpu,
+		       "per-CPU area %p: distinct, 8-byte aligned, GS base %#llx points to it",
 		       (void *)seen_self[cpu], (unsigned long long)seen_gs[cpu]);
+		report_prefix_pop();
 	}
 	step_value("area_size", "%zu", sizeof(struct percpu));
 }
@@ -112,8 +114,11 @@ void kvm_timer_init(void)
 {
 	report(tsc_hz() > 0, "TSC frequency %llu Hz (source %s)", (unsigned long long)tsc_hz(), tsc_hz_source());
 	on_cpus(tsc_here, NULL);
-	for_each_cpu(cpu)
-		report(tsc_monotonic[cpu], "cpu%u TSC strictly increasing over 1000 reads", cpu);
+	for_each_cpu(cpu) {
+		report_prefix_push_cpu(cpu);
+		report(tsc_monotonic[cpu], "TSC strictly increasing over 1000 reads");
+		report_prefix_pop();
+	}
 	step_value("tsc_hz", "%llu", (unsigned long long)tsc_hz());
 	step_value("source", "%s", tsc_hz_source());
 	step_value("invariant_tsc", "%u", cpu_has(X86_FEATURE_INVARIANT_TSC));
@@ -140,10 +145,13 @@ static void wait_hits(unsigned cpu, unsigned want)
 void kvm_lapic_init(void)
 {
 	set_irq_handler(TEST_VECTOR, count_vector);
-	for_each_cpu(cpu)
+	for_each_cpu(cpu) {
+		report_prefix_push_cpu(cpu);
 		for (unsigned o = 0; o < cpu; o++)
-			report(cpu_data(cpu)->apic_id != cpu_data(o)->apic_id, "APIC IDs of cpu%u (%u) and cpu%u (%u) differ",
-			       o, cpu_data(o)->apic_id, cpu, cpu_data(cpu)->apic_id);
+			report(cpu_data(cpu)->apic_id != cpu_data(o)->apic_id, "APIC ID %u differs from cpu%u's (%u)",
+			       cpu_data(cpu)->apic_id, o, cpu_data(o)->apic_id);
+		report_prefix_pop();
+	}
 	uint64_t flags = read_rflags();
 	irq_enable();
 	apic_timer_oneshot(TEST_VECTOR, 10000);
@@ -153,8 +161,10 @@ void kvm_lapic_init(void)
 	for (unsigned cpu = 1; cpu < nr_cpus; cpu++) {
 		apic_send_ipi(cpu_data(cpu)->apic_id, TEST_VECTOR);
 		wait_hits(cpu, 1);
-		report(vector_hits[cpu] == 1, "IPI vector %#x from cpu0 to cpu%u (APIC ID %u) delivered: %u", TEST_VECTOR,
-		       cpu, cpu_data(cpu)->apic_id, vector_hits[cpu]);
+		report_prefix_push_cpu(cpu);
+		report(vector_hits[cpu] == 1, "IPI vector %#x from cpu0 to this CPU (APIC ID %u) delivered: %u",
+		       TEST_VECTOR, cpu_data(cpu)->apic_id, vector_hits[cpu]);
+		report_prefix_pop();
 	}
 	step_value("x2apic", "%u", apic_x2apic_mode());
 	step_value("apic_id0", "%u", cpu_data(0)->apic_id);
@@ -222,9 +232,12 @@ static void probe_msrs(void *arg)
 void kvm_init_msr_list(void)
 {
 	on_cpus(probe_msrs, NULL);
-	for_each_cpu(cpu)
-		report(msr_kept[cpu] == msr_kept[0], "cpu%u keeps MSR set %#llx, cpu0 %#llx", cpu,
+	for_each_cpu(cpu) {
+		report_prefix_push_cpu(cpu);
+		report(msr_kept[cpu] == msr_kept[0], "keeps MSR set %#llx, cpu0 %#llx",
 		       (unsigned long long)msr_kept[cpu], (unsigned long long)msr_kept[0]);
+		report_prefix_pop();
+	}
 	step_value("probed", "%zu", ARRAY_SIZE(msr_list));
 	unsigned kept = 0;
 	for (unsigned i = 0; i < ARRAY_SIZE(msr_list); i++) {

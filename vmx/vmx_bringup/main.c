@@ -41,14 +41,20 @@ static void cpu_has_kvm_support(void)
 {
 	on_cpus(probe_vmx, NULL);
 	for_each_cpu(cpu)
-		if (vmx_present[cpu] != vmx_present[0])
-			report(false, "CPUID.1:ECX[5] differs: cpu0 %u, cpu%u %u", vmx_present[0], cpu,
-			       vmx_present[cpu]);
+		if (vmx_present[cpu] != vmx_present[0]) {
+			report_prefix_push_cpu(cpu);
+			report(false, "CPUID.1:ECX[5] differs from cpu0's: expected %u, got %u",
+			       vmx_present[0], vmx_present[cpu]);
+			report_prefix_pop();
+		}
 	vmx_usable = vmx_start(false);	/* absent: a SKIP with the exact reason */
 	if (!vmx_usable)
 		return;
-	for_each_cpu(cpu)
-		report(vmx_present[cpu], "cpu%u CPUID.1:ECX[5] (VMX) set", cpu);
+	for_each_cpu(cpu) {
+		report_prefix_push_cpu(cpu);
+		report(vmx_present[cpu], "CPUID.1:ECX[5] (VMX) set");
+		report_prefix_pop();
+	}
 	step_value("vmx", "%u", vmx_present[0]);
 	step_value("cpus", "%u", nr_cpus);
 }
@@ -77,11 +83,14 @@ static void disabled_by_bios(void)
 	rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &boot);
 	step_value("at_boot", "%#llx", (unsigned long long)boot);
 	on_cpus(enable_fc_here, NULL);
-	for_each_cpu(cpu)
+	for_each_cpu(cpu) {
+		report_prefix_push_cpu(cpu);
 		report((fc_value[cpu] & (FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX)) ==
 		       (FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX) && fc_value[cpu] == fc_value[0],
-		       "cpu%u IA32_FEATURE_CONTROL=%#llx: locked, VMXON outside SMX enabled, same as cpu0 (%#llx)",
-		       cpu, (unsigned long long)fc_value[cpu], (unsigned long long)fc_value[0]);
+		       "IA32_FEATURE_CONTROL=%#llx: locked, VMXON outside SMX enabled, same as cpu0 (%#llx)",
+		       (unsigned long long)fc_value[cpu], (unsigned long long)fc_value[0]);
+		report_prefix_pop();
+	}
 	step_value("IA32_FEATURE_CONTROL", "%#llx", (unsigned long long)fc_value[0]);
 	step_value("lock", "%llu", (unsigned long long)(fc_value[0] & FEATURE_CONTROL_LOCK));
 	step_value("vmx_outside_smx", "%u", !!(fc_value[0] & FEATURE_CONTROL_VMX_OUTSIDE_SMX));
@@ -150,11 +159,14 @@ static void store_idt(void)
 	struct descriptor_table_ptr installed = desc_runtime_idtr();
 
 	on_cpus(sidt_here, NULL);
-	for_each_cpu(cpu)
+	for_each_cpu(cpu) {
+		report_prefix_push_cpu(cpu);
 		report(idtr_seen[cpu].base == installed.base && idtr_seen[cpu].limit == installed.limit,
-		       "cpu%u SIDT: expected base %#llx limit %#x (the runtime's IDT), got base %#llx limit %#x",
-		       cpu, (unsigned long long)installed.base, installed.limit,
+		       "SIDT: expected base %#llx limit %#x (the runtime's IDT), got base %#llx limit %#x",
+		       (unsigned long long)installed.base, installed.limit,
 		       (unsigned long long)idtr_seen[cpu].base, idtr_seen[cpu].limit);
+		report_prefix_pop();
+	}
 	step_value("idt_base", "%#llx", (unsigned long long)idtr_seen[0].base);
 	step_value("idt_limit", "%#x", idtr_seen[0].limit);
 }
@@ -438,14 +450,16 @@ static void compat_check(void)
 	vmx_derive_on_all_cpus(cpu_caps, cpu_cfg, cpu_cfg_ok);
 	for_each_cpu(cpu) {
 		const struct vmx_config *a = &cpu_cfg[0], *b = &cpu_cfg[cpu];
+		report_prefix_push_cpu(cpu);
 		for (unsigned w = 0; w < VMX_PROCBASED3; w++)
 			if (a->ctl[w] != b->ctl[w])
-				report(false, "cpu%u %s %#x differs from cpu0's %#x", cpu, vmx_control_word_name(w),
+				report(false, "%s %#x differs from cpu0's %#x", vmx_control_word_name(w),
 				       b->ctl[w], a->ctl[w]);
 		report(cpu_cfg_ok[cpu] == cpu_cfg_ok[0] && !memcmp(a->ctl, b->ctl, sizeof(a->ctl)) &&
 		       a->revision == b->revision && a->ept_vpid_cap == b->ept_vpid_cap,
-		       "cpu%u configuration equals cpu0's (revision %#x, EPT/VPID caps %#llx)", cpu, b->revision,
+		       "configuration equals cpu0's (revision %#x, EPT/VPID caps %#llx)", b->revision,
 		       (unsigned long long)b->ept_vpid_cap);
+		report_prefix_pop();
 	}
 	step_value("cpus", "%u", nr_cpus);
 }
