@@ -112,9 +112,27 @@ void apic_send_ipi(uint32_t dest, uint8_t vector)
 
 void apic_timer_oneshot(uint8_t vector, uint32_t count)
 {
-	apic_write(APIC_TDCR, 0xb);	/* divide by 1 */
+	apic_write(APIC_TDCR, APIC_TDCR_DIV1);
 	apic_write(APIC_LVTT, vector);	/* one-shot, unmasked */
 	apic_write(APIC_TMICT, count);
+}
+
+void apic_timer_periodic(uint8_t vector, uint32_t count)
+{
+	apic_write(APIC_TDCR, APIC_TDCR_DIV1);
+	apic_write(APIC_LVTT, APIC_LVT_TIMER_PERIODIC | vector);
+	apic_write(APIC_TMICT, count);
+}
+
+uint64_t apic_timer_ticks_per_ms(void)
+{
+	apic_write(APIC_TDCR, APIC_TDCR_DIV1);
+	apic_write(APIC_LVTT, APIC_LVT_MASKED);
+	apic_write(APIC_TMICT, 0xffffffffu);
+	udelay(1000);
+	uint32_t left = apic_read(APIC_TMCCT);
+	apic_write(APIC_TMICT, 0);
+	return 0xffffffffu - left;
 }
 
 void apic_timer_stop(void)

@@ -33,6 +33,8 @@
 #define APIC_ICR_ASSERT		0x04000
 #define APIC_ICR_LEVEL		0x08000
 #define APIC_LVT_MASKED		0x10000
+#define APIC_TDCR_DIV1		0xb	/* divide configuration: divide by 1 (SDM Vol. 3A, 11.5.4) */
+#define APIC_LVT_TIMER_PERIODIC	0x20000	/* LVT timer mode 01b (SDM Vol. 3A, 11.5.4) */
 #define APIC_SPURIOUS_VECTOR	0xff
 
 /* Remap and mask the legacy 8259 PICs (boot CPU, once). */
@@ -51,6 +53,10 @@ void apic_icr_write(uint32_t dest_apic_id, uint32_t icr_low);
 void apic_send_ipi(uint32_t dest_apic_id, uint8_t vector);
 /* One-shot APIC timer: vector after `count` ticks of the bus clock / 1. */
 void apic_timer_oneshot(uint8_t vector, uint32_t count);
+/* Periodic APIC timer: vector every `count` ticks of the bus clock / 1. */
+void apic_timer_periodic(uint8_t vector, uint32_t count);
+/* The APIC timer's ticks (divide by 1) in one millisecond of the TSC, measured. */
+uint64_t apic_timer_ticks_per_ms(void);
 void apic_timer_stop(void);
 
 /*

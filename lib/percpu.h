@@ -49,7 +49,8 @@ struct percpu {
 	/* Work handed to this CPU (lib/smp.c). */
 	void (*volatile work_fn)(void *arg);
 	void *volatile work_arg;
-	volatile unsigned work_seq, work_done_seq;
+	volatile unsigned work_seq, work_started_seq, work_done_seq;
+	volatile bool lost;		/* did not answer a request in time: left out (lib/smp.c) */
 
 	struct tss64 tss;
 	uint64_t stack_top;		/* kernel stack */

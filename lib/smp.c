@@ -71,8 +71,10 @@ static void ap_idle_loop(void)
 			safe_halt();	/* sti; hlt: the work IPI wakes us */
 			continue;
 		}
+		unsigned seq = c->work_seq;
+		__atomic_store_n(&c->work_started_seq, seq, __ATOMIC_RELEASE);
 		c->work_fn(c->work_arg);
-		__atomic_store_n(&c->work_done_seq, c->work_seq, __ATOMIC_RELEASE);
+		__atomic_store_n(&c->work_done_seq, seq, __ATOMIC_RELEASE);
 	}
 }
 
@@ -199,11 +201,28 @@ void smp_init(void)
 	}
 }
 
+/* A request not taken up in time: the CPU is reported and left out. */
+static void left_out(struct percpu *c)
+{
+	c->lost = true;
+	report(false, "smp: cpu%u (APIC ID %u) did not take up work from cpu%u within %u ms "
+	       "(interrupts or GIF blocked there, or it hangs): going on without it",
+	       c->cpu, c->apic_id, smp_id(), SMP_ANSWER_MS);
+}
+
 void on_cpu_wait(unsigned cpu)
 {
 	struct percpu *c = &percpu_area[cpu];
+	uint64_t deadline = rdtsc() + tsc_hz() / 1000 * SMP_ANSWER_MS;
 
-	while (__atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) != c->work_seq)
+	while (!c->lost && __atomic_load_n(&c->work_started_seq, __ATOMIC_ACQUIRE) != c->work_seq) {
+		if (rdtsc() > deadline) {
+			left_out(c);
+			return;
+		}
+		cpu_relax();
+	}
+	while (!c->lost && __atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) != c->work_seq)
 		cpu_relax();
 }
 
@@ -212,6 +231,8 @@ static void dispatch(unsigned cpu, void (*fn)(void *), void *arg)
 	struct percpu *me = this_cpu(), *c = &percpu_area[cpu];
 
 	on_cpu_wait(cpu);	/* one piece of work at a time per CPU */
+	if (c->lost)
+		return;
 
 	memcpy(c->prefix, me->prefix, sizeof(c->prefix));
 	c->nr_prefix = me->nr_prefix;

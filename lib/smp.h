@@ -3,6 +3,10 @@
  * INIT-SIPI-SIPI into long mode at boot.  Work is handed to them with
  * on_cpu() (one CPU) and on_cpus() (all CPUs at once); the callee's report
  * prefixes are the caller's plus "cpuN".
+ *
+ * A CPU that does not take up work within SMP_ANSWER_MS (it has interrupts
+ * or GIF blocked, or hangs) is reported by name as a FAIL and left out from
+ * then on: for_each_cpu() skips it, and no more work is handed to it.
  */
 #ifndef HV_SMP_H
 #define HV_SMP_H
@@ -20,6 +24,9 @@ void on_cpu_wait(unsigned cpu);
 /* Run fn(arg) on every CPU at once (this one included) and wait for all. */
 void on_cpus(void (*fn)(void *arg), void *arg);
 
-#define for_each_cpu(c) for (unsigned c = 0; c < nr_cpus; c++)
+#define SMP_ANSWER_MS	2000
+
+/* Every CPU that has not been left out. */
+#define for_each_cpu(c) for (unsigned c = 0; c < nr_cpus; c++) if (percpu_area[c].lost) {} else
 
 #endif
