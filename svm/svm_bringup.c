@@ -99,7 +99,7 @@ static bool step_is_disabled(void)
 
 /*
  * svm_hardware_setup: CPUID 8000000A (APM 15.4, Vol. 3 E.4.9).  The IOPM and
- * MSRPM (APM 15.10.1, 15.11) are the guest harness's (svm_guest_init); what
+ * MSRPM (APM 15.10.1, 15.11) are the guest harness's (svm_guest_create); what
  * the CPU does with them is checked port by port and MSR by MSR in
  * svm_intercepts.
  */
@@ -180,7 +180,7 @@ int main(int argc, char **argv)
 	step_end();
 	if (go) {
 		step_begin("hardware_disable");
-		svm_program_end();
+		svm_program_finish();
 		step_end();
 	}
 	step_end();

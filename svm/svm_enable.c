@@ -235,10 +235,10 @@ int main(int argc, char **argv)
 		{ "hsave_pa", test_hsave_pa },
 	};
 
-	if (!svm_program_start())
+	if (!svm_program_start(0))
 		return 0;
 	scratch = alloc_page();
 	run_subtests(tests, ARRAY_SIZE(tests));
-	svm_program_end();
+	svm_program_finish();
 	return 0;
 }

@@ -16,15 +16,14 @@
 #define DEBUGCTL_LBR		(1ull << 0)
 
 static struct svm_guest guest;
-static struct vmcb pristine;
 
 static uint64_t run_stub(void (*stub)(void), uint64_t rbx, uint64_t rcx, uint64_t rdx)
 {
-	svm_guest_restart(&guest, (void (*)(void *))stub, NULL);
+	svm_guest_set_fn(&guest, (hv_guest_fn *)stub, NULL);
 	guest.regs.rbx = rbx;
 	guest.regs.rcx = rcx;
 	guest.regs.rdx = rdx;
-	return svm_guest_vmrun(&guest);
+	return svm_guest_run(&guest);
 }
 
 /* APM 15.7.1: with NRIPS, an intercepted instruction exit stores the next sequential rIP in NRIP. */
@@ -71,7 +70,7 @@ static void flush_by_asid(void)
 	static const uint8_t codes[] = { VMCB_TLB_FLUSH_ASID, VMCB_TLB_FLUSH_ASID_NONGLOBAL };
 
 	for (unsigned i = 0; i < ARRAY_SIZE(codes); i++) {
-		svm_guest_restart(&guest, guest_read, &readable_word);
+		svm_guest_set_fn(&guest, guest_read, &readable_word);
 		guest.vmcb->control.tlb_control = codes[i];
 		svm_report_exit(NULL, VMEXIT_VMMCALL, svm_guest_run(&guest),
 				"VMRUN with TLB_CONTROL=%u runs the guest", codes[i]);
@@ -88,11 +87,11 @@ static void flush_by_asid(void)
 	npt_identity_init(&npt, 21);
 	guest.vmcb->control.np_control = VMCB_NP_ENABLE;
 	guest.vmcb->control.n_cr3 = npt_ncr3(&npt);
-	svm_guest_restart(&guest, guest_read, gpa_page);
+	svm_guest_set_fn(&guest, guest_read, gpa_page);
 	svm_guest_run(&guest);
 	report_u64(NULL, 0x1111, guest_value, "guest reads the GPA through the first mapping");
 	pt_map(&npt, virt_to_phys(gpa_page), virt_to_phys(other), PAGE_SIZE, 12, NPT_LEAF_FLAGS);
-	svm_guest_restart(&guest, guest_read, gpa_page);
+	svm_guest_set_fn(&guest, guest_read, gpa_page);
 	guest.vmcb->control.tlb_control = VMCB_TLB_FLUSH_ASID;
 	svm_guest_run(&guest);
 	report_u64(NULL, 0x2222, guest_value, "after remapping the GPA and TLB_CONTROL=3, "
@@ -127,10 +126,10 @@ static void vgif(void)
 		{ 0, "CLGI" }, { VMCB_V_GIF, "STGI" },
 	};
 
-	svm_guest_restart(&guest, guest_clgi_stgi, NULL);
+	svm_guest_set_fn(&guest, guest_clgi_stgi, NULL);
 	guest.vmcb->control.vintr |= VMCB_V_GIF_ENABLE | VMCB_V_GIF;
 	for (unsigned i = 0; i < ARRAY_SIZE(steps); i++) {
-		if (!svm_report_exit(NULL, VMEXIT_VMMCALL, svm_guest_vmrun(&guest), "guest %s not "
+		if (!svm_report_exit(NULL, VMEXIT_VMMCALL, svm_guest_run(&guest), "guest %s not "
 				     "intercepted, then VMMCALL", steps[i].after))
 			break;
 		report_u64(NULL, steps[i].want, guest.vmcb->control.vintr & VMCB_V_GIF,
@@ -164,10 +163,10 @@ static void pause_filter(void)
 	const unsigned count = 8;
 
 	pauses_done = 0;
-	svm_guest_restart(&guest, guest_pauses, NULL);
+	svm_guest_set_fn(&guest, guest_pauses, NULL);
 	guest.vmcb->control.intercept3 |= SVM_I3_PAUSE;
 	guest.vmcb->control.pause_filter_count = count;
-	if (svm_report_exit(NULL, VMEXIT_PAUSE, svm_guest_vmrun(&guest),
+	if (svm_report_exit(NULL, VMEXIT_PAUSE, svm_guest_run(&guest),
 			    "PAUSE loop with PAUSE intercept and filter count %u", count))
 		report(pauses_done >= count - 1 && pauses_done <= count, "PAUSEs completed before the "
 		       "PAUSE exit: expected %u or %u (filter count %u), got %u", count - 1, count, count,
@@ -195,7 +194,7 @@ static void lbr_virt(void)
 	bool host_ok = report_result(erratum, HV_RESULT_OK, rdmsr_safe(MSR_DEBUGCTL, &host),
 				     "host RDMSR DebugCtl (%#x)", MSR_DEBUGCTL);
 
-	svm_guest_restart(&guest, guest_lbr, NULL);
+	svm_guest_set_fn(&guest, guest_lbr, NULL);
 	guest.vmcb->control.virt_ext |= VMCB_LBR_VIRT_ENABLE;
 	guest.vmcb->save.dbgctl = 0;
 	svm_report_exit(erratum, VMEXIT_VMMCALL, svm_guest_run(&guest),
@@ -230,16 +229,16 @@ static void tsc_ratio(void)
  */
 static void vmcb_clean(void)
 {
-	svm_guest_restart(&guest, (void (*)(void *))g_cpuid, NULL);
+	svm_guest_set_fn(&guest, (hv_guest_fn *)g_cpuid, NULL);
 	guest.vmcb->control.clean = 0;
 	svm_report_exit(NULL, VMEXIT_VMMCALL, svm_guest_run(&guest), "first run, clean=0");
-	svm_guest_restart(&guest, (void (*)(void *))g_cpuid, NULL);
+	svm_guest_set_fn(&guest, (hv_guest_fn *)g_cpuid, NULL);
 	guest.vmcb->control.clean = VMCB_CLEAN_ALL_DEFINED;
 	svm_report_exit(NULL, VMEXIT_VMMCALL, svm_guest_run(&guest), "unchanged VMCB, all clean bits set");
-	svm_guest_restart(&guest, (void (*)(void *))g_cpuid, NULL);
+	svm_guest_set_fn(&guest, (hv_guest_fn *)g_cpuid, NULL);
 	guest.vmcb->control.intercept3 |= SVM_I3_CPUID;
 	guest.vmcb->control.clean = VMCB_CLEAN_ALL_DEFINED & ~(1u << VMCB_CLEAN_I);
-	svm_report_exit(NULL, VMEXIT_CPUID, svm_guest_vmrun(&guest),
+	svm_report_exit(NULL, VMEXIT_CPUID, svm_guest_run(&guest),
 			"CPUID intercept added with clean bit I cleared");
 	guest.vmcb->control.clean = 0;
 }
@@ -276,28 +275,26 @@ static void test_features(void)
 			report_skip("advertised (EDX[%u]=1); no scenario for it in this suite", f->bit);
 		else if (exercisers[e].elsewhere)
 			report_skip("advertised (EDX[%u]=1); exercised by %s", f->bit, exercisers[e].elsewhere);
-		else {
-			memcpy(guest.vmcb, &pristine, sizeof(pristine));
+		else if (svm_guest_create(&guest, guest_read, &readable_word)) {
 			exercisers[e].exercise();
+			svm_guest_free(&guest);
 		}
 		report_prefix_pop();
 	}
 }
 
+/* Every feature on every CPU in turn, each scenario with a guest of its own in the valid state. */
+HV_EACH_CPU(test_features)
+
 int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
-		{ "features", test_features },
+		{ "features", test_features_each_cpu },
 	};
 
-	if (!svm_program_start())
+	if (!svm_program_start(HV_START_ENABLE))
 		return 0;
-	if (svm_enable_all()) {
-		svm_guest_init(&guest, guest_read, &readable_word);
-		memcpy(&pristine, guest.vmcb, sizeof(pristine));
-		run_subtests(tests, ARRAY_SIZE(tests));
-		svm_guest_free(&guest);
-	}
-	svm_program_end();
+	run_subtests(tests, ARRAY_SIZE(tests));
+	svm_program_finish();
 	return 0;
 }

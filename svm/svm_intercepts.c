@@ -14,11 +14,11 @@ static struct svm_guest guest;
 
 static uint64_t run_stub(void (*stub)(void), uint64_t rcx, uint64_t rdx, uint64_t rax)
 {
-	svm_guest_restart(&guest, (void (*)(void *))stub, NULL);
+	svm_guest_set_fn(&guest, (hv_guest_fn *)stub, NULL);
 	guest.regs.rcx = rcx;
 	guest.regs.rdx = rdx;
 	guest.vmcb->save.rax = rax;
-	return svm_guest_vmrun(&guest);
+	return svm_guest_run(&guest);
 }
 
 /* ---- I/O permission map (APM 15.10) ---- */
@@ -273,30 +273,48 @@ static void test_shutdown(void)
 		return;
 	}
 
-	svm_guest_init(&g, (void (*)(void *))g_ud2, NULL);
+	if (!svm_guest_create(&g, (hv_guest_fn *)g_ud2, NULL))
+		return;
 	g.vmcb->control.intercept_exc = 0;
 	g.vmcb->save.idtr.limit = 0;
-	svm_report_exit(NULL, VMEXIT_SHUTDOWN, svm_guest_vmrun(&g), "guest triple fault (UD2 with an empty IDT)");
+	svm_report_exit(NULL, VMEXIT_SHUTDOWN, svm_guest_run(&g), "guest triple fault (UD2 with an empty IDT)");
 	svm_guest_free(&g);
 }
+
+/*
+ * Each rule on every CPU in turn, with a guest of that CPU whose I/O and
+ * MSR accesses go through the IOPM and MSRPM (both empty).
+ */
+static void with_guest(void *rule)
+{
+	if (!svm_guest_create(&guest, NULL, NULL))
+		return;
+	guest.vmcb->control.intercept3 |= SVM_I3_IOIO_PROT | SVM_I3_MSR_PROT;
+	((void (*)(void))rule)();
+	svm_guest_free(&guest);
+}
+
+HV_EACH_CPU_WITH(with_guest, test_iopm)
+HV_EACH_CPU_WITH(with_guest, test_iopm_off)
+HV_EACH_CPU_WITH(with_guest, test_msrpm)
+HV_EACH_CPU_WITH(with_guest, test_msr_outside)
+HV_EACH_CPU_WITH(with_guest, test_cpuid)
+HV_EACH_CPU_WITH(with_guest, test_hlt)
+HV_EACH_CPU_WITH(with_guest, test_vmmcall)
+HV_EACH_CPU(test_shutdown)
 
 int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
-		{ "iopm", test_iopm }, { "iopm_off", test_iopm_off },
-		{ "msrpm", test_msrpm }, { "msr_outside", test_msr_outside },
-		{ "cpuid", test_cpuid }, { "hlt", test_hlt }, { "vmmcall", test_vmmcall },
-		{ "shutdown", test_shutdown },
+		{ "iopm", test_iopm_each_cpu }, { "iopm_off", test_iopm_off_each_cpu },
+		{ "msrpm", test_msrpm_each_cpu }, { "msr_outside", test_msr_outside_each_cpu },
+		{ "cpuid", test_cpuid_each_cpu }, { "hlt", test_hlt_each_cpu },
+		{ "vmmcall", test_vmmcall_each_cpu }, { "shutdown", test_shutdown_each_cpu },
 	};
 
-	if (!svm_program_start())
+	if (!svm_program_start(HV_START_ENABLE))
 		return 0;
-	if (svm_enable_all()) {
-		svm_guest_init(&guest, NULL, NULL);
-		guest.vmcb->control.intercept3 |= SVM_I3_IOIO_PROT | SVM_I3_MSR_PROT;
-		run_subtests(tests, ARRAY_SIZE(tests));
-		svm_guest_free(&guest);
-	}
-	svm_program_end();
+	run_subtests(tests, ARRAY_SIZE(tests));
+	svm_program_finish();
 	return 0;
 }

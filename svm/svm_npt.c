@@ -29,7 +29,7 @@ static void guest_exec(void *p) { ((void (*)(void))p)(); }
 
 static uint64_t run_under_npt(const struct page_table *pt, void (*fn)(void *), void *arg)
 {
-	svm_guest_restart(&guest, fn, arg);
+	svm_guest_set_fn(&guest, fn, arg);
 	guest.vmcb->control.np_control = VMCB_NP_ENABLE;
 	guest.vmcb->control.n_cr3 = npt_ncr3(pt);
 	guest.vmcb->control.tlb_control = VMCB_TLB_FLUSH_ALL;	/* the NPT changed since the last run */
@@ -244,28 +244,47 @@ static void test_switch_ncr3(void)
 	free_page(alias);
 }
 
+/* Each rule on every CPU in turn, with a guest of that CPU; its NPT is given back after each. */
+static void with_guest(void *rule)
+{
+	if (!svm_guest_create(&guest, guest_read, data))
+		return;
+	((void (*)(void))rule)();
+	svm_guest_free(&guest);
+	if (npt.root)
+		pt_destroy(&npt);
+}
+
+HV_EACH_CPU_WITH(with_guest, test_identity)
+HV_EACH_CPU_WITH(with_guest, test_not_present)
+HV_EACH_CPU_WITH(with_guest, test_write_read_only)
+HV_EACH_CPU_WITH(with_guest, test_user)
+HV_EACH_CPU_WITH(with_guest, test_execute)
+HV_EACH_CPU_WITH(with_guest, test_reserved)
+HV_EACH_CPU_WITH(with_guest, test_guest_table_walk)
+HV_EACH_CPU_WITH(with_guest, test_2m)
+HV_EACH_CPU_WITH(with_guest, test_1g)
+HV_EACH_CPU_WITH(with_guest, test_switch_ncr3)
+
 int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
-		{ "identity", test_identity }, { "not_present", test_not_present },
-		{ "write_read_only", test_write_read_only }, { "user", test_user },
-		{ "execute", test_execute }, { "reserved", test_reserved },
-		{ "guest_table_walk", test_guest_table_walk }, { "leaf_2m", test_2m },
-		{ "leaf_1g", test_1g }, { "switch_ncr3", test_switch_ncr3 },
+		{ "identity", test_identity_each_cpu }, { "not_present", test_not_present_each_cpu },
+		{ "write_read_only", test_write_read_only_each_cpu }, { "user", test_user_each_cpu },
+		{ "execute", test_execute_each_cpu }, { "reserved", test_reserved_each_cpu },
+		{ "guest_table_walk", test_guest_table_walk_each_cpu }, { "leaf_2m", test_2m_each_cpu },
+		{ "leaf_1g", test_1g_each_cpu }, { "switch_ncr3", test_switch_ncr3_each_cpu },
 	};
 
-	if (!svm_program_start())
+	if (!svm_program_start(HV_START_ENABLE))
 		return 0;
 	if (!svm_has(SVM_FEAT_NP)) {
 		report_skip("nested paging: CPUID 0x8000000A EDX[0] (NP) clear");
-	} else if (svm_enable_all()) {
+	} else {
 		data = alloc_page();
-		svm_guest_init(&guest, guest_read, data);
 		run_subtests(tests, ARRAY_SIZE(tests));
-		svm_guest_free(&guest);
-		if (npt.root)
-			pt_destroy(&npt);
+		free_page(data);
 	}
-	svm_program_end();
+	svm_program_finish();
 	return 0;
 }

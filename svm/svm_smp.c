@@ -55,10 +55,13 @@ static void concurrent_guest(void *unused)
 	struct slot *s = &slots[smp_id()];
 	struct svm_guest g;
 
-	svm_guest_init(&g, guest_hypercalls, s);
+	bool created = svm_guest_create(&g, guest_hypercalls, s);
+
+	__atomic_add_fetch(&ready, 1, __ATOMIC_ACQ_REL);
+	if (!created)
+		return;
 	g.vmcb->control.asid = s->asid = asid_of(smp_id(), 0);
 	svm_guest_on_exit(&g, VMEXIT_VMMCALL, on_vmmcall);
-	__atomic_add_fetch(&ready, 1, __ATOMIC_ACQ_REL);
 	while (__atomic_load_n(&ready, __ATOMIC_ACQUIRE) < nr_cpus)
 		cpu_relax();
 	s->last_exit = svm_guest_run(&g);
@@ -108,7 +111,8 @@ static void asid_isolation(void *unused)
 		npt_identity_init(&npt[w], 21);
 		pt_map(&npt[w], virt_to_phys(gpa_page), virt_to_phys(host[w]), PAGE_SIZE, 12, NPT_LEAF_FLAGS);
 		*(volatile uint64_t *)host[w] = 0x1000 * (cpu + 1) + w;
-		svm_guest_init(&g[w], guest_read_gpa, gpa_page);
+		if (!svm_guest_create(&g[w], guest_read_gpa, gpa_page))
+			return;
 		g[w].vmcb->control.asid = asid_of(cpu, w);
 		g[w].vmcb->control.np_control = VMCB_NP_ENABLE;
 		g[w].vmcb->control.n_cr3 = npt_ncr3(&npt[w]);
@@ -116,7 +120,7 @@ static void asid_isolation(void *unused)
 	for (unsigned round = 0; round < ROUNDS; round++) {
 		for (unsigned w = 0; w < 2; w++) {
 			seen[cpu] = 0;
-			svm_guest_restart(&g[w], guest_read_gpa, gpa_page);
+			svm_guest_set_fn(&g[w], guest_read_gpa, gpa_page);
 			uint64_t code = svm_guest_run(&g[w]);
 			uint64_t want = 0x1000 * (cpu + 1) + w;
 			if (round == 0 || seen[cpu] != want || code != VMEXIT_VMMCALL)
@@ -156,10 +160,9 @@ int main(int argc, char **argv)
 		{ "asid_isolation", test_asid_isolation },
 	};
 
-	if (!svm_program_start())
+	if (!svm_program_start(HV_START_ENABLE))
 		return 0;
-	if (svm_enable_all())
-		run_subtests(tests, ARRAY_SIZE(tests));
-	svm_program_end();
+	run_subtests(tests, ARRAY_SIZE(tests));
+	svm_program_finish();
 	return 0;
 }

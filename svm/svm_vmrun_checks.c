@@ -12,20 +12,25 @@
 #include "svm/svm_defs.h"
 
 static struct svm_guest guest;
-static struct vmcb pristine;
+static void *guest_idt;
 
 /*
  * The guest's own IDT: every exception vector leads to a VMMCALL, so an
  * injected event that VMRUN wrongly accepts ends as a VMMCALL exit instead
- * of running the host's handlers inside the guest.
+ * of running the host's handlers inside the guest.  The load hook puts it
+ * into the valid state.
  */
-static void guest_idt_init(struct vmcb *v)
+static void guest_idt_init(void)
 {
-	void *idt = alloc_page();
-
+	guest_idt = alloc_page();
 	for (unsigned vec = 0; vec < 32; vec++)
-		idt_set_gate(idt, vec, g_vmmcall, 0, 0);
-	v->save.idtr = (struct vmcb_seg){ .base = (uint64_t)idt, .limit = 32 * IDT_GATE_SIZE - 1 };
+		idt_set_gate(guest_idt, vec, g_vmmcall, 0, 0);
+}
+
+static void use_guest_idt(struct svm_guest *g)
+{
+	g->vmcb->save.idtr = (struct vmcb_seg){ .base = (uint64_t)guest_idt,
+						.limit = 32 * IDT_GATE_SIZE - 1 };
 }
 
 static void guest_nothing(void *unused)
@@ -145,19 +150,20 @@ static uint64_t refusal_code(uint64_t code)
 	return code;
 }
 
-/* One case on a fresh copy of the baseline VMCB; returns EXITCODE as stored. */
+/* One case: the valid state loaded afresh, one thing changed; returns EXITCODE as stored. */
 static uint64_t run_case(const struct illegal_state *c)
 {
-	memcpy(guest.vmcb, &pristine, sizeof(pristine));
-	svm_guest_restart(&guest, guest_nothing, NULL);
+	if (!svm_guest_load(&guest))
+		return SVM_GUEST_STOPPED;
 	c->make(guest.vmcb);
-	return svm_guest_vmrun(&guest);
+	return svm_guest_run(&guest);
 }
 
-/* The unchanged VMCB runs the guest to its end: the cases below change only one thing. */
+/* The valid state runs the guest to its end: the cases below change only one thing. */
 static bool baseline(void)
 {
-	memcpy(guest.vmcb, &pristine, sizeof(pristine));
+	if (!svm_guest_load(&guest))
+		return false;
 	return svm_report_exit(NULL, VMEXIT_VMMCALL, svm_guest_run(&guest),
 			       "baseline VMCB runs the guest to its final VMMCALL") &&
 	       report(guest.done, "baseline guest: expected its final VMMCALL at %p, got the exit at "
@@ -182,7 +188,6 @@ static void test_illegal_states(void)
 	}
 	report_skip("EFER.LME/LMA with no long mode support: this processor has long mode "
 		    "(CPUID 0x80000001 EDX[29]=%d)", cpu_has(X86_FEATURE_LM));
-	memcpy(guest.vmcb, &pristine, sizeof(pristine));
 	baseline();
 }
 
@@ -193,22 +198,31 @@ static void test_exitcode_width(void)
 			"EXITCODE, all 64 bits, of VMRUN refused for %s", cases[0].name);
 }
 
+/* Each rule on every CPU in turn, with a guest of that CPU in the valid state with its own IDT. */
+static void with_guest(void *rule)
+{
+	if (!svm_guest_create(&guest, guest_nothing, NULL))
+		return;
+	guest.load_hook = use_guest_idt;
+	((void (*)(void))rule)();
+	svm_guest_free(&guest);
+}
+
+HV_EACH_CPU_WITH(with_guest, test_illegal_states)
+HV_EACH_CPU_WITH(with_guest, test_exitcode_width)
+
 int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
-		{ "illegal_states", test_illegal_states },
-		{ "exitcode_width", test_exitcode_width },
+		{ "illegal_states", test_illegal_states_each_cpu },
+		{ "exitcode_width", test_exitcode_width_each_cpu },
 	};
 
-	if (!svm_program_start())
+	if (!svm_program_start(HV_START_ENABLE))
 		return 0;
-	if (svm_enable_all()) {
-		svm_guest_init(&guest, guest_nothing, NULL);
-		guest_idt_init(guest.vmcb);
-		memcpy(&pristine, guest.vmcb, sizeof(pristine));
-		run_subtests(tests, ARRAY_SIZE(tests));
-		svm_guest_free(&guest);
-	}
-	svm_program_end();
+	guest_idt_init();
+	run_subtests(tests, ARRAY_SIZE(tests));
+	free_page(guest_idt);
+	svm_program_finish();
 	return 0;
 }

@@ -2,10 +2,11 @@
  * The world switch, timed (make bench, docs/bench.md): N guest exits by
  * VMCALL, each handled and the guest resumed,
  *
- *   harness  through the guest harness: vmx_guest_expect(VMCALL) per exit
- *            (vmx/guest.h: GPRs loaded and saved around VMRESUME, the exit
- *            decoded with six VMREADs and counted, RIP stepped with the
- *            exit's instruction length);
+ *   harness  through the guest harness: vmx_guest_run() with a VMCALL
+ *            handler that checks the guest's RAX and steps RIP
+ *            (lib/vmx/guest.h, entry.S: GPRs saved and loaded around
+ *            VMRESUME, exit reason, RIP and instruction length read, the
+ *            exit counted on this CPU and dispatched through the table);
  *   bare     a loop of the same instruction without the harness: VMRESUME,
  *            at HOST_RIP read the exit reason, check it, GUEST_RIP += 3,
  *            VMRESUME again (the guest touches no register), interrupts off.
@@ -42,40 +43,49 @@
 static unsigned long rounds = DEFAULT_ROUNDS;
 
 /* The bare loop's guest: VMCALL forever; the host steps over each one. */
-void bench_bare_guest(void);
+void bench_bare_guest(void *arg);
 asm(".text\n"
     ".globl bench_bare_guest\n"
     "bench_bare_guest:\n\t"
     "vmcall\n\t"
     "jmp bench_bare_guest\n");
 
-/* The harness's guest: N VMCALLs with RAX = BENCH_RAX, then return (VMX_GUEST_DONE). */
-static void guest_calls(void)
+/* The harness's guest: N VMCALLs with RAX = BENCH_RAX, then return (the guest's end). */
+static void guest_calls(void *arg)
 {
 	for (unsigned long i = 0; i < rounds; i++)
 		vmx_guest_call(BENCH_RAX);
 }
 
+static unsigned long harness_exits, harness_bad_rax;
+
+static bool on_vmcall(struct vmx_guest *g)
+{
+	harness_exits++;
+	harness_bad_rax += g->gprs.rax != BENCH_RAX;
+	vmx_guest_skip_instruction(g);
+	return true;
+}
+
 static void bench_harness(void)
 {
 	struct vmx_guest g;
-	unsigned long exits = 0, bad_rax = 0;
+	char got[160];
 
-	vmx_guest_init(&g, guest_calls);
-	vmx_guest_load(&g);
+	if (!vmx_guest_create(&g, guest_calls, NULL) || !vmx_guest_load(&g))
+		return;
+	vmx_guest_on_exit(&g, VMX_EXIT_VMCALL, on_vmcall);
 	bench_begin("harness", rounds);
 	uint64_t t0 = rdtsc();
-	while (exits < rounds && vmx_guest_expect(&g, VMX_EXIT_VMCALL, "harness: VMCALL exit")) {
-		exits++;
-		bad_rax += g.gprs.rax != BENCH_RAX;
-	}
+	struct hv_result r = vmx_guest_run(&g);
 	uint64_t t1 = rdtsc();
-	bench_result("harness", exits, t1 - t0);
-	report_u64(NULL, rounds, exits, "harness: VMCALL exits handled");
-	report(bad_rax == 0, "harness: every VMCALL exit saw the guest's RAX=%#llx (%lu did not)",
-	       (unsigned long long)BENCH_RAX, bad_rax);
-	if (exits == rounds)
-		vmx_guest_run_to_done(&g, "harness");
+	bench_result("harness", harness_exits, t1 - t0);
+	if (report_result(NULL, HV_RESULT_OK, r, "harness: VM entry"))
+		report(g.done, "harness: the guest ran to its end: %s", vmx_exit_str(&g, got, sizeof(got)));
+	report_u64(NULL, rounds, harness_exits, "harness: VMCALL exits handled");
+	report(harness_bad_rax == 0, "harness: every VMCALL exit saw the guest's RAX=%#llx (%lu did not)",
+	       (unsigned long long)BENCH_RAX, harness_bad_rax);
+	vmx_guest_free(&g);
 }
 
 /*
@@ -172,13 +182,15 @@ static void bench_bare(const char *kind, unsigned long (*loop)(unsigned long, ui
 {
 	struct vmx_guest g;
 	uint64_t reason = 0;
-	char got[96];
+	char got[160];
 
 	/* The harness launches the VMCS and steps over the first VMCALL; then the bare loop. */
-	vmx_guest_init(&g, bench_bare_guest);
-	vmx_guest_load(&g);
-	if (!vmx_guest_expect(&g, VMX_EXIT_VMCALL, "bare: first entry (VMLAUNCH)"))
+	if (!vmx_guest_create(&g, bench_bare_guest, NULL) || !vmx_guest_load(&g))
 		return;
+	if (!vmx_guest_expect(&g, VMX_EXIT_VMCALL, "bare: first entry (VMLAUNCH)")) {
+		vmx_guest_free(&g);
+		return;
+	}
 	uint64_t flags = read_rflags();
 	bench_begin(kind, rounds);
 	irq_disable();
@@ -186,7 +198,6 @@ static void bench_bare(const char *kind, unsigned long (*loop)(unsigned long, ui
 	unsigned long done = loop(rounds, &reason);
 	uint64_t t1 = rdtsc();
 	write_rflags(flags);
-	vmcs_write(VMCS_HOST_RIP, (uint64_t)vmx_exit_point);
 	bench_result(kind, done, t1 - t0);
 	report_u64(NULL, rounds, done, "%s: VMCALL exits taken", kind);
 	if (reason == ~0ull) {
@@ -195,21 +206,20 @@ static void bench_bare(const char *kind, unsigned long (*loop)(unsigned long, ui
 		g.exit.reason = (uint32_t)reason;
 		g.exit.guest_rip = vmcs_read(VMCS_GUEST_RIP);
 		report(reason == VMX_EXIT_VMCALL, "%s: every exit's reason: expected VMCALL (%u), got %s",
-		       kind, VMX_EXIT_VMCALL, vmx_exit_str(&g.exit, got, sizeof(got)));
+		       kind, VMX_EXIT_VMCALL, vmx_exit_str(&g, got, sizeof(got)));
 	}
+	vmx_guest_free(&g);
 }
 
 int main(int argc, char **argv)
 {
 	rounds = arg_ulong("rounds", DEFAULT_ROUNDS);
-	if (!vmx_start(true))
+	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return 0;
 	report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());
-	if (vmx_on_all()) {
-		bench_harness();
-		bench_bare("bare", bare_loop);
-		bench_bare("bare_decode", bare_decode_loop);
-	}
-	vmx_finish();
+	bench_harness();
+	bench_bare("bare", bare_loop);
+	bench_bare("bare_decode", bare_decode_loop);
+	vmx_program_finish();
 	return 0;
 }

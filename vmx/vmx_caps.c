@@ -140,7 +140,7 @@ static void true_vs_legacy(void)
 /* A.3.3: IA32_VMX_PROCBASED_CTLS2 exists iff primary control bit 31 may be 1. */
 static void ctls2_readable(void)
 {
-	bool secondary = cap(MSR_IA32_VMX_PROCBASED_CTLS) & (1ull << (32 + CPU_ACTIVATE_SECONDARY_CONTROLS));
+	bool secondary = (cap(MSR_IA32_VMX_PROCBASED_CTLS) >> 32) & CPU_ACTIVATE_SECONDARY_CONTROLS;
 
 	report(readable(MSR_IA32_VMX_PROCBASED_CTLS2) == secondary,
 	       "IA32_VMX_PROCBASED_CTLS2 readable (%s) iff PROCBASED_CTLS[63] (%u)",
@@ -151,7 +151,7 @@ static void ctls2_readable(void)
 static void ept_vpid_cap_readable(void)
 {
 	uint32_t may1 = vmx_allowed(caps, VMX_PROCBASED2).may1;
-	bool either = may1 & ((1u << CPU2_ENABLE_EPT) | (1u << CPU2_ENABLE_VPID));
+	bool either = may1 & (CPU2_ENABLE_EPT | CPU2_ENABLE_VPID);
 
 	report(readable(MSR_IA32_VMX_EPT_VPID_CAP) == either,
 	       "IA32_VMX_EPT_VPID_CAP readable (%s) iff EPT or VPID may be 1 (secondary allowed-1 %#x)",
@@ -161,7 +161,7 @@ static void ept_vpid_cap_readable(void)
 /* A.11: IA32_VMX_VMFUNC exists iff secondary "enable VM functions" may be 1. */
 static void vmfunc_readable(void)
 {
-	bool vmfunc = vmx_allowed(caps, VMX_PROCBASED2).may1 & (1u << CPU2_ENABLE_VM_FUNCTIONS);
+	bool vmfunc = vmx_allowed(caps, VMX_PROCBASED2).may1 & CPU2_ENABLE_VM_FUNCTIONS;
 
 	report(readable(MSR_IA32_VMX_VMFUNC) == vmfunc, "IA32_VMX_VMFUNC readable (%s) iff "
 	       "\"enable VM functions\" may be 1 (%u)", readable(MSR_IA32_VMX_VMFUNC) ? "yes" : "#GP", vmfunc);
@@ -187,7 +187,7 @@ static void fixed_msrs(void)
 /* A.6: if "unrestricted guest" may be 1, MISC[5] (exits store EFER.LMA) is 1. */
 static void misc_lma(void)
 {
-	bool ug = vmx_allowed(caps, VMX_PROCBASED2).may1 & (1u << CPU2_UNRESTRICTED_GUEST);
+	bool ug = vmx_allowed(caps, VMX_PROCBASED2).may1 & CPU2_UNRESTRICTED_GUEST;
 
 	if (!ug) {
 		report_skip("\"unrestricted guest\" not allowed: MISC[5] is not constrained");
@@ -234,11 +234,9 @@ static void consistency(void)
 		rules[i]();
 }
 
-VMX_EACH_CPU(consistency)
+HV_EACH_CPU(consistency)
 
 /* The behavioural sweep. */
-
-#define BIT32(n) (1u << (n))
 
 /*
  * Controls whose setting requires others (SDM 26.2.1.1-26.2.1.3); each is
@@ -246,27 +244,27 @@ VMX_EACH_CPU(consistency)
  */
 static const struct control_dep {
 	enum vmx_control_word word;
-	unsigned bit;
+	uint32_t control;
 	uint32_t need[VMX_PROCBASED3];
 } deps[] = {
-	{ VMX_PINBASED, PIN_VIRTUAL_NMIS, { [VMX_PINBASED] = BIT32(PIN_NMI_EXITING) } },
+	{ VMX_PINBASED, PIN_VIRTUAL_NMIS, { [VMX_PINBASED] = PIN_NMI_EXITING } },
 	{ VMX_PINBASED, PIN_POSTED_INTERRUPTS, {
-		[VMX_PINBASED] = BIT32(PIN_EXTERNAL_INTERRUPT_EXITING),
-		[VMX_PROCBASED] = BIT32(CPU_USE_TPR_SHADOW) | BIT32(CPU_ACTIVATE_SECONDARY_CONTROLS),
-		[VMX_PROCBASED2] = BIT32(CPU2_VIRTUAL_INTERRUPT_DELIVERY),
-		[VMX_EXIT] = BIT32(EXIT_ACK_INTERRUPT_ON_EXIT) } },
+		[VMX_PINBASED] = PIN_EXTERNAL_INTERRUPT_EXITING,
+		[VMX_PROCBASED] = CPU_USE_TPR_SHADOW | CPU_ACTIVATE_SECONDARY_CONTROLS,
+		[VMX_PROCBASED2] = CPU2_VIRTUAL_INTERRUPT_DELIVERY,
+		[VMX_EXIT] = EXIT_ACK_INTERRUPT_ON_EXIT } },
 	{ VMX_PROCBASED, CPU_NMI_WINDOW_EXITING, {
-		[VMX_PINBASED] = BIT32(PIN_NMI_EXITING) | BIT32(PIN_VIRTUAL_NMIS) } },
-	{ VMX_PROCBASED2, CPU2_VIRTUALIZE_X2APIC_MODE, { [VMX_PROCBASED] = BIT32(CPU_USE_TPR_SHADOW) } },
-	{ VMX_PROCBASED2, CPU2_APIC_REGISTER_VIRTUALIZATION, { [VMX_PROCBASED] = BIT32(CPU_USE_TPR_SHADOW) } },
+		[VMX_PINBASED] = PIN_NMI_EXITING | PIN_VIRTUAL_NMIS } },
+	{ VMX_PROCBASED2, CPU2_VIRTUALIZE_X2APIC_MODE, { [VMX_PROCBASED] = CPU_USE_TPR_SHADOW } },
+	{ VMX_PROCBASED2, CPU2_APIC_REGISTER_VIRTUALIZATION, { [VMX_PROCBASED] = CPU_USE_TPR_SHADOW } },
 	{ VMX_PROCBASED2, CPU2_VIRTUAL_INTERRUPT_DELIVERY, {
-		[VMX_PROCBASED] = BIT32(CPU_USE_TPR_SHADOW),
-		[VMX_PINBASED] = BIT32(PIN_EXTERNAL_INTERRUPT_EXITING) } },
-	{ VMX_PROCBASED2, CPU2_UNRESTRICTED_GUEST, { [VMX_PROCBASED2] = BIT32(CPU2_ENABLE_EPT) } },
-	{ VMX_PROCBASED2, CPU2_ENABLE_PML, { [VMX_PROCBASED2] = BIT32(CPU2_ENABLE_EPT) } },
-	{ VMX_PROCBASED2, CPU2_MODE_BASED_EXECUTE_CONTROL, { [VMX_PROCBASED2] = BIT32(CPU2_ENABLE_EPT) } },
-	{ VMX_PROCBASED2, CPU2_SUB_PAGE_WRITE_PERMISSIONS, { [VMX_PROCBASED2] = BIT32(CPU2_ENABLE_EPT) } },
-	{ VMX_EXIT, EXIT_SAVE_PREEMPTION_TIMER, { [VMX_PINBASED] = BIT32(PIN_PREEMPTION_TIMER) } },
+		[VMX_PROCBASED] = CPU_USE_TPR_SHADOW,
+		[VMX_PINBASED] = PIN_EXTERNAL_INTERRUPT_EXITING } },
+	{ VMX_PROCBASED2, CPU2_UNRESTRICTED_GUEST, { [VMX_PROCBASED2] = CPU2_ENABLE_EPT } },
+	{ VMX_PROCBASED2, CPU2_ENABLE_PML, { [VMX_PROCBASED2] = CPU2_ENABLE_EPT } },
+	{ VMX_PROCBASED2, CPU2_MODE_BASED_EXECUTE_CONTROL, { [VMX_PROCBASED2] = CPU2_ENABLE_EPT } },
+	{ VMX_PROCBASED2, CPU2_SUB_PAGE_WRITE_PERMISSIONS, { [VMX_PROCBASED2] = CPU2_ENABLE_EPT } },
+	{ VMX_EXIT, EXIT_SAVE_PREEMPTION_TIMER, { [VMX_PINBASED] = PIN_PREEMPTION_TIMER } },
 };
 
 /*
@@ -274,97 +272,54 @@ static const struct control_dep {
  * treatment" must be 0 whatever the capability MSR allows: VM entry fails
  * with error 7 when either is set.
  */
-static bool smm_only_entry_control(enum vmx_control_word w, unsigned bit)
+static bool smm_only_entry_control(enum vmx_control_word w, uint32_t control)
 {
-	return w == VMX_ENTRY && (bit == ENTRY_ENTRY_TO_SMM || bit == ENTRY_DEACTIVATE_DUAL_MONITOR);
+	return w == VMX_ENTRY && (control == ENTRY_ENTRY_TO_SMM || control == ENTRY_DEACTIVATE_DUAL_MONITOR);
 }
 
 static struct vmx_guest sweep_guest;
 static struct vmx_ept sweep_ept;
-static void *sweep_pages[8];
 
-static void sweep_guest_code(void)
+static void sweep_guest_code(void *arg)
 {
 }
 
 /*
- * The fields that controls allowed on this CPU point to, made valid
- * (26.2.1.1: addresses 4K-aligned within the physical-address width;
- * posted-interrupt descriptor 64-byte aligned; VPID not 0; TSC multiplier 1.0).
+ * VM entry from the harness's valid state (every field a control may make
+ * VM entry check is valid there) with the controls ctl; the VMCS is
+ * cleared and written afresh each time.
  */
-static void sweep_fields(void)
-{
-	uint32_t p = vmx_allowed(caps, VMX_PROCBASED).may1, p2 = vmx_allowed(caps, VMX_PROCBASED2).may1;
-
-	if (p & BIT32(CPU_USE_IO_BITMAPS)) {
-		vmcs_write(VMCS_IO_BITMAP_A_ADDR, virt_to_phys(sweep_pages[0]));
-		vmcs_write(VMCS_IO_BITMAP_B_ADDR, virt_to_phys(sweep_pages[1]));
-	}
-	if (p & BIT32(CPU_USE_MSR_BITMAPS))
-		vmcs_write(VMCS_MSR_BITMAPS_ADDR, virt_to_phys(sweep_pages[2]));
-	if (p & BIT32(CPU_USE_TPR_SHADOW)) {
-		vmcs_write(VMCS_VIRTUAL_APIC_ADDR, virt_to_phys(sweep_pages[3]));
-		vmcs_write(VMCS_TPR_THRESHOLD, 0);
-	}
-	if (p & BIT32(CPU_ACTIVATE_TERTIARY_CONTROLS))
-		vmcs_write(VMCS_TERTIARY_PROC_CONTROLS, 0);
-	if (p2 & BIT32(CPU2_VIRTUALIZE_APIC_ACCESSES))
-		vmcs_write(VMCS_APIC_ACCESS_ADDR, virt_to_phys(sweep_pages[4]));
-	if (vmx_allowed(caps, VMX_PINBASED).may1 & BIT32(PIN_POSTED_INTERRUPTS)) {
-		vmcs_write(VMCS_POSTED_INTR_NOTIFICATION_VECTOR, 0xf2);
-		vmcs_write(VMCS_POSTED_INTR_DESC_ADDR, virt_to_phys(sweep_pages[5]));
-	}
-	if (p2 & BIT32(CPU2_VMCS_SHADOWING)) {
-		vmcs_write(VMCS_VMREAD_BITMAP_ADDR, virt_to_phys(sweep_pages[6]));
-		vmcs_write(VMCS_VMWRITE_BITMAP_ADDR, virt_to_phys(sweep_pages[6]));
-	}
-	if (p2 & BIT32(CPU2_EPT_VIOLATION_VE))
-		vmcs_write(VMCS_VE_INFO_ADDR, virt_to_phys(sweep_pages[7]));
-	if (p2 & BIT32(CPU2_ENABLE_PML)) {
-		vmcs_write(VMCS_PML_ADDR, virt_to_phys(sweep_pages[7]));
-		vmcs_write(VMCS_PML_INDEX, 511);
-	}
-	if (p2 & BIT32(CPU2_ENABLE_VM_FUNCTIONS))
-		vmcs_write(VMCS_VM_FUNCTION_CONTROLS, 0);
-	if (p2 & BIT32(CPU2_USE_TSC_SCALING))
-		vmcs_write(VMCS_TSC_MULTIPLIER, 1ull << 48);
-	if (vmx_may1(VMX_EXIT, EXIT_ACTIVATE_SECONDARY_CONTROLS))
-		vmcs_write(VMCS_SECONDARY_EXIT_CONTROLS, 0);
-	if (vmx_allowed(caps, VMX_PINBASED).may1 & BIT32(PIN_PREEMPTION_TIMER))
-		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, 0);
-}
-
-/* VM entry with controls ctl; the VMCS is cleared and written afresh each time. */
 static struct hv_result sweep_entry(const uint32_t ctl[VMX_PROCBASED3])
 {
 	memcpy(sweep_guest.ctl, ctl, sizeof(sweep_guest.ctl));
-	vmx_guest_load(&sweep_guest);
-	sweep_fields();
-	return vmx_guest_enter(&sweep_guest);
+	if (!vmx_guest_load(&sweep_guest))
+		return VMFAIL_INVALID;	/* the load said why; no entry was made */
+	return vmx_guest_run(&sweep_guest);
 }
 
-static const char *control_label(enum vmx_control_word w, unsigned bit, char *buf, unsigned size)
+static const char *control_label(enum vmx_control_word w, uint32_t control, char *buf, unsigned size)
 {
-	const char *name = vmx_control_name(w, bit);
+	const char *name = vmx_control_name(w, control);
 
-	snprintf(buf, size, "%s bit %u (%s)", vmx_control_word_name(w), bit, name ? name : "reserved");
+	snprintf(buf, size, "%s bit %u (%s)", vmx_control_word_name(w), __builtin_ctz(control),
+		 name ? name : "reserved");
 	return buf;
 }
 
-/* Add the controls `bit` requires; false (with a SKIP) if one of them is not allowed. */
-static bool add_deps(uint32_t ctl[VMX_PROCBASED3], enum vmx_control_word w, unsigned bit)
+/* Add the controls `control` requires; false (with a SKIP) if one of them is not allowed. */
+static bool add_deps(uint32_t ctl[VMX_PROCBASED3], enum vmx_control_word w, uint32_t control)
 {
 	char label[128];
 
 	for (unsigned i = 0; i < ARRAY_SIZE(deps); i++) {
-		if (deps[i].word != w || deps[i].bit != bit)
+		if (deps[i].word != w || deps[i].control != control)
 			continue;
 		for (unsigned dw = 0; dw < VMX_PROCBASED3; dw++) {
 			uint32_t missing = deps[i].need[dw] & ~vmx_allowed(caps, dw).may1;
 			if (missing) {
 				report_skip("%s: needs %s, which may not be 1",
-					    control_label(w, bit, label, sizeof(label)),
-					    vmx_control_name(dw, (unsigned)__builtin_ctz(missing)));
+					    control_label(w, control, label, sizeof(label)),
+					    vmx_control_name(dw, missing & -missing));
 				return false;
 			}
 			ctl[dw] |= deps[i].need[dw];
@@ -374,29 +329,29 @@ static bool add_deps(uint32_t ctl[VMX_PROCBASED3], enum vmx_control_word w, unsi
 }
 
 /* 26.2.1: an allowed-1 control set -> no VMfailValid(7) (another outcome is fine and shown). */
-static void sweep_allowed_1(const uint32_t base[VMX_PROCBASED3], enum vmx_control_word w, unsigned bit)
+static void sweep_allowed_1(const uint32_t base[VMX_PROCBASED3], enum vmx_control_word w, uint32_t control)
 {
 	uint32_t ctl[VMX_PROCBASED3];
-	char label[128], got[128];
+	char label[128], got[160];
 
 	memcpy(ctl, base, sizeof(ctl));
-	ctl[w] |= BIT32(bit);
-	if (!add_deps(ctl, w, bit))
+	ctl[w] |= control;
+	if (!add_deps(ctl, w, control))
 		return;
 	struct hv_result r = sweep_entry(ctl);
-	control_label(w, bit, label, sizeof(label));
-	if (smm_only_entry_control(w, bit)) {
+	control_label(w, control, label, sizeof(label));
+	if (smm_only_entry_control(w, control)) {
 		char then[160] = "";
 		if (hv_result_ok(r))
 			snprintf(then, sizeof(then), " (VMLAUNCH completed, then exit %s)",
-				 vmx_exit_str(&sweep_guest.exit, got, sizeof(got)));
-		report_result(bit == ENTRY_ENTRY_TO_SMM ? "bochs-vmx-entry-to-smm" : NULL,
+				 vmx_exit_str(&sweep_guest, got, sizeof(got)));
+		report_result(control == ENTRY_ENTRY_TO_SMM ? "bochs-vmx-entry-to-smm" : NULL,
 			      VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), r,
 			      "%s set outside SMM (26.2.1.3)%s", label, then);
 		return;
 	}
 	if (hv_result_ok(r))
-		vmx_exit_str(&sweep_guest.exit, got, sizeof(got));
+		vmx_exit_str(&sweep_guest, got, sizeof(got));
 	else
 		hv_result_str(r, got, sizeof(got));
 	report(!hv_result_matches(VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), r),
@@ -405,7 +360,7 @@ static void sweep_allowed_1(const uint32_t base[VMX_PROCBASED3], enum vmx_contro
 }
 
 /* 26.2.1.1-26.2.1.3: a control set where it must be 0, or cleared where it must be 1 -> VMfailValid(7). */
-static void sweep_not_allowed(const uint32_t base[VMX_PROCBASED3], enum vmx_control_word w, unsigned bit,
+static void sweep_not_allowed(const uint32_t base[VMX_PROCBASED3], enum vmx_control_word w, uint32_t control,
 			      bool set)
 {
 	uint32_t ctl[VMX_PROCBASED3];
@@ -413,11 +368,11 @@ static void sweep_not_allowed(const uint32_t base[VMX_PROCBASED3], enum vmx_cont
 
 	memcpy(ctl, base, sizeof(ctl));
 	if (set)
-		ctl[w] |= BIT32(bit);
+		ctl[w] |= control;
 	else
-		ctl[w] &= ~BIT32(bit);
+		ctl[w] &= ~control;
 	report_result(NULL, VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), sweep_entry(ctl),
-		      "%s %s", control_label(w, bit, label, sizeof(label)),
+		      "%s %s", control_label(w, control, label, sizeof(label)),
 		      set ? "set (must be 0)" : "cleared (must be 1)");
 }
 
@@ -426,9 +381,8 @@ static void sweep(void)
 	uint32_t base[VMX_PROCBASED3];
 
 	caps = vmx_this_caps();
-	for (unsigned i = 0; i < ARRAY_SIZE(sweep_pages); i++)
-		sweep_pages[i] = alloc_page();
-	vmx_guest_init(&sweep_guest, sweep_guest_code);
+	if (!vmx_guest_create(&sweep_guest, sweep_guest_code, NULL))
+		return;
 	if (vmx_may1(VMX_PROCBASED2, CPU2_ENABLE_EPT)) {
 		uint64_t ev = cap(MSR_IA32_VMX_EPT_VPID_CAP);
 		unsigned shift = (ev & VMX_EPT_2MB_PAGE) ? 21 : 12;
@@ -437,14 +391,16 @@ static void sweep(void)
 		sweep_guest.eptp = ept_eptp(&sweep_ept);
 	}
 	memcpy(base, sweep_guest.ctl, sizeof(base));
-	/* The harness's base: only the must-be-1 controls (of the TRUE MSRs when BASIC[55]). */
-	if (report_result(NULL, HV_RESULT_OK, sweep_entry(base), "base controls (must-be-1 only): VMLAUNCH")) {
-		char got[128];
-		const struct vmx_exit *e = &sweep_guest.exit;
-		report(e->reason == VMX_EXIT_VMCALL && sweep_guest.gprs.rax == VMX_GUEST_DONE,
-		       "base controls (must-be-1 only): expected the guest to run to its end (VMCALL (18) with "
-		       "RAX=%#llx), got %s with RAX=%#llx", (unsigned long long)VMX_GUEST_DONE,
-		       vmx_exit_str(e, got, sizeof(got)), (unsigned long long)sweep_guest.gprs.rax);
+	/*
+	 * The base: the harness's valid state, whose controls are the must-be-1
+	 * bits (of the TRUE MSRs when BASIC[55]) and what the harness needs.
+	 */
+	if (report_result(NULL, HV_RESULT_OK, sweep_entry(base), "base controls (the harness's valid state: "
+			  "pin %#x proc %#x exit %#x entry %#x): VMLAUNCH", base[VMX_PINBASED],
+			  base[VMX_PROCBASED], base[VMX_EXIT], base[VMX_ENTRY])) {
+		char got[160];
+		report(sweep_guest.done, "base controls: expected the guest to run to its end, got %s",
+		       vmx_exit_str(&sweep_guest, got, sizeof(got)));
 	}
 
 	bool secondary = vmx_may1(VMX_PROCBASED, CPU_ACTIVATE_SECONDARY_CONTROLS);
@@ -456,21 +412,22 @@ static void sweep(void)
 				report_skip("secondary controls: primary bit 31 may not be 1");
 				continue;
 			}
-			wbase[VMX_PROCBASED] |= BIT32(CPU_ACTIVATE_SECONDARY_CONTROLS);
+			wbase[VMX_PROCBASED] |= CPU_ACTIVATE_SECONDARY_CONTROLS;
 		}
 		struct vmx_allowed a = vmx_allowed(caps, w);
 		for (unsigned bit = 0; bit < 32; bit++) {
-			if (a.must1 & BIT32(bit))
-				sweep_not_allowed(wbase, w, bit, false);
-			else if (a.may1 & BIT32(bit))
-				sweep_allowed_1(wbase, w, bit);
+			uint32_t control = 1u << bit;
+			if (a.must1 & control)
+				sweep_not_allowed(wbase, w, control, false);
+			else if (a.may1 & control)
+				sweep_allowed_1(wbase, w, control);
 			else
-				sweep_not_allowed(wbase, w, bit, true);
+				sweep_not_allowed(wbase, w, control, true);
 		}
 	}
-	vmclear(virt_to_phys(sweep_guest.vmcs));
+	vmx_guest_free(&sweep_guest);
 }
-VMX_EACH_CPU_IN_VMX(sweep)
+HV_EACH_CPU(sweep)
 
 int main(int argc, char **argv)
 {
@@ -479,9 +436,9 @@ int main(int argc, char **argv)
 		{ "sweep", sweep_each_cpu },
 	};
 
-	if (!vmx_start(true))
+	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return 0;
 	run_subtests(tests, ARRAY_SIZE(tests));
-	vmx_finish();
+	vmx_program_finish();
 	return 0;
 }

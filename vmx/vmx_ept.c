@@ -22,29 +22,33 @@ static unsigned ept_levels;
 static uint8_t *target;
 #define DATA_OFFSET 0x40
 
-static void guest_read(void)
+static void guest_read(void *arg)
 {
 	(void)*(volatile uint64_t *)(target + DATA_OFFSET);
 }
 
-static void guest_write(void)
+static void guest_write(void *arg)
 {
 	*(volatile uint64_t *)(target + DATA_OFFSET) = 0x1234;
 }
 
-static void guest_fetch(void)
+static void guest_fetch(void *arg)
 {
 	((void (*)(void))target)();
 }
 
-/* A guest under `ept` running `code`. */
-static void ept_guest(struct vmx_guest *g, const struct vmx_ept *ept, void (*code)(void))
+/* A guest under `ept` running `code`, created and loaded (false: the harness said why). */
+static bool ept_guest(struct vmx_guest *g, const struct vmx_ept *ept, hv_guest_fn *code)
 {
-	vmx_guest_init(g, code);
-	g->ctl[VMX_PROCBASED] |= 1u << CPU_ACTIVATE_SECONDARY_CONTROLS;
-	g->ctl[VMX_PROCBASED2] |= 1u << CPU2_ENABLE_EPT;
+	if (!vmx_guest_create(g, code, NULL))
+		return false;
+	g->ctl[VMX_PROCBASED] |= CPU_ACTIVATE_SECONDARY_CONTROLS;
+	g->ctl[VMX_PROCBASED2] |= CPU2_ENABLE_EPT;
 	g->eptp = ept_eptp(ept);
-	vmx_guest_load(g);
+	if (vmx_guest_load(g))
+		return true;
+	vmx_guest_free(g);
+	return false;
 }
 
 static void identity_ept(struct vmx_ept *ept, unsigned levels, bool ad, unsigned shift)
@@ -65,9 +69,11 @@ static void identity(void)
 	struct vmx_guest g;
 
 	identity_ept(&ept, ept_levels, false, largest_shift());
-	ept_guest(&g, &ept, guest_write);
+	if (!ept_guest(&g, &ept, guest_write))
+		return;
 	vmx_guest_run_to_done(&g, "guest under the EPT identity map");
 	report_u64(NULL, 0x1234, *(uint64_t *)(target + DATA_OFFSET), "guest's write seen by the host through EPT");
+	vmx_guest_free(&g);
 }
 
 /* kvm_disable_tdp: the same guest with EPT off. */
@@ -75,9 +81,11 @@ static void no_ept(void)
 {
 	struct vmx_guest g;
 
-	vmx_guest_init(&g, guest_write);
-	vmx_guest_load(&g);
-	vmx_guest_run_to_done(&g, "guest without EPT");
+	if (!vmx_guest_create(&g, guest_write, NULL))
+		return;
+	if (vmx_guest_load(&g))
+		vmx_guest_run_to_done(&g, "guest without EPT");
+	vmx_guest_free(&g);
 }
 
 /* Bits 9-11 of the qualification: defined only with advanced VM-exit information (Table 28-7). */
@@ -136,7 +144,7 @@ static uint64_t defined_qual_bits(void)
  * address exact; once the entry is restored (and INVEPT) the guest resumes
  * and completes.
  */
-static void violation(const char *what, void (*code)(void), uint64_t access, uint64_t removed)
+static void violation(const char *what, hv_guest_fn *code, uint64_t access, uint64_t removed)
 {
 	struct vmx_ept ept;
 	struct vmx_guest g;
@@ -149,7 +157,10 @@ static void violation(const char *what, void (*code)(void), uint64_t access, uin
 		pt_unmap(&ept.pt, gpa, PAGE_SIZE);
 	else
 		pt_protect(&ept.pt, gpa, PAGE_SIZE, removed, 0);
-	ept_guest(&g, &ept, code);
+	if (!ept_guest(&g, &ept, code)) {
+		report_prefix_pop();
+		return;
+	}
 	if (vmx_guest_expect(&g, VMX_EXIT_EPT_VIOLATION, "guest access")) {
 		report_u64(NULL, expected_qual(access, EPT_RWX & ~removed), g.exit.qualification & defined_qual_bits(),
 			   "exit qualification%s", (ept_cap & VMX_EPT_ADVANCED_EXIT_INFO) ? "" :
@@ -160,6 +171,7 @@ static void violation(const char *what, void (*code)(void), uint64_t access, uin
 		ept_invalidate(g.eptp);
 		vmx_guest_run_to_done(&g, "guest resumed after the entry was restored");
 	}
+	vmx_guest_free(&g);
 	report_prefix_pop();
 }
 
@@ -181,7 +193,8 @@ static void misconfig(void)
 
 	identity_ept(&ept, ept_levels, false, largest_shift());
 	pt_protect(&ept.pt, gpa, PAGE_SIZE, EPT_R, 0);	/* W and X without R */
-	ept_guest(&g, &ept, guest_read);
+	if (!ept_guest(&g, &ept, guest_read))
+		return;
 	if (vmx_guest_expect(&g, VMX_EXIT_EPT_MISCONFIG, "guest read through a W-without-R entry")) {
 		report_u64(NULL, gpa + DATA_OFFSET, g.exit.guest_physical,
 			   "EPT misconfiguration guest-physical address");
@@ -189,6 +202,7 @@ static void misconfig(void)
 		ept_invalidate(g.eptp);
 		vmx_guest_run_to_done(&g, "guest resumed after the entry was fixed");
 	}
+	vmx_guest_free(&g);
 }
 
 /* 29.3.2: leaves of 1 << shift bytes, used only where EPT_VPID_CAP advertises them. */
@@ -207,8 +221,12 @@ static void leaves(unsigned shift, uint64_t cap_bit, const char *name)
 	}
 	bool ad = ept_cap & VMX_EPT_AD_FLAGS;
 	identity_ept(&ept, ept_levels, ad, shift);
-	ept_guest(&g, &ept, guest_write);
+	if (!ept_guest(&g, &ept, guest_write)) {
+		report_prefix_pop();
+		return;
+	}
 	vmx_guest_run_to_done(&g, "guest writes through an identity map of large leaves");
+	vmx_guest_free(&g);
 	/* 29.3.5: the CPU sets D only in the leaf that maps a written page. */
 	uint64_t *e = pt_walk(&ept.pt, virt_to_phys(target), &level);
 	if (ad)
@@ -247,13 +265,21 @@ static void accessed_dirty_run(bool ad)
 	report_prefix_push("%s", ad ? "eptp_ad_on" : "eptp_ad_off");
 	identity_ept(&ept, ept_levels, ad, largest_shift());
 	pt_protect(&ept.pt, gpa, PAGE_SIZE, EPT_A | EPT_D, 0);	/* a 4K leaf of its own, A and D clear */
-	ept_guest(&g, &ept, guest_read);
+	if (!ept_guest(&g, &ept, guest_read)) {
+		report_prefix_pop();
+		return;
+	}
 	vmx_guest_run_to_done(&g, "guest reads target");
+	vmx_guest_free(&g);
 	uint64_t e = target_leaf(&ept);
 	report((e & EPT_A) == (ad ? EPT_A : 0) && !(e & EPT_D), "after a read: leaf %#llx, expected A=%u D=0",
 	       (unsigned long long)e, ad);
-	ept_guest(&g, &ept, guest_write);
+	if (!ept_guest(&g, &ept, guest_write)) {
+		report_prefix_pop();
+		return;
+	}
 	vmx_guest_run_to_done(&g, "guest writes target");
+	vmx_guest_free(&g);
 	e = target_leaf(&ept);
 	report((e & (EPT_A | EPT_D)) == (ad ? EPT_A | EPT_D : 0), "after a write: leaf %#llx, expected A=%u D=%u",
 	       (unsigned long long)e, ad, ad);
@@ -291,8 +317,10 @@ static void walk_lengths(void)
 				    (unsigned long long)ept_cap, walks[i].levels);
 		} else {
 			identity_ept(&ept, walks[i].levels, false, largest_shift());
-			ept_guest(&g, &ept, guest_write);
-			vmx_guest_run_to_done(&g, "guest under this walk length");
+			if (ept_guest(&g, &ept, guest_write)) {
+				vmx_guest_run_to_done(&g, "guest under this walk length");
+				vmx_guest_free(&g);
+			}
 		}
 		report_prefix_pop();
 	}
@@ -305,10 +333,12 @@ static void eptp_check(const char *what, uint64_t eptp)
 	struct vmx_guest g;
 
 	identity_ept(&ept, ept_levels, false, largest_shift() >= 21 ? 21 : 12);
-	ept_guest(&g, &ept, guest_read);
+	if (!ept_guest(&g, &ept, guest_read))
+		return;
 	vmcs_write(VMCS_EPT_POINTER, virt_to_phys(ept.pt.root) | eptp);
-	report_result(NULL, VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), vmx_guest_enter(&g),
+	report_result(NULL, VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), vmx_guest_run(&g),
 		      "EPTP low bits %#llx: %s", (unsigned long long)eptp, what);
+	vmx_guest_free(&g);
 }
 
 static void eptp_checks(void)
@@ -326,26 +356,26 @@ static void eptp_checks(void)
 	eptp_check("reserved bit 11 set", 6 | walk | 1 << 11);
 }
 
-VMX_EACH_CPU_IN_VMX(identity)
-VMX_EACH_CPU_IN_VMX(no_ept)
-VMX_EACH_CPU_IN_VMX(violations)
-VMX_EACH_CPU_IN_VMX(misconfig)
-VMX_EACH_CPU_IN_VMX(large_leaves)
-VMX_EACH_CPU_IN_VMX(accessed_dirty)
-VMX_EACH_CPU_IN_VMX(walk_lengths)
-VMX_EACH_CPU_IN_VMX(eptp_checks)
+HV_EACH_CPU(identity)
+HV_EACH_CPU(no_ept)
+HV_EACH_CPU(violations)
+HV_EACH_CPU(misconfig)
+HV_EACH_CPU(large_leaves)
+HV_EACH_CPU(accessed_dirty)
+HV_EACH_CPU(walk_lengths)
+HV_EACH_CPU(eptp_checks)
 
 /* cpu_has_vmx_ept and KVM's requirement (4-level walk, WB) or SKIP naming what is missing. */
 static bool ept_usable(void)
 {
 	const struct vmx_caps *c = vmx_this_caps();
 
-	if (!(vmx_allowed(c, VMX_PROCBASED).may1 & (1u << CPU_ACTIVATE_SECONDARY_CONTROLS))) {
+	if (!(vmx_allowed(c, VMX_PROCBASED).may1 & CPU_ACTIVATE_SECONDARY_CONTROLS)) {
 		report_skip("PROCBASED_CTLS=%#llx: secondary controls may not be activated, so no EPT",
 			    (unsigned long long)vmx_cap(c, MSR_IA32_VMX_PROCBASED_CTLS));
 		return false;
 	}
-	if (!(vmx_allowed(c, VMX_PROCBASED2).may1 & (1u << CPU2_ENABLE_EPT))) {
+	if (!(vmx_allowed(c, VMX_PROCBASED2).may1 & CPU2_ENABLE_EPT)) {
 		report_skip("PROCBASED_CTLS2=%#llx: \"enable EPT\" may not be 1",
 			    (unsigned long long)vmx_cap(c, MSR_IA32_VMX_PROCBASED_CTLS2));
 		return false;
@@ -377,13 +407,13 @@ int main(int argc, char **argv)
 		{ "eptp_checks", eptp_checks_each_cpu },
 	};
 
-	if (!vmx_start(true))
+	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return 0;
 	if (ept_usable()) {
 		target = alloc_page();
 		target[0] = 0xc3;	/* ret: what guest_fetch executes */
 		run_subtests(tests, ARRAY_SIZE(tests));
 	}
-	vmx_finish();
+	vmx_program_finish();
 	return 0;
 }

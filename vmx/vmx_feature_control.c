@@ -61,7 +61,7 @@ static void smx_consistency(void)
 	report(!(v & smx_bits), "CPUID.1:ECX[6] (SMX) clear: bit 1 and bits 15:8 clear: value %#llx",
 	       (unsigned long long)v);
 }
-VMX_EACH_CPU(smx_consistency)
+HV_EACH_CPU(smx_consistency)
 
 static bool locked_at_boot(void)
 {
@@ -121,7 +121,7 @@ static void unlocked_path(void)
 	report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON once enabled and locked");
 	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
 }
-VMX_EACH_CPU(unlocked_path)
+HV_EACH_CPU(unlocked_path)
 
 /* 24.7 / 31.3: locked with bit 2 clear -> VMXON outside SMX raises #GP(0). */
 static void locked_disabled(void)
@@ -140,7 +140,7 @@ static void locked_disabled(void)
 		      "VMXON with IA32_FEATURE_CONTROL locked and bit 2 clear");
 	write_cr4(read_cr4() & ~X86_CR4_VMXE);
 }
-VMX_EACH_CPU(locked_disabled)
+HV_EACH_CPU(locked_disabled)
 
 int main(int argc, char **argv)
 {
@@ -158,12 +158,12 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++)
 		locked_mode |= !strcmp(argv[i], "locked_disabled");
 	on_cpus(note_value, NULL);
-	if (!vmx_start(false))
+	if (!vmx_program_start(0))
 		return 0;
 	if (locked_mode)
 		run_subtests(locked_boot, ARRAY_SIZE(locked_boot));
 	else
 		run_subtests(tests, ARRAY_SIZE(tests));
-	vmx_finish();
+	vmx_program_finish();
 	return 0;
 }

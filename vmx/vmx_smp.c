@@ -60,7 +60,7 @@ static void test_compat(void)
 		    cpu_cfg[0].ctl[VMX_ENTRY], cpu_cfg[0].ept_levels);
 }
 
-static void run_guest_code(void)
+static void run_guest_code(void *arg)
 {
 	vmx_guest_call(1);
 }
@@ -70,11 +70,14 @@ static void guest_runs_here(void *arg)
 {
 	struct vmx_guest g;
 
-	vmx_guest_init(&g, run_guest_code);
-	vmx_guest_load(&g);
-	if (vmx_guest_expect(&g, VMX_EXIT_VMCALL, "guest after resume: first VMCALL"))
-		report_u64(NULL, 1, g.gprs.rax, "guest after resume: VMCALL code in RAX");
-	vmx_guest_run_to_done(&g, "guest after resume");
+	if (!vmx_guest_create(&g, run_guest_code, NULL))
+		return;
+	if (vmx_guest_load(&g)) {
+		if (vmx_guest_expect(&g, VMX_EXIT_VMCALL, "guest after resume: first VMCALL"))
+			report_u64(NULL, 1, g.gprs.rax, "guest after resume: VMCALL code in RAX");
+		vmx_guest_run_to_done(&g, "guest after resume");
+	}
+	vmx_guest_free(&g);
 }
 
 /* Suspend: VMXOFF and CR4.VMXE clear; the CPU is then outside VMX operation (24.8 / 31.3 VMXOFF). */
@@ -93,8 +96,6 @@ static void resume_here(void *arg)
 
 static void test_suspend_resume(void)
 {
-	if (!vmx_on_all())
-		return;
 	for (unsigned round = 1; round <= 2; round++) {
 		report_prefix_push("round%u", round);
 		on_cpus(suspend_here, NULL);
@@ -112,9 +113,9 @@ int main(int argc, char **argv)
 		{ "suspend_resume", test_suspend_resume },
 	};
 
-	if (!vmx_start(true))
+	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return 0;
 	run_subtests(tests, ARRAY_SIZE(tests));
-	vmx_finish();
+	vmx_program_finish();
 	return 0;
 }

@@ -83,7 +83,7 @@ static void bad_addresses(void)
 	vmclear(vmcs);
 }
 
-static void lifecycle_guest(void)
+static void lifecycle_guest(void *arg)
 {
 }
 
@@ -96,17 +96,21 @@ static void launch_state(void)
 {
 	struct vmx_guest g;
 
-	vmx_guest_init(&g, lifecycle_guest);
-	vmx_guest_load(&g);
-	report_result(NULL, VMFAIL_VALID(VMXERR_VMRESUME_NONLAUNCHED_VMCS), vmx_enter(&g.gprs, true),
+	if (!vmx_guest_create(&g, lifecycle_guest, NULL) || !vmx_guest_load(&g))
+		return;
+	g.launched = true;	/* VMRESUME */
+	report_result(NULL, VMFAIL_VALID(VMXERR_VMRESUME_NONLAUNCHED_VMCS), vmx_guest_run(&g),
 		      "VMRESUME of a clear VMCS");
+	g.launched = false;
 	vmx_guest_run_to_done(&g, "VMLAUNCH of the clear VMCS");
-	report_result(NULL, VMFAIL_VALID(VMXERR_VMLAUNCH_NONCLEAR_VMCS), vmx_enter(&g.gprs, false),
+	g.launched = false;	/* VMLAUNCH */
+	report_result(NULL, VMFAIL_VALID(VMXERR_VMLAUNCH_NONCLEAR_VMCS), vmx_guest_run(&g),
 		      "VMLAUNCH of a launched VMCS");
-	report_result(NULL, HV_RESULT_OK, vmx_guest_enter(&g), "VMRESUME of the launched VMCS");
+	g.launched = true;
+	report_result(NULL, HV_RESULT_OK, vmx_guest_run(&g), "VMRESUME of the launched VMCS");
 	vmx_guest_load(&g);	/* VMCLEAR + VMPTRLD */
 	vmx_guest_run_to_done(&g, "VMLAUNCH after VMCLEAR");
-	vmclear(virt_to_phys(g.vmcs));
+	vmx_guest_free(&g);
 }
 
 /* One failing VM entry: the VMLAUNCH result and, when it exits, the exit reason and qualification. */
@@ -114,13 +118,13 @@ static void failed_entry(struct vmx_guest *g, struct hv_result expected, uint32_
 			 const char *what)
 {
 	char got[128];
-	struct hv_result r = vmx_guest_enter(g);
+	struct hv_result r = vmx_guest_run(g);
 
 	if (!hv_result_ok(expected) || !hv_result_ok(r)) {
 		report_result(NULL, expected, r, "%s", what);
 		return;
 	}
-	vmx_exit_str(&g->exit, got, sizeof(got));
+	vmx_exit_str(g, got, sizeof(got));
 	report(g->exit.reason == reason && g->exit.qualification == qual,
 	       "%s: expected exit reason %#x (VM-entry failure: %s), qualification %#llx; got %s (reason %#x)", what,
 	       reason, vmx_exit_reason_name(vmx_exit_reason_basic(reason)), (unsigned long long)qual, got,
@@ -141,8 +145,12 @@ static void entry_failures(void)
 	struct vmx_guest g;
 	struct { uint32_t index, reserved; uint64_t value; } *msrs = alloc_page();
 
-	vmx_guest_init(&g, lifecycle_guest);
-	vmx_guest_load(&g);
+	if (!vmx_guest_create(&g, lifecycle_guest, NULL))
+		return;
+	if (!vmx_guest_load(&g)) {
+		vmx_guest_free(&g);
+		return;
+	}
 	vmcs_write(VMCS_HOST_CS_SELECTOR, 0);
 	failed_entry(&g, VMFAIL_VALID(VMXERR_ENTRY_INVALID_HOST_STATE), 0, 0, "VMLAUNCH with host CS selector 0");
 	vmx_guest_load(&g);
@@ -158,7 +166,7 @@ static void entry_failures(void)
 		     "VMLAUNCH with MSR-load entry 2 of 2 naming IA32_FS_BASE");
 	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
 	vmx_guest_run_to_done(&g, "VMLAUNCH once fixed (the failed entries left the VMCS clear)");
-	vmclear(virt_to_phys(g.vmcs));
+	vmx_guest_free(&g);
 	free_page(msrs);
 }
 
@@ -347,14 +355,14 @@ static void field_sweep(void)
 	vmclear(vmcs);
 }
 
-VMX_EACH_CPU_IN_VMX(vmptrst_none)
-VMX_EACH_CPU_IN_VMX(load_store_clear)
-VMX_EACH_CPU_IN_VMX(vmptrld_vmxon_region)
-VMX_EACH_CPU_IN_VMX(vmptrld_wrong_revision)
-VMX_EACH_CPU_IN_VMX(bad_addresses)
-VMX_EACH_CPU_IN_VMX(launch_state)
-VMX_EACH_CPU_IN_VMX(entry_failures)
-VMX_EACH_CPU_IN_VMX(field_sweep)
+HV_EACH_CPU(vmptrst_none)
+HV_EACH_CPU(load_store_clear)
+HV_EACH_CPU(vmptrld_vmxon_region)
+HV_EACH_CPU(vmptrld_wrong_revision)
+HV_EACH_CPU(bad_addresses)
+HV_EACH_CPU(launch_state)
+HV_EACH_CPU(entry_failures)
+HV_EACH_CPU(field_sweep)
 
 int main(int argc, char **argv)
 {
@@ -369,9 +377,9 @@ int main(int argc, char **argv)
 		{ "field_sweep", field_sweep_each_cpu },
 	};
 
-	if (!vmx_start(true))
+	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return 0;
 	run_subtests(tests, ARRAY_SIZE(tests));
-	vmx_finish();
+	vmx_program_finish();
 	return 0;
 }

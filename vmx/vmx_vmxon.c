@@ -208,20 +208,20 @@ static void vmxon_positive(void)
 	vmx_check_vmx_operation(false, "after VMXOFF");
 }
 
-VMX_EACH_CPU(vmxon_positive)
-VMX_EACH_CPU(vmxon_unaligned)
-VMX_EACH_CPU(vmxon_beyond_maxphyaddr)
-VMX_EACH_CPU(vmxon_wrong_revision)
-VMX_EACH_CPU(vmxon_revision_bit31)
-VMX_EACH_CPU(vmxon_without_vmxe)
-VMX_EACH_CPU(vmxon_cpl3)
-VMX_EACH_CPU(vmxon_cr0_fixed0)
-VMX_EACH_CPU(vmxon_cr0_fixed1)
-VMX_EACH_CPU(vmxon_cr4_fixed0)
-VMX_EACH_CPU(vmxon_cr4_fixed1)
-VMX_EACH_CPU(vmxon_in_vmx_root)
-VMX_EACH_CPU(clear_vmxe_in_vmx)
-VMX_EACH_CPU(vmxoff_outside)
+HV_EACH_CPU(vmxon_positive)
+HV_EACH_CPU(vmxon_unaligned)
+HV_EACH_CPU(vmxon_beyond_maxphyaddr)
+HV_EACH_CPU(vmxon_wrong_revision)
+HV_EACH_CPU(vmxon_revision_bit31)
+HV_EACH_CPU(vmxon_without_vmxe)
+HV_EACH_CPU(vmxon_cpl3)
+HV_EACH_CPU(vmxon_cr0_fixed0)
+HV_EACH_CPU(vmxon_cr0_fixed1)
+HV_EACH_CPU(vmxon_cr4_fixed0)
+HV_EACH_CPU(vmxon_cr4_fixed1)
+HV_EACH_CPU(vmxon_in_vmx_root)
+HV_EACH_CPU(clear_vmxe_in_vmx)
+HV_EACH_CPU(vmxoff_outside)
 
 /* 31.3 VMXON: the current-VMCS pointer starts invalid, so VMPTRST stores FFFFFFFF_FFFFFFFFH. */
 static void check_in_vmx(void *arg)
@@ -269,9 +269,9 @@ int main(int argc, char **argv)
 		{ "all_cpus", test_all_cpus },
 	};
 
-	if (!vmx_start(true))
+	if (!vmx_program_start(HV_START_FEATURE_CONTROL))
 		return 0;
 	run_subtests(tests, ARRAY_SIZE(tests));
-	vmx_finish();
+	vmx_program_finish();
 	return 0;
 }

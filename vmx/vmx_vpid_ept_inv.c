@@ -42,12 +42,12 @@ static void load_caps(void)
 
 static bool vpid_usable(void)
 {
-	return (proc2_may1 & (1u << CPU2_ENABLE_VPID)) && (cap_ev & VMX_VPID_INVVPID);
+	return (proc2_may1 & CPU2_ENABLE_VPID) && (cap_ev & VMX_VPID_INVVPID);
 }
 
 static bool invept_usable(void)
 {
-	return (proc2_may1 & (1u << CPU2_ENABLE_EPT)) && (cap_ev & VMX_EPT_INVEPT);
+	return (proc2_may1 & CPU2_ENABLE_EPT) && (cap_ev & VMX_EPT_INVEPT);
 }
 
 /* 31.3 INVVPID: not supported (PROCBASED_CTLS2[37] or EPT_VPID_CAP[32] clear) -> #UD. */
@@ -176,7 +176,7 @@ static void invept_types(void)
 	pt_destroy(&ept.pt);
 }
 
-static void vpid_guest_code(void)
+static void vpid_guest_code(void *arg)
 {
 }
 
@@ -186,16 +186,17 @@ static void vpid_entry(void)
 	struct vmx_guest g;
 
 	load_caps();
-	if (!(proc2_may1 & (1u << CPU2_ENABLE_VPID))) {
+	if (!(proc2_may1 & CPU2_ENABLE_VPID)) {
 		report_skip("\"enable VPID\" may not be 1 (secondary allowed-1 %#x)", proc2_may1);
 		return;
 	}
-	vmx_guest_init(&g, vpid_guest_code);
-	g.ctl[VMX_PROCBASED] |= 1u << CPU_ACTIVATE_SECONDARY_CONTROLS;
-	g.ctl[VMX_PROCBASED2] |= 1u << CPU2_ENABLE_VPID;
+	if (!vmx_guest_create(&g, vpid_guest_code, NULL))
+		return;
+	g.ctl[VMX_PROCBASED] |= CPU_ACTIVATE_SECONDARY_CONTROLS;
+	g.ctl[VMX_PROCBASED2] |= CPU2_ENABLE_VPID;
 	g.vpid = 0;
 	vmx_guest_load(&g);
-	report_result(NULL, VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), vmx_guest_enter(&g),
+	report_result(NULL, VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), vmx_guest_run(&g),
 		      "VM entry with \"enable VPID\" and VPID 0");
 	g.vpid = 1;
 	vmx_guest_load(&g);
@@ -203,15 +204,15 @@ static void vpid_entry(void)
 	if (vpid_usable() && (cap_ev & VMX_VPID_INVVPID_SINGLE_CONTEXT))
 		report_result(NULL, HV_RESULT_OK, invvpid(INVVPID_SINGLE_CONTEXT, 1, 0),
 			      "INVVPID single-context of the guest's VPID after it ran");
-	vmclear(virt_to_phys(g.vmcs));
+	vmx_guest_free(&g);
 }
 
-VMX_EACH_CPU_IN_VMX(invvpid_unsupported)
-VMX_EACH_CPU_IN_VMX(invvpid_types)
-VMX_EACH_CPU_IN_VMX(invvpid_descriptor)
-VMX_EACH_CPU_IN_VMX(invept_unsupported)
-VMX_EACH_CPU_IN_VMX(invept_types)
-VMX_EACH_CPU_IN_VMX(vpid_entry)
+HV_EACH_CPU(invvpid_unsupported)
+HV_EACH_CPU(invvpid_types)
+HV_EACH_CPU(invvpid_descriptor)
+HV_EACH_CPU(invept_unsupported)
+HV_EACH_CPU(invept_types)
+HV_EACH_CPU(vpid_entry)
 
 int main(int argc, char **argv)
 {
@@ -224,11 +225,11 @@ int main(int argc, char **argv)
 		{ "vpid_entry", vpid_entry_each_cpu },
 	};
 
-	if (!vmx_start(true))
+	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return 0;
 	load_caps();
 	report_info("secondary allowed-1 %#x, EPT_VPID_CAP %#llx", proc2_may1, (unsigned long long)cap_ev);
 	run_subtests(tests, ARRAY_SIZE(tests));
-	vmx_finish();
+	vmx_program_finish();
 	return 0;
 }

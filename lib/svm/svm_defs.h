@@ -205,6 +205,8 @@
 
 /* Codes from F000_0000h upwards are reserved for the hypervisor's own use. */
 #define VMEXIT_SW_BASE		UINT64_C(0xf0000000)
+/* hvtest's own: the guest harness stopped a guest that made no exit for its bound (lib/svm/guest.h). */
+#define VMEXIT_HARNESS_STOPPED	VMEXIT_SW_BASE
 
 /*
  * Name of an exit code without the VMEXIT_ prefix ("CR3_WRITE", "DR7_READ",

@@ -201,7 +201,9 @@ const char *svm_feature_name(unsigned int bit)
 
 const char *svm_exit_str(uint64_t code, char *buf, unsigned size)
 {
-	if ((int64_t)code < 0)
+	if (code == VMEXIT_HARNESS_STOPPED)
+		snprintf(buf, size, "no exit of its own for the run's bound: the guest was stopped by the harness");
+	else if ((int64_t)code < 0)
 		snprintf(buf, size, "VMEXIT_%s (%lld)", svm_exit_name(code), (long long)code);
 	else
 		snprintf(buf, size, "VMEXIT_%s (%#llx)", svm_exit_name(code), (unsigned long long)code);

@@ -1,90 +1,139 @@
 /*
- * Entering a guest and coming back (APM 15.5 VMRUN, 15.5.2 VMSAVE/VMLOAD,
- * 15.17 GIF).  VMRUN saves and restores only part of the host state (RSP,
- * RAX, RIP, RFLAGS, CRs, EFER, CS/SS/DS/ES, GDTR/IDTR); FS, GS (and so the
- * per-CPU base), TR, LDTR, KernelGSBase and the SYSCALL/SYSENTER MSRs are
- * the VMM's job, done with VMSAVE/VMLOAD around it.  All of it runs with
- * GIF clear so no interrupt sees a half-switched state.
+ * The guest harness's run loop (guest.h): entering a guest, coming back,
+ * and the dispatch of exits by exit code (APM 15.5 VMRUN, 15.5.2
+ * VMSAVE/VMLOAD, 15.17 GIF).
  *
- * void svm_enter_guest(uint64_t vmcb_pa, struct svm_gprs *regs, uint64_t host_save_pa)
+ * uint64_t svm_run_asm(struct svm_guest *g)
+ * VMRUN saves and restores only part of the host state (RSP, RAX, RIP,
+ * RFLAGS, CRs, EFER, CS/SS/DS/ES, GDTR/IDTR); FS, GS (and so the per-CPU
+ * base), TR, LDTR, KernelGSBase and the SYSCALL/SYSENTER MSRs are the VMM's
+ * job, done with VMSAVE/VMLOAD around it, all with GIF clear so that no
+ * interrupt sees a half-switched state.  The host runs the loop with
+ * RFLAGS.IF set: with V_INTR_MASKING the host's IF at VMRUN masks physical
+ * interrupts (15.21.1), so the watchdog's interrupt reaches the INTR
+ * intercept, and the host takes it after STGI.
+ *
+ * At each #VMEXIT the guest's GPRs are stored in g->regs, the exit is
+ * counted in g->counts[EXITCODE] (codes from 100h up: svm_exit_cold()); a
+ * VMMCALL at svm_guest_done_rip ends the run (returns 1: the guest is
+ * done); otherwise the handler g->handlers[EXITCODE], if there is one,
+ * decides: re-enter, or end the run (returns 0).  Callee-saved registers
+ * and RFLAGS are preserved.
  */
-#define G_RBX	0x00
-#define G_RCX	0x08
-#define G_RDX	0x10
-#define G_RSI	0x18
-#define G_RDI	0x20
-#define G_RBP	0x28
-#define G_R8	0x30
-#define G_R9	0x38
-#define G_R10	0x40
-#define G_R11	0x48
-#define G_R12	0x50
-#define G_R13	0x58
-#define G_R14	0x60
-#define G_R15	0x68
+#define G_RBX		0x00
+#define G_RCX		0x08
+#define G_RDX		0x10
+#define G_RSI		0x18
+#define G_RDI		0x20
+#define G_RBP		0x28
+#define G_R8		0x30
+#define G_R9		0x38
+#define G_R10		0x40
+#define G_R11		0x48
+#define G_R12		0x50
+#define G_R13		0x58
+#define G_R14		0x60
+#define G_R15		0x68
+#define G_VMCB		0x70
+#define G_HANDLERS	0x78
+#define G_COUNTS	0x80
+#define G_HOST_SAVE	0x88
+#define VMCB_EXIT_CODE	0x070
+#define VMCB_RIP	0x578
+#define VMEXIT_VMMCALL	0x081
+#define SLOTS_DIRECT	0x100		/* codes below are their own slot (guest.c) */
 
 	.text
-	.globl svm_enter_guest
-svm_enter_guest:
-	push %rbp
-	mov %rsp, %rbp
-	push %rbx
-	push %r12
-	push %r13
-	push %r14
-	push %r15
-	push %rsi			/* 16(%rsp): regs */
-	push %rdx			/*  8(%rsp): host save area */
-	push %rdi			/*  0(%rsp): VMCB */
+	.globl svm_run_asm
+svm_run_asm:
+	pushfq
+	push	%rbp
+	push	%rbx
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	mov	%rdi, %rbx		/* g */
+	sti
+.Lenter:
 	clgi
-	mov %rdx, %rax
-	vmsave %rax
-	mov (%rsp), %rax
-	vmload %rax
-	mov G_RBX(%rsi), %rbx
-	mov G_RCX(%rsi), %rcx
-	mov G_RDX(%rsi), %rdx
-	mov G_RDI(%rsi), %rdi
-	mov G_RBP(%rsi), %rbp
-	mov G_R8(%rsi), %r8
-	mov G_R9(%rsi), %r9
-	mov G_R10(%rsi), %r10
-	mov G_R11(%rsi), %r11
-	mov G_R12(%rsi), %r12
-	mov G_R13(%rsi), %r13
-	mov G_R14(%rsi), %r14
-	mov G_R15(%rsi), %r15
-	mov G_RSI(%rsi), %rsi
-	vmrun %rax
-	/* #VMEXIT: RSP and RAX (the VMCB address) are the host's again. */
-	vmsave %rax
-	push %rsi
-	mov 24(%rsp), %rsi
-	mov %rbx, G_RBX(%rsi)
-	mov %rcx, G_RCX(%rsi)
-	mov %rdx, G_RDX(%rsi)
-	mov %rdi, G_RDI(%rsi)
-	mov %rbp, G_RBP(%rsi)
-	mov %r8, G_R8(%rsi)
-	mov %r9, G_R9(%rsi)
-	mov %r10, G_R10(%rsi)
-	mov %r11, G_R11(%rsi)
-	mov %r12, G_R12(%rsi)
-	mov %r13, G_R13(%rsi)
-	mov %r14, G_R14(%rsi)
-	mov %r15, G_R15(%rsi)
-	pop %rax
-	mov %rax, G_RSI(%rsi)
-	mov 8(%rsp), %rax
-	vmload %rax
+	mov	G_HOST_SAVE(%rbx), %rax
+	vmsave	%rax
+	mov	G_VMCB(%rbx), %rax	/* identity-mapped: the VMCB's address is its pointer */
+	vmload	%rax
+	push	%rbx			/* g, found again at #VMEXIT */
+	mov	G_RCX(%rbx), %rcx
+	mov	G_RDX(%rbx), %rdx
+	mov	G_RSI(%rbx), %rsi
+	mov	G_RDI(%rbx), %rdi
+	mov	G_RBP(%rbx), %rbp
+	mov	G_R8(%rbx), %r8
+	mov	G_R9(%rbx), %r9
+	mov	G_R10(%rbx), %r10
+	mov	G_R11(%rbx), %r11
+	mov	G_R12(%rbx), %r12
+	mov	G_R13(%rbx), %r13
+	mov	G_R14(%rbx), %r14
+	mov	G_R15(%rbx), %r15
+	mov	G_RBX(%rbx), %rbx
+	vmrun	%rax
+	/* #VMEXIT: RSP and RAX (the VMCB) are the host's again; GIF is clear. */
+	vmsave	%rax
+	xchg	%rbx, (%rsp)		/* %rbx = g; the guest's RBX on the stack */
+	mov	%rcx, G_RCX(%rbx)
+	mov	%rdx, G_RDX(%rbx)
+	mov	%rsi, G_RSI(%rbx)
+	mov	%rdi, G_RDI(%rbx)
+	mov	%rbp, G_RBP(%rbx)
+	mov	%r8, G_R8(%rbx)
+	mov	%r9, G_R9(%rbx)
+	mov	%r10, G_R10(%rbx)
+	mov	%r11, G_R11(%rbx)
+	mov	%r12, G_R12(%rbx)
+	mov	%r13, G_R13(%rbx)
+	mov	%r14, G_R14(%rbx)
+	mov	%r15, G_R15(%rbx)
+	pop	G_RBX(%rbx)
+	mov	G_HOST_SAVE(%rbx), %rax
+	vmload	%rax
 	stgi
-	add $24, %rsp
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbx
-	pop %rbp
+	mov	G_VMCB(%rbx), %rdx
+	mov	VMCB_EXIT_CODE(%rdx), %rax
+	cmp	$SLOTS_DIRECT - 1, %rax
+	ja	.Lcold
+	mov	G_COUNTS(%rbx), %rcx
+	incl	(%rcx,%rax,4)
+	cmp	$VMEXIT_VMMCALL, %eax
+	jne	1f
+	lea	svm_guest_done_rip(%rip), %rcx
+	cmp	%rcx, VMCB_RIP(%rdx)
+	je	.Ldone
+1:	mov	G_HANDLERS(%rbx), %rcx
+	mov	(%rcx,%rax,8), %rcx
+	test	%rcx, %rcx
+	jz	.Lexit
+	mov	%rbx, %rdi
+	call	*%rcx
+.Lhandled:
+	test	%al, %al
+	jnz	.Lenter
+.Lexit:
+	xor	%eax, %eax
+	jmp	.Lreturn
+.Lcold:
+	mov	%rbx, %rdi
+	call	svm_exit_cold
+	jmp	.Lhandled
+.Ldone:
+	mov	$1, %eax
+.Lreturn:
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbx
+	pop	%rbp
+	popfq
 	ret
 
 /*
@@ -93,7 +142,9 @@ svm_enter_guest:
  */
 	.globl svm_guest_entry, svm_guest_done_rip
 svm_guest_entry:
-	call *%rsi
+	call	*%rsi
 svm_guest_done_rip:
 	vmmcall
 	ud2
+
+	.section .note.GNU-stack, "", @progbits

@@ -63,36 +63,35 @@ static bool adjust_controls(const struct vmx_caps *caps, enum vmx_control_word w
 	cfg->ctl[w] = ctl;
 	if (!lost)
 		return true;
-	const char *name = vmx_control_name(w, (unsigned)__builtin_ctz(lost));
+	const char *name = vmx_control_name(w, lost & -lost);
 	snprintf(cfg->missing, sizeof(cfg->missing), "%s: %s", vmx_control_word_name(w),
 		 name ? name : "reserved bit");
 	return false;
 }
 
 /* The control sets of KVM's setup_vmcs_config() (Linux 5.x, 64-bit host). */
-#define B(n) (1u << (n))
-static const uint32_t min_pin = B(PIN_EXTERNAL_INTERRUPT_EXITING) | B(PIN_NMI_EXITING);
-static const uint32_t opt_pin = B(PIN_VIRTUAL_NMIS) | B(PIN_PREEMPTION_TIMER) | B(PIN_POSTED_INTERRUPTS);
-static const uint32_t min_proc = B(CPU_HLT_EXITING) | B(CPU_CR8_LOAD_EXITING) |
-	B(CPU_CR8_STORE_EXITING) | B(CPU_CR3_LOAD_EXITING) | B(CPU_CR3_STORE_EXITING) |
-	B(CPU_UNCONDITIONAL_IO_EXITING) | B(CPU_MOV_DR_EXITING) | B(CPU_USE_TSC_OFFSETTING) |
-	B(CPU_MWAIT_EXITING) | B(CPU_MONITOR_EXITING) | B(CPU_INVLPG_EXITING) | B(CPU_RDPMC_EXITING);
-static const uint32_t opt_proc = B(CPU_USE_TPR_SHADOW) | B(CPU_USE_MSR_BITMAPS) |
-	B(CPU_ACTIVATE_SECONDARY_CONTROLS);
-static const uint32_t opt_proc2 = B(CPU2_VIRTUALIZE_APIC_ACCESSES) | B(CPU2_VIRTUALIZE_X2APIC_MODE) |
-	B(CPU2_WBINVD_EXITING) | B(CPU2_ENABLE_VPID) | B(CPU2_ENABLE_EPT) | B(CPU2_UNRESTRICTED_GUEST) |
-	B(CPU2_PAUSE_LOOP_EXITING) | B(CPU2_DESCRIPTOR_TABLE_EXITING) | B(CPU2_ENABLE_RDTSCP) |
-	B(CPU2_ENABLE_INVPCID) | B(CPU2_APIC_REGISTER_VIRTUALIZATION) |
-	B(CPU2_VIRTUAL_INTERRUPT_DELIVERY) | B(CPU2_RDRAND_EXITING) | B(CPU2_RDSEED_EXITING) |
-	B(CPU2_ENABLE_XSAVES_XRSTORS) | B(CPU2_VMCS_SHADOWING) | B(CPU2_ENABLE_PML) |
-	B(CPU2_USE_TSC_SCALING) | B(CPU2_ENABLE_VM_FUNCTIONS);
-static const uint32_t min_exit = B(EXIT_SAVE_DEBUG_CONTROLS) | B(EXIT_HOST_ADDRESS_SPACE_SIZE);
-static const uint32_t opt_exit = B(EXIT_LOAD_IA32_PERF_GLOBAL_CTRL) | B(EXIT_SAVE_IA32_PAT) |
-	B(EXIT_LOAD_IA32_PAT) | B(EXIT_ACK_INTERRUPT_ON_EXIT) | B(EXIT_LOAD_IA32_EFER) |
-	B(EXIT_CLEAR_IA32_BNDCFGS);
-static const uint32_t min_entry = B(ENTRY_LOAD_DEBUG_CONTROLS);
-static const uint32_t opt_entry = B(ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL) | B(ENTRY_LOAD_IA32_PAT) |
-	B(ENTRY_LOAD_IA32_EFER) | B(ENTRY_LOAD_IA32_BNDCFGS);
+static const uint32_t min_pin = PIN_EXTERNAL_INTERRUPT_EXITING | PIN_NMI_EXITING;
+static const uint32_t opt_pin = PIN_VIRTUAL_NMIS | PIN_PREEMPTION_TIMER | PIN_POSTED_INTERRUPTS;
+static const uint32_t min_proc = CPU_HLT_EXITING | CPU_CR8_LOAD_EXITING |
+	CPU_CR8_STORE_EXITING | CPU_CR3_LOAD_EXITING | CPU_CR3_STORE_EXITING |
+	CPU_UNCONDITIONAL_IO_EXITING | CPU_MOV_DR_EXITING | CPU_USE_TSC_OFFSETTING |
+	CPU_MWAIT_EXITING | CPU_MONITOR_EXITING | CPU_INVLPG_EXITING | CPU_RDPMC_EXITING;
+static const uint32_t opt_proc = CPU_USE_TPR_SHADOW | CPU_USE_MSR_BITMAPS |
+	CPU_ACTIVATE_SECONDARY_CONTROLS;
+static const uint32_t opt_proc2 = CPU2_VIRTUALIZE_APIC_ACCESSES | CPU2_VIRTUALIZE_X2APIC_MODE |
+	CPU2_WBINVD_EXITING | CPU2_ENABLE_VPID | CPU2_ENABLE_EPT | CPU2_UNRESTRICTED_GUEST |
+	CPU2_PAUSE_LOOP_EXITING | CPU2_DESCRIPTOR_TABLE_EXITING | CPU2_ENABLE_RDTSCP |
+	CPU2_ENABLE_INVPCID | CPU2_APIC_REGISTER_VIRTUALIZATION |
+	CPU2_VIRTUAL_INTERRUPT_DELIVERY | CPU2_RDRAND_EXITING | CPU2_RDSEED_EXITING |
+	CPU2_ENABLE_XSAVES_XRSTORS | CPU2_VMCS_SHADOWING | CPU2_ENABLE_PML |
+	CPU2_USE_TSC_SCALING | CPU2_ENABLE_VM_FUNCTIONS;
+static const uint32_t min_exit = EXIT_SAVE_DEBUG_CONTROLS | EXIT_HOST_ADDRESS_SPACE_SIZE;
+static const uint32_t opt_exit = EXIT_LOAD_IA32_PERF_GLOBAL_CTRL | EXIT_SAVE_IA32_PAT |
+	EXIT_LOAD_IA32_PAT | EXIT_ACK_INTERRUPT_ON_EXIT | EXIT_LOAD_IA32_EFER |
+	EXIT_CLEAR_IA32_BNDCFGS;
+static const uint32_t min_entry = ENTRY_LOAD_DEBUG_CONTROLS;
+static const uint32_t opt_entry = ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL | ENTRY_LOAD_IA32_PAT |
+	ENTRY_LOAD_IA32_EFER | ENTRY_LOAD_IA32_BNDCFGS;
 
 bool vmx_config_derive(const struct vmx_caps *caps, struct vmx_config *cfg)
 {
@@ -105,9 +104,9 @@ bool vmx_config_derive(const struct vmx_caps *caps, struct vmx_config *cfg)
 	    !adjust_controls(caps, VMX_PROCBASED, min_proc, opt_proc, cfg))
 		return false;
 	/* With a TPR shadow KVM drops CR8 exiting. */
-	if (cfg->ctl[VMX_PROCBASED] & B(CPU_USE_TPR_SHADOW))
-		cfg->ctl[VMX_PROCBASED] &= ~(B(CPU_CR8_LOAD_EXITING) | B(CPU_CR8_STORE_EXITING));
-	if ((cfg->ctl[VMX_PROCBASED] & B(CPU_ACTIVATE_SECONDARY_CONTROLS)) &&
+	if (cfg->ctl[VMX_PROCBASED] & CPU_USE_TPR_SHADOW)
+		cfg->ctl[VMX_PROCBASED] &= ~(CPU_CR8_LOAD_EXITING | CPU_CR8_STORE_EXITING);
+	if ((cfg->ctl[VMX_PROCBASED] & CPU_ACTIVATE_SECONDARY_CONTROLS) &&
 	    !adjust_controls(caps, VMX_PROCBASED2, 0, opt_proc2, cfg))
 		return false;
 	if (!adjust_controls(caps, VMX_EXIT, min_exit, opt_exit, cfg) ||
@@ -115,9 +114,9 @@ bool vmx_config_derive(const struct vmx_caps *caps, struct vmx_config *cfg)
 		return false;
 
 	uint32_t proc2 = cfg->ctl[VMX_PROCBASED2];
-	cfg->ept = proc2 & B(CPU2_ENABLE_EPT);
-	cfg->vpid = proc2 & B(CPU2_ENABLE_VPID);
-	cfg->unrestricted = proc2 & B(CPU2_UNRESTRICTED_GUEST);
+	cfg->ept = proc2 & CPU2_ENABLE_EPT;
+	cfg->vpid = proc2 & CPU2_ENABLE_VPID;
+	cfg->unrestricted = proc2 & CPU2_UNRESTRICTED_GUEST;
 	if (cfg->ept || cfg->vpid)
 		cfg->ept_vpid_cap = vmx_cap(caps, MSR_IA32_VMX_EPT_VPID_CAP);
 	uint64_t ev = cfg->ept_vpid_cap;
@@ -129,7 +128,6 @@ bool vmx_config_derive(const struct vmx_caps *caps, struct vmx_config *cfg)
 	}
 	return true;
 }
-#undef B
 
 const struct vmx_caps *vmx_this_caps(void)
 {
@@ -149,9 +147,9 @@ uint64_t vmx_this_cap(uint32_t msr)
 	return vmx_cap(vmx_this_caps(), msr);
 }
 
-bool vmx_may1(enum vmx_control_word w, unsigned bit)
+bool vmx_may1(enum vmx_control_word w, uint32_t mask)
 {
-	return vmx_allowed(vmx_this_caps(), w).may1 & (1u << bit);
+	return vmx_allowed(vmx_this_caps(), w).may1 & mask;
 }
 
 struct derive_work {

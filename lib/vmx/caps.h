@@ -63,8 +63,8 @@ bool vmx_config_derive(const struct vmx_caps *caps, struct vmx_config *cfg);
 const struct vmx_caps *vmx_this_caps(void);
 /* One of this CPU's capability MSRs; 0 when it is not readable. */
 uint64_t vmx_this_cap(uint32_t msr);
-/* May control `bit` of word w be 1 on this CPU? */
-bool vmx_may1(enum vmx_control_word w, unsigned bit);
+/* May the control `mask` (one bit) of word w be 1 on this CPU? */
+bool vmx_may1(enum vmx_control_word w, uint32_t mask);
 
 /*
  * smp_call_function_single's compatibility check: on every CPU at once,

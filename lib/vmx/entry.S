@@ -1,20 +1,73 @@
 /*
- * VM entry and the host side of VM exit.
+ * The guest harness's run loop (guest.h): VM entry, the host side of every
+ * VM exit, and the dispatch of exits by basic exit reason.
  *
- * uint64_t vmx_enter_asm(struct vmx_gprs *gprs, uint64_t resume)
- * Loads the guest's GPRs from *gprs and executes VMLAUNCH (resume = 0) or
- * VMRESUME.  If the instruction fails (or faults: the try mechanism resumes
- * at the failure path) it returns RFLAGS as the instruction left them
- * (never 0: bit 1 is always set).  On a VM exit the CPU continues at
- * vmx_exit_point with RSP = HOST_RSP, which this function wrote just
- * before entry; the guest's GPRs are stored back to *gprs and 0 is returned.
- * Callee-saved registers and RFLAGS (IF) are preserved across both paths.
+ * uint64_t vmx_run_asm(struct vmx_guest *g)
+ * Loads the guest's GPRs from g->gprs and enters (VMLAUNCH unless
+ * g->launched, then VMRESUME).  At each VM exit (HOST_RIP = vmx_exit_point,
+ * HOST_RSP written here) the guest's GPRs are stored in g->gprs, the exit
+ * is counted in g->counts[reason & 0xff], GUEST_RIP is read; a VMCALL at
+ * vmx_guest_done_rip ends the run (the guest is done); otherwise the
+ * handler g->handlers[reason & 0xff], if there is one, is called with the
+ * instruction length read, and decides: re-enter (VMRESUME) or end the run.
+ * Returns 0 when the run ended at an exit (g->exit.reason), 1 when it
+ * ended at the guest's end, else RFLAGS of a failed VMLAUNCH/VMRESUME (never
+ * 0 or 1: bit 1 is always set).  A fault of VMLAUNCH/VMRESUME continues on
+ * the failure path (the try mechanism).  Callee-saved registers and RFLAGS
+ * are preserved.  Handlers run with interrupts off (RFLAGS as VM exit
+ * loads it).
  */
-#define VMCS_HOST_RSP	0x6c14
+#define VMCS_HOST_RSP			0x6c14
+#define VMCS_EXIT_REASON		0x4402
+#define VMCS_GUEST_RIP			0x681e
+#define VMCS_EXIT_INSTRUCTION_LEN	0x440c
+#define VMX_EXIT_VMCALL			18
+
+/* struct vmx_guest (guest.h; the offsets are checked in guest.c). */
+#define G_RAX		0x00
+#define G_RBX		0x08
+#define G_RCX		0x10
+#define G_RDX		0x18
+#define G_RSI		0x20
+#define G_RDI		0x28
+#define G_RBP		0x30
+#define G_R8		0x38
+#define G_R9		0x40
+#define G_R10		0x48
+#define G_R11		0x50
+#define G_R12		0x58
+#define G_R13		0x60
+#define G_R14		0x68
+#define G_R15		0x70
+#define G_REASON	0x78
+#define G_LEN		0x7c
+#define G_RIP		0x80
+#define G_HANDLERS	0xa0
+#define G_COUNTS	0xa8
+#define G_LAUNCHED	0xb0
+
+/* The guest's GPRs from the struct at %rbx, %rbx last. */
+.macro load_gprs
+	mov	G_RAX(%rbx), %rax
+	mov	G_RCX(%rbx), %rcx
+	mov	G_RDX(%rbx), %rdx
+	mov	G_RSI(%rbx), %rsi
+	mov	G_RDI(%rbx), %rdi
+	mov	G_RBP(%rbx), %rbp
+	mov	G_R8(%rbx), %r8
+	mov	G_R9(%rbx), %r9
+	mov	G_R10(%rbx), %r10
+	mov	G_R11(%rbx), %r11
+	mov	G_R12(%rbx), %r12
+	mov	G_R13(%rbx), %r13
+	mov	G_R14(%rbx), %r14
+	mov	G_R15(%rbx), %r15
+	mov	G_RBX(%rbx), %rbx
+.endm
 
 	.text
-	.globl vmx_enter_asm
-vmx_enter_asm:
+	.globl vmx_run_asm
+vmx_run_asm:
 	pushfq
 	push	%rbp
 	push	%rbx
@@ -22,59 +75,77 @@ vmx_enter_asm:
 	push	%r13
 	push	%r14
 	push	%r15
-	push	%rdi			/* the gprs pointer, found again at exit */
+	push	%rdi			/* g: at (%rsp) = HOST_RSP while the guest runs */
+	mov	%rdi, %rbx
 	mov	$VMCS_HOST_RSP, %eax
 	vmwrite	%rsp, %rax
 	jbe	.Lfailed		/* CF or ZF: the VMWRITE itself failed */
-	mov	%rsi, %rax
-	mov	0x08(%rdi), %rbx
-	mov	0x10(%rdi), %rcx
-	mov	0x18(%rdi), %rdx
-	mov	0x20(%rdi), %rsi
-	mov	0x30(%rdi), %rbp
-	mov	0x38(%rdi), %r8
-	mov	0x40(%rdi), %r9
-	mov	0x48(%rdi), %r10
-	mov	0x50(%rdi), %r11
-	mov	0x58(%rdi), %r12
-	mov	0x60(%rdi), %r13
-	mov	0x68(%rdi), %r14
-	mov	0x70(%rdi), %r15
-	test	%rax, %rax
-	mov	0x00(%rdi), %rax	/* mov leaves the flags of test alone */
-	mov	0x28(%rdi), %rdi
-	jnz	3f
+	cmpb	$0, G_LAUNCHED(%rbx)
+	jne	.Lresume
+	load_gprs
 1:	vmlaunch
 2:	jmp	.Lfailed
+
+.Lreenter:
+	push	%rbx			/* g back at HOST_RSP */
+.Lresume:
+	load_gprs
 3:	vmresume
 4:
 .Lfailed:
 	pushfq
 	pop	%rax
-	add	$8, %rsp		/* the gprs pointer */
+	add	$8, %rsp		/* g */
 	jmp	.Lreturn
 
 	.globl vmx_exit_point
 vmx_exit_point:
-	push	%rdi
-	mov	8(%rsp), %rdi		/* the gprs pointer */
-	mov	%rax, 0x00(%rdi)
-	mov	%rbx, 0x08(%rdi)
-	mov	%rcx, 0x10(%rdi)
-	mov	%rdx, 0x18(%rdi)
-	mov	%rsi, 0x20(%rdi)
-	pop	0x28(%rdi)		/* the guest's RDI */
-	mov	%rbp, 0x30(%rdi)
-	mov	%r8, 0x38(%rdi)
-	mov	%r9, 0x40(%rdi)
-	mov	%r10, 0x48(%rdi)
-	mov	%r11, 0x50(%rdi)
-	mov	%r12, 0x58(%rdi)
-	mov	%r13, 0x60(%rdi)
-	mov	%r14, 0x68(%rdi)
-	mov	%r15, 0x70(%rdi)
-	add	$8, %rsp		/* the gprs pointer */
+	xchg	%rdi, (%rsp)		/* %rdi = g; the guest's RDI on the stack */
+	mov	%rax, G_RAX(%rdi)
+	mov	%rbx, G_RBX(%rdi)
+	mov	%rcx, G_RCX(%rdi)
+	mov	%rdx, G_RDX(%rdi)
+	mov	%rsi, G_RSI(%rdi)
+	mov	%rbp, G_RBP(%rdi)
+	mov	%r8, G_R8(%rdi)
+	mov	%r9, G_R9(%rdi)
+	mov	%r10, G_R10(%rdi)
+	mov	%r11, G_R11(%rdi)
+	mov	%r12, G_R12(%rdi)
+	mov	%r13, G_R13(%rdi)
+	mov	%r14, G_R14(%rdi)
+	mov	%r15, G_R15(%rdi)
+	pop	G_RDI(%rdi)
+	mov	%rdi, %rbx		/* g, kept across the handler call */
+	mov	$VMCS_EXIT_REASON, %eax
+	vmread	%rax, %rax
+	mov	%eax, G_REASON(%rdi)
+	movzbl	%al, %ecx
+	mov	G_COUNTS(%rdi), %rdx
+	incl	(%rdx,%rcx,4)
+	mov	$VMCS_GUEST_RIP, %eax
+	vmread	%rax, %rax
+	mov	%rax, G_RIP(%rdi)
+	cmp	$VMX_EXIT_VMCALL, %ecx
+	jne	5f
+	lea	vmx_guest_done_rip(%rip), %rdx
+	cmp	%rdx, %rax
+	je	.Ldone
+5:	mov	G_HANDLERS(%rdi), %rdx
+	mov	(%rdx,%rcx,8), %rdx
+	test	%rdx, %rdx
+	jz	.Lexit
+	mov	$VMCS_EXIT_INSTRUCTION_LEN, %eax
+	vmread	%rax, %rax
+	mov	%eax, G_LEN(%rdi)
+	call	*%rdx
+	test	%al, %al
+	jnz	.Lreenter
+.Lexit:
 	xor	%eax, %eax
+	jmp	.Lreturn
+.Ldone:
+	mov	$1, %eax
 .Lreturn:
 	pop	%r15
 	pop	%r14

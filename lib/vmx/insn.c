@@ -16,7 +16,7 @@ void vmx_insn_init(void)
  * (SDM 31.2): CF=1 VMfailInvalid; ZF=1 VMfailValid with the error number
  * in the current VMCS's VM-instruction error field.
  */
-static struct hv_result vmx_outcome(struct hv_result tried, bool cf, bool zf)
+struct hv_result vmx_outcome(struct hv_result tried, bool cf, bool zf)
 {
 	uint64_t err = 0;
 
@@ -122,19 +122,6 @@ struct hv_result vmcall_insn(void)
 struct hv_result vmfunc_insn(uint32_t function, uint32_t index)
 {
 	return VMX_TRY("vmfunc", : "a"(function), "c"(index) : "memory");
-}
-
-uint64_t vmx_enter_asm(struct vmx_gprs *gprs, uint64_t resume);
-
-struct hv_result vmx_enter(struct vmx_gprs *gprs, bool resume)
-{
-	hv_try_arm();
-	uint64_t rflags = vmx_enter_asm(gprs, resume);
-	struct hv_result r = hv_try_result();
-
-	if (!hv_result_ok(r) || !rflags)	/* 0: returned through vmx_exit_point */
-		return r;
-	return vmx_outcome(r, rflags & X86_EFLAGS_CF, rflags & X86_EFLAGS_ZF);
 }
 
 uint64_t vmcs_read(uint32_t field)

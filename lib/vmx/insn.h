@@ -32,6 +32,14 @@ struct hv_result vmcall_insn(void);
 struct hv_result vmfunc_insn(uint32_t function, uint32_t index);
 
 /*
+ * The outcome of a VMX instruction: `tried` (an exception, from the try
+ * mechanism) or, from RFLAGS as it left them, VMfailInvalid (CF=1),
+ * VMfailValid(n) (ZF=1, n read from the VM-instruction error field) or
+ * success (SDM 31.2).
+ */
+struct hv_result vmx_outcome(struct hv_result tried, bool cf, bool zf);
+
+/*
  * The guest's general-purpose registers, saved at VM exit and loaded at
  * VM entry (RSP and RIP live in the VMCS).  Layout known to entry.S.
  */
@@ -39,15 +47,6 @@ struct vmx_gprs {
 	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rbp;
 	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
 };
-
-/*
- * VMLAUNCH (resume false) or VMRESUME with the current VMCS, whose
- * HOST_RIP must be vmx_exit_point (the harness writes it).  Success means
- * a VM exit happened (the exit-reason field says which, possibly a
- * VM-entry failure); a failure is the instruction's VMfail or exception.
- */
-struct hv_result vmx_enter(struct vmx_gprs *gprs, bool resume);
-extern const char vmx_exit_point[];
 
 /* VMREAD / VMWRITE of a field known to exist: a failure is a FAIL naming the field. */
 uint64_t vmcs_read(uint32_t field);

@@ -84,10 +84,11 @@ static const struct {
 		VMCS_SECONDARY_EXIT_CONTROLS, exit2_bits, ARRAY_LEN(exit2_bits) },
 };
 
-const char *vmx_control_name(enum vmx_control_word w, unsigned bit)
+const char *vmx_control_name(enum vmx_control_word w, uint32_t mask)
 {
-	if ((unsigned)w >= VMX_NR_CONTROL_WORDS)
+	if ((unsigned)w >= VMX_NR_CONTROL_WORDS || !mask || (mask & (mask - 1)))
 		return NULL;
+	unsigned bit = (unsigned)__builtin_ctz(mask);
 	for (unsigned i = 0; i < control_words[w].nr_bits; i++)
 		if (control_words[w].bits[i].bit == bit)
 			return control_words[w].bits[i].name;

@@ -172,7 +172,9 @@ enum vmx_insn_error {
 const char *vmx_insn_error_name(unsigned n);
 
 /*
- * Control bits, as bit positions.  X(NAME, bit, "the SDM's words").
+ * Control bits.  X(NAME, bit, "the SDM's words") lists each bit with its
+ * position in the SDM's table; the constants (PIN_*, CPU_*, CPU2_*, CPU3_*,
+ * EXIT_*, EXIT2_*, ENTRY_*) are masks, used as they are in control words.
  */
 
 /* Pin-based VM-execution controls: SDM 25.6.1. */
@@ -297,7 +299,7 @@ const char *vmx_insn_error_name(unsigned n);
 	X(LOAD_PKRS,			22, "load PKRS")			\
 	X(LOAD_IA32_FRED,		23, "load IA32_FRED")
 
-#define VMX_CONTROL_ENUM_ENTRY(prefix, name, bit) prefix##name = (bit),
+#define VMX_CONTROL_ENUM_ENTRY(prefix, name, bit) prefix##name = (1u << (bit)),
 #define VMX_PIN_ENUM(name, bit, words)   VMX_CONTROL_ENUM_ENTRY(PIN_, name, bit)
 #define VMX_CPU_ENUM(name, bit, words)   VMX_CONTROL_ENUM_ENTRY(CPU_, name, bit)
 #define VMX_CPU2_ENUM(name, bit, words)  VMX_CONTROL_ENUM_ENTRY(CPU2_, name, bit)
@@ -338,8 +340,8 @@ enum vmx_control_word {
 	VMX_NR_CONTROL_WORDS
 };
 
-/* The SDM's words for a defined bit; NULL for a reserved bit. */
-const char *vmx_control_name(enum vmx_control_word w, unsigned bit);
+/* The SDM's words for a control (a one-bit mask); NULL for a reserved bit. */
+const char *vmx_control_name(enum vmx_control_word w, uint32_t mask);
 /* "pin-based VM-execution controls" etc. */
 const char *vmx_control_word_name(enum vmx_control_word w);
 /* The capability MSR that reports the word's allowed settings (A.3-A.5). */
@@ -432,6 +434,12 @@ static inline unsigned vmx_basic_memory_type(uint64_t basic)
 #define VMX_MISC_VMWRITE_ANY_FIELD	(1ull << 29)		/* VMWRITE may write VM-exit information fields */
 #define VMX_MISC_INJECT_ZERO_LENGTH	(1ull << 30)		/* entry may inject soft int/exception with length 0 */
 #define VMX_MISC_MSEG_REVISION_SHIFT	32			/* bits 63:32 */
+
+/* IA32_VMX_VMFUNC: SDM A.11; bit n: VM function n may be enabled. */
+#define VMX_VMFUNC_EPTP_SWITCHING	(1ull << 0)
+
+/* The page-modification log: 512 entries of 8 bytes (SDM 29.3.6). */
+#define VMX_PML_ENTRIES			512
 
 /* IA32_VMX_VMCS_ENUM: SDM A.9; bits 9:1 are the highest field index. */
 static inline unsigned vmx_vmcs_enum_max_index(uint64_t vmcs_enum)

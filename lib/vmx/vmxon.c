@@ -4,6 +4,7 @@
 #include "cpuid.h"
 #include "desc.h"
 #include "guest.h"
+#include "harness.h"
 #include "insn.h"
 #include "libc.h"
 #include "mem.h"
@@ -34,7 +35,19 @@ static void enable_feature_control(void *arg)
 			   fc | FEATURE_CONTROL_LOCK | FEATURE_CONTROL_VMX_OUTSIDE_SMX);
 }
 
-bool vmx_start(bool enable_fc)
+static bool vmxon_stage(char *why, size_t size)
+{
+	char got[64];
+	struct hv_result r = vmx_on();
+
+	if (!hv_result_ok(r))
+		snprintf(why, size, "VMXON with region %#llx (revision %#x): expected success, got %s",
+			 (unsigned long long)vmx_vmxon_region(), *(uint32_t *)phys_to_virt(vmx_vmxon_region()),
+			 hv_result_str(r, got, sizeof(got)));
+	return hv_result_ok(r);
+}
+
+bool vmx_program_start(unsigned flags)
 {
 	vmx_insn_init();
 	on_cpus(check_vmx_cpuid, NULL);
@@ -50,13 +63,17 @@ bool vmx_start(bool enable_fc)
 		report_prefix_pop();
 		return false;
 	}
-	if (enable_fc)
+	if (flags & HV_START_FEATURE_CONTROL)
 		on_cpus(enable_feature_control, NULL);
 	uint64_t fc = 0;
 	rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &fc);
 	if ((fc & FEATURE_CONTROL_LOCK) && !(fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX)) {
 		report_skip("IA32_FEATURE_CONTROL=%#llx: locked with VMXON outside SMX disabled "
 			    "(bit 2 clear): VMXON would raise #GP", (unsigned long long)fc);
+		return false;
+	}
+	if ((flags & HV_START_ENABLE) && !hv_stage_on_every_cpu("program start: VMX operation", vmxon_stage)) {
+		vmx_leave_all();
 		return false;
 	}
 	return true;
@@ -168,27 +185,17 @@ void vmx_run_in_vmx(void (*fn)(void))
 	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
 }
 
-struct each_cpu_work {
-	void (*fn)(void);
-	bool in_vmx;
-};
+static void (*in_vmx_fn)(void);
 
-static void each_cpu_here(void *arg)
+static void run_in_vmx_here(void)
 {
-	struct each_cpu_work *w = arg;
-
-	if (w->in_vmx)
-		vmx_run_in_vmx(w->fn);
-	else
-		w->fn();
+	vmx_run_in_vmx(in_vmx_fn);
 }
 
-void vmx_each_cpu(void (*fn)(void), bool in_vmx)
+void vmx_each_cpu_in_vmx(void (*fn)(void))
 {
-	struct each_cpu_work w = { fn, in_vmx };
-
-	for_each_cpu(cpu)
-		on_cpu(cpu, each_cpu_here, &w);
+	in_vmx_fn = fn;
+	hv_each_cpu(run_in_vmx_here);
 }
 
 bool vmx_check_vmx_operation(bool in_vmx, const char *what)
@@ -215,7 +222,7 @@ void vmx_leave_all(void)
 	on_cpus(leave_and_check, NULL);
 }
 
-void vmx_finish(void)
+void vmx_program_finish(void)
 {
 	vmx_print_exit_counts();
 	vmx_leave_all();

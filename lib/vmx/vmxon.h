@@ -9,16 +9,26 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "harness.h"
 #include "result.h"
 
 /*
- * The start of every VMX program: VMX present on every CPU (else SKIP with
- * the exact reason and false), the VM-instruction error namer registered.
- * With enable_feature_control, IA32_FEATURE_CONTROL is enabled and locked
- * where firmware left it unlocked (KVM expects firmware to have done it);
- * locked with VMX disabled is a SKIP naming the value.
+ * The program frame's start (docs/harness.md): VMX present on every CPU
+ * (else SKIP with the exact reason and false), the VM-instruction error
+ * namer registered.  With HV_START_FEATURE_CONTROL, IA32_FEATURE_CONTROL
+ * is enabled and locked where firmware left it unlocked (KVM expects
+ * firmware to have done it); locked with VMX disabled is a SKIP naming the
+ * value.  With HV_START_ENABLE, every CPU enters VMX operation (VMXON with
+ * its own region), or one FAIL names the CPU that did not and false.
  */
-bool vmx_start(bool enable_feature_control);
+bool vmx_program_start(unsigned flags);
+
+/*
+ * The program frame's finish (the reboot notifier's job): the exit counts
+ * of every CPU as INFO lines, then every CPU leaves VMX operation, each
+ * checked (a VMX instruction, VMPTRST, raises #UD afterwards).
+ */
+void vmx_program_finish(void);
 
 /* A zeroed VMXON region or VMCS of BASIC[44:32] bytes, revision BASIC[30:0] stamped. */
 void *vmx_alloc_vmcs(void);
@@ -41,12 +51,8 @@ bool vmx_on_all(void);
 
 /* VMXON, fn(), VMXOFF on this CPU, each step checked. */
 void vmx_run_in_vmx(void (*fn)(void));
-/* fn() on each CPU in turn (cpuN prefix), inside VMX operation if in_vmx. */
-void vmx_each_cpu(void (*fn)(void), bool in_vmx);
-
-/* Subtest wrappers: NAME_each_cpu runs NAME on every CPU in turn, in VMX operation or not. */
-#define VMX_EACH_CPU_IN_VMX(fn) static void fn##_each_cpu(void) { vmx_each_cpu(fn, true); }
-#define VMX_EACH_CPU(fn) static void fn##_each_cpu(void) { vmx_each_cpu(fn, false); }
+/* fn() on every CPU in turn (hv_each_cpu), each inside a VMXON/VMXOFF of its own. */
+void vmx_each_cpu_in_vmx(void (*fn)(void));
 
 /*
  * Ask this CPU whether it is in VMX operation, as the check `what`:
@@ -57,12 +63,5 @@ bool vmx_check_vmx_operation(bool in_vmx, const char *what);
 
 /* Every CPU leaves VMX operation, each checked (VMPTRST #UD afterwards). */
 void vmx_leave_all(void);
-
-/*
- * The end of every VMX program (the reboot notifier's job): print the VM
- * exit counts, leave VMX operation on every CPU and check that each left:
- * a VMX instruction (VMPTRST) raising #UD.
- */
-void vmx_finish(void);
 
 #endif

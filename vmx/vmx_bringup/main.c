@@ -36,7 +36,7 @@ static void probe_vmx(void *arg)
 	vmx_present[smp_id()] = cpu_has(X86_FEATURE_VMX);
 }
 
-/* CPUID.1:ECX[5] on every CPU, equal on all; absent -> everything SKIPs (vmx_start says why). */
+/* CPUID.1:ECX[5] on every CPU, equal on all; absent -> everything SKIPs (vmx_program_start says why). */
 static void cpu_has_kvm_support(void)
 {
 	on_cpus(probe_vmx, NULL);
@@ -47,7 +47,7 @@ static void cpu_has_kvm_support(void)
 			       vmx_present[0], vmx_present[cpu]);
 			report_prefix_pop();
 		}
-	vmx_usable = vmx_start(false);	/* absent: a SKIP with the exact reason */
+	vmx_usable = vmx_program_start(0);	/* absent: a SKIP with the exact reason */
 	if (!vmx_usable)
 		return;
 	for_each_cpu(cpu) {
@@ -238,7 +238,7 @@ static void cpu_has_vmx_invvpid(void)
 		report_skip("no INVVPID (VPID %u, EPT_VPID_CAP %#llx)", cfg.vpid, (unsigned long long)vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP));
 		return;
 	}
-	vmx_each_cpu(invvpid_here, true);
+	vmx_each_cpu_in_vmx(invvpid_here);
 }
 
 /*
@@ -303,7 +303,7 @@ static void cpu_has_vmx_ept(void)
 		report_skip("EPT_VPID_CAP=%#llx: bit 20 (INVEPT) clear", (unsigned long long)ev);
 		return;
 	}
-	vmx_each_cpu(invept_here, true);
+	vmx_each_cpu_in_vmx(invept_here);
 }
 
 /*
@@ -337,7 +337,7 @@ static void kvm_configure_mmu(void)
 		return;
 	}
 	if (ev & VMX_EPT_INVEPT_SINGLE_CONTEXT)
-		vmx_each_cpu(configure_mmu_here, true);
+		vmx_each_cpu_in_vmx(configure_mmu_here);
 	else
 		report_skip("EPT_VPID_CAP=%#llx: no single-context INVEPT (bit 25) to have the CPU judge the EPTP",
 			    (unsigned long long)ev);
@@ -352,16 +352,16 @@ static void cpu_has_vmx_xxx(void)
 	const struct vmx_caps *c = vmx_this_caps();
 	uint32_t pin = vmx_allowed(c, VMX_PINBASED).may1, p2 = vmx_allowed(c, VMX_PROCBASED2).may1;
 
-	step_value("unrestricted_guest", "%u", !!(p2 & (1u << CPU2_UNRESTRICTED_GUEST)));
-	step_value("preemption_timer", "%u", !!(pin & (1u << PIN_PREEMPTION_TIMER)));
-	step_value("pml", "%u", !!(p2 & (1u << CPU2_ENABLE_PML)));
-	step_value("posted_interrupts", "%u", !!(pin & (1u << PIN_POSTED_INTERRUPTS)));
-	step_value("apicv", "%u", !!(p2 & (1u << CPU2_VIRTUAL_INTERRUPT_DELIVERY)));
-	step_value("vmcs_shadowing", "%u", !!(p2 & (1u << CPU2_VMCS_SHADOWING)));
-	step_value("vmfunc", "%u", !!(p2 & (1u << CPU2_ENABLE_VM_FUNCTIONS)));
+	step_value("unrestricted_guest", "%u", !!(p2 & CPU2_UNRESTRICTED_GUEST));
+	step_value("preemption_timer", "%u", !!(pin & PIN_PREEMPTION_TIMER));
+	step_value("pml", "%u", !!(p2 & CPU2_ENABLE_PML));
+	step_value("posted_interrupts", "%u", !!(pin & PIN_POSTED_INTERRUPTS));
+	step_value("apicv", "%u", !!(p2 & CPU2_VIRTUAL_INTERRUPT_DELIVERY));
+	step_value("vmcs_shadowing", "%u", !!(p2 & CPU2_VMCS_SHADOWING));
+	step_value("vmfunc", "%u", !!(p2 & CPU2_ENABLE_VM_FUNCTIONS));
 }
 
-static void tdp_guest_code(void)
+static void tdp_guest_code(void *arg)
 {
 	vmx_guest_call(0x7d9);
 }
@@ -374,15 +374,16 @@ static void enable_tdp_here(void)
 
 	ept_init(&ept, cfg.ept_levels, false);
 	ept_identity_map(&ept, ept_guest_memory_size(cfg.ept_max_page_shift), cfg.ept_max_page_shift);
-	vmx_guest_init(&g, tdp_guest_code);
-	g.ctl[VMX_PROCBASED] |= 1u << CPU_ACTIVATE_SECONDARY_CONTROLS;
-	g.ctl[VMX_PROCBASED2] |= 1u << CPU2_ENABLE_EPT;
+	if (!vmx_guest_create(&g, tdp_guest_code, NULL))
+		return;
+	g.ctl[VMX_PROCBASED] |= CPU_ACTIVATE_SECONDARY_CONTROLS;
+	g.ctl[VMX_PROCBASED2] |= CPU2_ENABLE_EPT;
 	g.eptp = ept_eptp(&ept);
 	vmx_guest_load(&g);
 	if (vmx_guest_expect(&g, VMX_EXIT_VMCALL, "guest under EPT: VMCALL"))
 		report_u64(NULL, 0x7d9, g.gprs.rax, "guest under EPT: VMCALL code");
 	vmx_guest_run_to_done(&g, "guest under EPT");
-	vmclear(virt_to_phys(g.vmcs));
+	vmx_guest_free(&g);
 	pt_destroy(&ept.pt);
 }
 
@@ -392,7 +393,7 @@ static void vmx_enable_tdp(void)
 		report_skip("no usable EPT: TDP stays off");
 		return;
 	}
-	vmx_each_cpu(enable_tdp_here, true);
+	vmx_each_cpu_in_vmx(enable_tdp_here);
 	step_value("eptp_levels", "%u", cfg.ept_levels);
 }
 
@@ -401,17 +402,21 @@ static void disable_tdp_here(void)
 {
 	struct vmx_guest g;
 
-	vmx_guest_init(&g, tdp_guest_code);
-	vmx_guest_load(&g);
+	if (!vmx_guest_create(&g, tdp_guest_code, NULL))
+		return;
+	if (!vmx_guest_load(&g)) {
+		vmx_guest_free(&g);
+		return;
+	}
 	if (vmx_guest_expect(&g, VMX_EXIT_VMCALL, "guest without EPT: VMCALL"))
 		report_u64(NULL, 0x7d9, g.gprs.rax, "guest without EPT: VMCALL code");
 	vmx_guest_run_to_done(&g, "guest without EPT");
-	vmclear(virt_to_phys(g.vmcs));
+	vmx_guest_free(&g);
 }
 
 static void kvm_disable_tdp(void)
 {
-	vmx_each_cpu(disable_tdp_here, true);
+	vmx_each_cpu_in_vmx(disable_tdp_here);
 }
 
 /* alloc_kvm_area: one VMXON region per CPU; VMXON on every CPU at once (then off again). */
@@ -503,11 +508,11 @@ static void vcpu_object_here(void)
 
 static void kvm_cache_create_usercopy(void)
 {
-	vmx_each_cpu(vcpu_object_here, true);
+	vmx_each_cpu_in_vmx(vcpu_object_here);
 	step_value("object_size", "%u", cfg.region_size);
 }
 
-static void resume_guest_code(void)
+static void resume_guest_code(void *arg)
 {
 }
 
@@ -517,16 +522,20 @@ static void suspend_resume_here(void)
 
 	report_result(NULL, HV_RESULT_OK, vmx_off(), "suspend: VMXOFF");
 	report_result(NULL, HV_RESULT_OK, vmx_on(), "resume: VMXON");
-	vmx_guest_init(&g, resume_guest_code);
-	vmx_guest_load(&g);
+	if (!vmx_guest_create(&g, resume_guest_code, NULL))
+		return;
+	if (!vmx_guest_load(&g)) {
+		vmx_guest_free(&g);
+		return;
+	}
 	vmx_guest_run_to_done(&g, "guest after resume");
-	vmclear(virt_to_phys(g.vmcs));
+	vmx_guest_free(&g);
 }
 
 /* register_syscore_ops: suspend/resume as disable/enable, and a guest runs afterwards. */
 static void register_syscore_ops(void)
 {
-	vmx_each_cpu(suspend_resume_here, true);
+	vmx_each_cpu_in_vmx(suspend_resume_here);
 }
 
 /* kvm_init_debug: VM exits counted per reason so far (statistics, not a check). */
@@ -618,6 +627,6 @@ int main(int argc, char **argv)
 {
 	node("vmx_init", vmx_init);
 	if (vmx_usable)
-		vmx_finish();
+		vmx_program_finish();
 	return 0;
 }

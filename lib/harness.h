@@ -1,0 +1,106 @@
+/*
+ * What the VMX and SVM guest harnesses share (docs/harness.md): the guest
+ * function's signature, the program frame's "on every CPU, or one FAIL
+ * naming the stage and the CPU", "on every CPU in turn", the per-CPU exit
+ * counters, and the watchdog that bounds a guest run.
+ *
+ * Exit counters are indexed by an exit slot: each vendor maps its exit
+ * reason (VMX: the basic exit reason) or exit code (SVM) to a slot below
+ * HV_EXIT_SLOTS and names its slots when they are printed.  A guest counts
+ * on the CPU it runs on, without a lock.
+ */
+#ifndef HV_HARNESS_H
+#define HV_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "percpu.h"
+
+/*
+ * A guest function (both vendors): runs in the guest at CPL 0 in 64-bit
+ * mode on a stack of its own; when it returns, the guest is done (the
+ * harness's final hypercall, see lib/vmx/guest.h and lib/svm/guest.h).
+ */
+typedef void hv_guest_fn(void *arg);
+
+/* What a program asks of the frame's start (vmx_program_start, svm_program_start). */
+#define HV_START_ENABLE			(1u << 0)	/* VMX operation / SVM enabled on every CPU */
+#define HV_START_FEATURE_CONTROL	(1u << 1)	/* VMX: enable and lock IA32_FEATURE_CONTROL if unlocked */
+
+/*
+ * One stage of a program's start or finish, on every CPU at once: fn
+ * returns false and says why in `why`.  True when every CPU succeeded;
+ * else one FAIL: "STAGE on cpuN: WHY (and on K other CPUs)".
+ */
+bool hv_stage_on_every_cpu(const char *stage, bool (*fn)(char *why, size_t size));
+
+/*
+ * fn on every CPU in turn, each with its cpuN prefix: how every rule runs
+ * "on every CPU" (NAME_each_cpu from HV_EACH_CPU(NAME) is a subtest).
+ */
+void hv_each_cpu(void (*fn)(void));
+#define HV_EACH_CPU(fn) static void fn##_each_cpu(void) { hv_each_cpu(fn); }
+/* The same with an argument. */
+void hv_each_cpu_arg(void (*fn)(void *arg), void *arg);
+/*
+ * NAME_each_cpu runs wrapper(NAME) on every CPU in turn: a program's
+ * wrapper prepares what each of its rules needs on that CPU (a guest),
+ * calls the rule, and frees it again.
+ */
+#define HV_EACH_CPU_WITH(wrapper, fn) \
+	static void fn##_each_cpu(void) { hv_each_cpu_arg(wrapper, (void *)fn); }
+
+#define HV_EXIT_SLOTS	512
+extern uint32_t hv_exit_counts[MAX_CPUS][HV_EXIT_SLOTS];
+
+/*
+ * The program frame's finish: one INFO line per CPU, "exits on cpuN: T in
+ * all; NAME=count ...", slots named by slot_name.  Returns the exits of all CPUs.
+ */
+unsigned long hv_print_exit_counts(const char *(*slot_name)(unsigned slot, char *buf, size_t size));
+
+/*
+ * The bound of a guest run: a guest that makes no exit of its own for
+ * HV_GUEST_BOUND_MS is stopped by the harness and its run ends as
+ * "stopped" (a FAIL of the check that ran it).  VMX uses the VMX-preemption
+ * timer where the CPU has one; otherwise, and on SVM, the harness's
+ * watchdog: a periodic local-APIC timer interrupt on HV_WATCHDOG_VECTOR,
+ * intercepted (external-interrupt exiting / the INTR intercept), taken by
+ * the host and counted by the harness.
+ */
+#define HV_GUEST_BOUND_MS	1000
+#define HV_WATCHDOG_VECTOR	0xe8
+
+/* The bound in TSC ticks. */
+uint64_t hv_bound_tsc(void);
+
+/* Start and stop this CPU's watchdog timer (around a run). */
+void hv_watchdog_start(void);
+void hv_watchdog_stop(void);
+
+struct hv_watch {
+	uint64_t own_exits;	/* the guest's own exits (not the watchdog's) at the last tick */
+	uint64_t idle_since;	/* TSC of the first tick with no own exit since the one before; 0 if none */
+};
+
+/* A new run: the guest's own exits so far. */
+static inline void hv_watch_reset(struct hv_watch *w, uint64_t own_exits)
+{
+	w->own_exits = own_exits;
+	w->idle_since = 0;
+}
+
+/*
+ * At a watchdog exit: true when the guest, `own_exits` exits of its own so
+ * far, made none for the bound.
+ */
+bool hv_watchdog_expired(struct hv_watch *w, uint64_t own_exits);
+
+/* This CPU's exits in all but those of slot `except` (the watchdog's). */
+uint64_t hv_exits_except(const uint32_t *counts, unsigned except);
+
+/* Take an interrupt that is pending while the host runs with interrupts off. */
+void hv_take_pending_interrupts(void);
+
+#endif
