@@ -37,8 +37,10 @@ bool hv_stage_on_every_cpu(const char *stage, bool (*fn)(char *why, size_t size)
 	}
 	if (!failed)
 		return true;
-	report(false, "%s on cpu%u: %s%s", stage, first, stage_why[first][0] ? stage_why[first] :
-	       "failed", failed > 1 ? " (and on other CPUs)" : "");
+	report_prefix_push_cpu(first);
+	report(false, "%s: %s%s", stage, stage_why[first][0] ? stage_why[first] : "failed",
+	       failed > 1 ? " (and on other CPUs)" : "");
+	report_prefix_pop();
 	return false;
 }
 
@@ -77,7 +79,9 @@ unsigned long hv_print_exit_counts(const char *(*slot_name)(unsigned slot, char 
 				n += (size_t)snprintf(line + n, sizeof(line) - n, " %s=%u",
 						      slot_name(s, name, sizeof(name)), c);
 		}
-		report_info("exits on cpu%u: %lu in all;%s", cpu, total, total ? line : " none");
+		report_prefix_push_cpu(cpu);
+		report_info("exits: %lu in all;%s", total, total ? line : " none");
+		report_prefix_pop();
 		all += total;
 	}
 	return all;
