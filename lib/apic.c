@@ -124,37 +124,49 @@ void apic_timer_periodic(uint8_t vector, uint32_t count)
 	apic_write(APIC_TMICT, count);
 }
 
-uint64_t apic_timer_ticks_per_ms(void)
-{
-	apic_write(APIC_TDCR, APIC_TDCR_DIV1);
-	apic_write(APIC_LVTT, APIC_LVT_MASKED);
-	apic_write(APIC_TMICT, 0xffffffffu);
-	udelay(1000);
-	uint32_t left = apic_read(APIC_TMCCT);
-	apic_write(APIC_TMICT, 0);
-	return 0xffffffffu - left;
-}
-
 void apic_timer_stop(void)
 {
 	apic_write(APIC_LVTT, APIC_LVT_MASKED);
 	apic_write(APIC_TMICT, 0);
 }
 
-/* PIT channel 2, gated through port 0x61, counts 1193182 Hz. */
-static uint64_t tsc_measure_pit(void)
-{
-	const uint16_t count = 11932;	/* 10 ms */
+/* PIT channel 2, gated through port 0x61, counts 1193182 Hz: 10 ms from pit_start() to pit_wait()'s return. */
+#define PIT_HZ		1193182
+#define PIT_COUNT_10MS	11932
 
+static void pit_start(void)
+{
 	outb(0x61, (inb(0x61) & ~0x02) | 0x01);	/* gate on, speaker off */
 	outb(0x43, 0xb0);			/* channel 2, lo/hi, mode 0 */
-	outb(0x42, count & 0xff);
-	outb(0x42, count >> 8);
-	uint64_t t0 = rdtsc();
+	outb(0x42, PIT_COUNT_10MS & 0xff);
+	outb(0x42, PIT_COUNT_10MS >> 8);
+}
+
+static void pit_wait(void)
+{
 	for (unsigned long spins = 0; !(inb(0x61) & 0x20) && spins < 100000000ul; spins++)
 		;
+}
+
+static uint64_t tsc_measure_pit(void)
+{
+	pit_start();
+	uint64_t t0 = rdtsc();
+	pit_wait();
 	uint64_t t1 = rdtsc();
-	return (t1 - t0) * 1193182 / count;
+	return (t1 - t0) * PIT_HZ / PIT_COUNT_10MS;
+}
+
+uint64_t apic_timer_ticks_per_ms(void)
+{
+	apic_write(APIC_TDCR, APIC_TDCR_DIV1);
+	apic_write(APIC_LVTT, APIC_LVT_MASKED);
+	pit_start();
+	apic_write(APIC_TMICT, 0xffffffffu);
+	pit_wait();
+	uint32_t left = apic_read(APIC_TMCCT);
+	apic_write(APIC_TMICT, 0);
+	return (0xffffffffu - left) * (uint64_t)PIT_HZ / PIT_COUNT_10MS / 1000;
 }
 
 void tsc_calibrate(void)

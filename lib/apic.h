@@ -55,7 +55,7 @@ void apic_send_ipi(uint32_t dest_apic_id, uint8_t vector);
 void apic_timer_oneshot(uint8_t vector, uint32_t count);
 /* Periodic APIC timer: vector every `count` ticks of the bus clock / 1. */
 void apic_timer_periodic(uint8_t vector, uint32_t count);
-/* The APIC timer's ticks (divide by 1) in one millisecond of the TSC, measured. */
+/* The APIC timer's ticks (divide by 1) in one millisecond, measured against the PIT (boot CPU, once). */
 uint64_t apic_timer_ticks_per_ms(void);
 void apic_timer_stop(void);
 

@@ -97,23 +97,20 @@ static void watchdog_tick(struct ex_regs *regs)
 	apic_eoi();
 }
 
-/* Local-APIC timer ticks per watchdog period (a quarter of the bound), measured once against the TSC. */
-static uint32_t watchdog_count(void)
-{
-	static uint32_t count;
+/* Local-APIC timer ticks per watchdog period (a quarter of the bound); see hv_watchdog_calibrate(). */
+static uint32_t watchdog_count;
 
-	if (!count) {
-		set_irq_handler(HV_WATCHDOG_VECTOR, watchdog_tick);
-		uint64_t ticks = apic_timer_ticks_per_ms();
-		uint64_t c = ticks * HV_GUEST_BOUND_MS / 4;
-		count = c > 0xffffffffu ? 0xffffffffu : c ? (uint32_t)c : 1;
-	}
-	return count;
+void hv_watchdog_calibrate(void)
+{
+	uint64_t c = apic_timer_ticks_per_ms() * HV_GUEST_BOUND_MS / 4;
+
+	watchdog_count = c > 0xffffffffu ? 0xffffffffu : c ? (uint32_t)c : 1;
+	set_irq_handler(HV_WATCHDOG_VECTOR, watchdog_tick);
 }
 
 void hv_watchdog_start(void)
 {
-	apic_timer_periodic(HV_WATCHDOG_VECTOR, watchdog_count());
+	apic_timer_periodic(HV_WATCHDOG_VECTOR, watchdog_count);
 }
 
 void hv_watchdog_stop(void)

@@ -75,6 +75,8 @@ unsigned long hv_print_exit_counts(const char *(*slot_name)(unsigned slot, char 
 /* The bound in TSC ticks. */
 uint64_t hv_bound_tsc(void);
 
+/* The watchdog's period from the APIC timer's rate (the program frame's start, boot CPU, once). */
+void hv_watchdog_calibrate(void);
 /* Start and stop this CPU's watchdog timer (around a run). */
 void hv_watchdog_start(void);
 void hv_watchdog_stop(void);

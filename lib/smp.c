@@ -205,9 +205,10 @@ void smp_init(void)
 static void left_out(struct percpu *c)
 {
 	c->lost = true;
-	report(false, "smp: cpu%u (APIC ID %u) did not take up work from cpu%u within %u ms "
-	       "(interrupts or GIF blocked there, or it hangs): going on without it",
-	       c->cpu, c->apic_id, smp_id(), SMP_ANSWER_MS);
+	report_prefix_push_cpu(c->cpu);
+	report(false, "smp: APIC ID %u did not take up work from cpu%u within %u ms (interrupts or "
+	       "GIF blocked there, or it hangs): going on without it", c->apic_id, smp_id(), SMP_ANSWER_MS);
+	report_prefix_pop();
 }
 
 void on_cpu_wait(unsigned cpu)

@@ -10,30 +10,60 @@
 #include "svm/svm_defs.h"
 
 static void *scratch;	/* a 4K-aligned page for rAX operands */
+/*
+ * Each CPU's own VMSAVE image: the rAX operand of VMRUN, VMLOAD and VMSAVE
+ * where they must fault, so that one that completes instead finds harmless
+ * state (VMLOAD loads what the CPU has; VMRUN reads a VMCB without the
+ * VMRUN intercept and exits at once with VMEXIT_INVALID).
+ */
+static void *own_state[MAX_CPUS];
 
-static struct hv_result try_vmrun(void) { return svm_vmrun_try(virt_to_phys(scratch)); }
-static struct hv_result try_vmload(void) { return svm_vmload_try(virt_to_phys(scratch)); }
-static struct hv_result try_vmsave(void) { return svm_vmsave_try(virt_to_phys(scratch)); }
-static struct hv_result try_invlpga(void) { return svm_invlpga_try((uint64_t)scratch, 1); }
+static uint64_t own_state_pa(void) { return virt_to_phys(own_state[smp_id()]); }
+/* Each with rAX = pa (this CPU's own state, computed before any switch to CPL 3). */
+static struct hv_result try_clgi(uint64_t pa) { return svm_clgi_try(); }
+static struct hv_result try_invlpga(uint64_t pa) { return svm_invlpga_try(pa, 1); }
 static struct hv_result try_stgi(void) { return svm_stgi_try(); }
 
-static const struct { const char *name; struct hv_result (*fn)(void); } gated[] = {
-	{ "VMRUN", try_vmrun }, { "VMLOAD", try_vmload }, { "VMSAVE", try_vmsave },
-	{ "CLGI", svm_clgi_try }, { "INVLPGA", try_invlpga },
+static const struct { const char *name; struct hv_result (*fn)(uint64_t pa); } gated[] = {
+	{ "VMRUN", svm_vmrun_try }, { "VMLOAD", svm_vmload_try }, { "VMSAVE", svm_vmsave_try },
+	{ "CLGI", try_clgi }, { "INVLPGA", try_invlpga },
 };
 
 /*
+ * This CPU's own VMSAVE image, and VM_HSAVE_PA set to its host save page
+ * (where a VMRUN that wrongly completes saves the host's state): EFER.SVME
+ * is set for the VMSAVE and cleared again.
+ */
+static void prepare_own_state(void)
+{
+	unsigned cpu = smp_id();
+	uint64_t efer = rdmsr(MSR_EFER);
+
+	if (!own_state[cpu])
+		own_state[cpu] = alloc_page();
+	wrmsr(SVM_MSR_VM_HSAVE_PA, virt_to_phys(svm_hsave_page(cpu)));
+	wrmsr(MSR_EFER, efer | EFER_SVME);
+	svm_vmsave_try(own_state_pa());
+	wrmsr(MSR_EFER, efer);
+}
+
+/*
  * APM Vol. 3 VMRUN, VMLOAD, VMSAVE, CLGI, INVLPGA: #UD when EFER.SVME = 0.
- * (CLGI runs first, and STGI is not reached here: with SVME clear the
- * instruction faults before it can clear GIF.)
+ * One that completes instead is followed by STGI (svm_restore_gif): a CLGI
+ * that completed would leave this CPU deaf to interrupts (seen under KVM).
  */
 static void ud_without_svme(void *unused)
 {
+	prepare_own_state();
 	uint64_t efer = svm_hardware_disable();
 
-	for (unsigned i = 0; i < ARRAY_SIZE(gated); i++)
-		report_result(NULL, HV_RESULT_UD, gated[i].fn(), "%s with EFER.SVME=0 (EFER=%#llx)",
+	for (unsigned i = 0; i < ARRAY_SIZE(gated); i++) {
+		struct hv_result r = gated[i].fn(own_state_pa());
+		if (!hv_result_matches(HV_RESULT_UD, r))
+			svm_restore_gif();
+		report_result(NULL, HV_RESULT_UD, r, "%s with EFER.SVME=0 (EFER=%#llx)",
 			      gated[i].name, (unsigned long long)efer);
+	}
 }
 
 /*
@@ -73,14 +103,14 @@ static void enable_on_all(void)
 }
 
 /* APM Vol. 3: VMRUN, VMLOAD, VMSAVE, CLGI, STGI, INVLPGA at CPL > 0 raise #GP(0). */
-struct cpl3_results { struct hv_result r[ARRAY_SIZE(gated) + 1]; };
+struct cpl3_results { uint64_t pa; struct hv_result r[ARRAY_SIZE(gated) + 1]; };
 
 static void cpl3_body(void *arg)	/* at CPL 3: no console access, results only */
 {
 	struct cpl3_results *res = arg;
 
 	for (unsigned i = 0; i < ARRAY_SIZE(gated); i++)
-		res->r[i] = gated[i].fn();
+		res->r[i] = gated[i].fn(res->pa);
 	res->r[ARRAY_SIZE(gated)] = try_stgi();
 }
 
@@ -88,7 +118,12 @@ static void gp_at_cpl3(void *unused)
 {
 	struct cpl3_results res;
 
+	prepare_own_state();
+	res.pa = own_state_pa();
 	run_in_user(cpl3_body, &res);
+	for (unsigned i = 0; i < ARRAY_SIZE(gated); i++)
+		if (!hv_result_matches(HV_RESULT_GP0, res.r[i]))
+			svm_restore_gif();	/* a CLGI or VMRUN that completed at CPL 3 */
 	for (unsigned i = 0; i < ARRAY_SIZE(gated); i++)
 		report_result(NULL, HV_RESULT_GP0, res.r[i], "%s at CPL 3 with EFER.SVME=1",
 			      gated[i].name);

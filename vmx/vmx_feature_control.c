@@ -99,8 +99,11 @@ static void unlocked_path(void)
 	}
 	/* 31.3 VMXON: lock bit clear -> #GP(0). */
 	vmx_set_fixed_bits();
-	report_result(NULL, HV_RESULT_GP0, vmxon(vmx_vmxon_region()), "VMXON with IA32_FEATURE_CONTROL=%#llx "
-		      "(unlocked)", (unsigned long long)v);
+	struct hv_result r = vmxon(vmx_vmxon_region());
+	if (hv_result_ok(r))
+		vmxoff();	/* VMXON completed after all: leave VMX operation again */
+	report_result(NULL, HV_RESULT_GP0, r, "VMXON with IA32_FEATURE_CONTROL=%#llx (unlocked)",
+		      (unsigned long long)v);
 	write_cr4(read_cr4() & ~X86_CR4_VMXE);
 	/* Vol. 4: bits 3 and 63 are reserved -> #GP(0). */
 	refused_write(v, v | BIT(3), "reserved bit 3");
@@ -114,7 +117,10 @@ static void unlocked_path(void)
 		      "WRMSR IA32_FEATURE_CONTROL=%#llx (lock, VMXON outside SMX)", (unsigned long long)want);
 	report_u64(NULL, want, read_fc(), "IA32_FEATURE_CONTROL read back after enable and lock");
 	/* 24.7: once locked, WRMSR to the MSR -> #GP(0) until reset. */
-	report_result(NULL, HV_RESULT_GP0, wrmsr_safe(MSR_IA32_FEATURE_CONTROL, 0), "WRMSR 0 after lock");
+	r = wrmsr_safe(MSR_IA32_FEATURE_CONTROL, 0);
+	if (read_fc() != want)
+		wrmsr_safe(MSR_IA32_FEATURE_CONTROL, want);	/* the write took effect: the old value back */
+	report_result(NULL, HV_RESULT_GP0, r, "WRMSR 0 after lock");
 	report_result(NULL, HV_RESULT_GP0, wrmsr_safe(MSR_IA32_FEATURE_CONTROL, want),
 		      "WRMSR of the same value after lock");
 	report_u64(NULL, want, read_fc(), "value unchanged after the refused writes");
@@ -136,8 +142,10 @@ static void locked_disabled(void)
 		      "WRMSR IA32_FEATURE_CONTROL=%#llx (lock, VMXON outside SMX disabled)", (unsigned long long)want);
 	report_u64(NULL, want, read_fc(), "IA32_FEATURE_CONTROL read back");
 	vmx_set_fixed_bits();
-	report_result(NULL, HV_RESULT_GP0, vmxon(vmx_vmxon_region()),
-		      "VMXON with IA32_FEATURE_CONTROL locked and bit 2 clear");
+	struct hv_result r = vmxon(vmx_vmxon_region());
+	if (hv_result_ok(r))
+		vmxoff();	/* VMXON completed after all: leave VMX operation again */
+	report_result(NULL, HV_RESULT_GP0, r, "VMXON with IA32_FEATURE_CONTROL locked and bit 2 clear");
 	write_cr4(read_cr4() & ~X86_CR4_VMXE);
 }
 HV_EACH_CPU(locked_disabled)

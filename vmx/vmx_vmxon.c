@@ -71,8 +71,14 @@ static void vmxon_revision_bit31(void)
 static void vmxon_without_vmxe(void)
 {
 	write_cr4(read_cr4() & ~X86_CR4_VMXE);
-	report_result(NULL, HV_RESULT_UD, vmxon(vmx_vmxon_region()), "VMXON with CR4.VMXE clear (CR4=%#llx)",
-		      (unsigned long long)read_cr4());
+	uint64_t cr4 = read_cr4();
+	struct hv_result r = vmxon(vmx_vmxon_region());
+	if (hv_result_ok(r)) {		/* in VMX operation after all: leave it */
+		write_cr4(cr4 | X86_CR4_VMXE);
+		vmxoff();
+		write_cr4(cr4);
+	}
+	report_result(NULL, HV_RESULT_UD, r, "VMXON with CR4.VMXE clear (CR4=%#llx)", (unsigned long long)cr4);
 }
 
 static void vmxon_user(void *arg)
@@ -183,10 +189,14 @@ static void clear_vmxe_in_vmx(void)
 	if (!report_result(NULL, HV_RESULT_OK, vmx_on(), "VMXON"))
 		return;
 	uint64_t cr4 = read_cr4();
-	report_result(NULL, HV_RESULT_GP0, write_cr4_safe(cr4 & ~X86_CR4_VMXE),
-		      "MOV to CR4 clearing VMXE in VMX operation (CR4=%#llx)", (unsigned long long)cr4);
-	report(read_cr4() & X86_CR4_VMXE, "CR4.VMXE still set after the refused write: CR4=%#llx",
-	       (unsigned long long)read_cr4());
+	struct hv_result r = write_cr4_safe(cr4 & ~X86_CR4_VMXE);
+	uint64_t after = read_cr4();
+	if (!(after & X86_CR4_VMXE))
+		write_cr4_safe(cr4);	/* the write took effect: VMXE back, so that VMXOFF can leave */
+	report_result(NULL, HV_RESULT_GP0, r, "MOV to CR4 clearing VMXE in VMX operation (CR4=%#llx)",
+		      (unsigned long long)cr4);
+	report(after & X86_CR4_VMXE, "CR4.VMXE still set after the refused write: CR4=%#llx",
+	       (unsigned long long)after);
 	report_result(NULL, HV_RESULT_OK, vmx_off(), "VMXOFF");
 }
 

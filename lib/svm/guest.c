@@ -212,7 +212,13 @@ static bool write_save(struct svm_guest *g)
 	s->cr0 = read_cr0();
 	s->dr7 = DR7_INIT;
 	s->dr6 = DR6_INIT;
-	s->rflags = RFLAGS_FIXED1;
+	/*
+	 * RFLAGS.IF set: with V_INTR_MASKING it governs only virtual
+	 * interrupts (none are injected); physical ones follow the host's IF
+	 * (15.21.1).  Bochs 2.7 masks physical interrupts by the guest's IF at
+	 * VMRUN, which would keep the watchdog from reaching the INTR intercept.
+	 */
+	s->rflags = RFLAGS_FIXED1 | X86_EFLAGS_IF;
 	s->s_cet = 0;
 	s->ssp = 0;
 	s->isst_addr = 0;

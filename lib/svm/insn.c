@@ -1,6 +1,8 @@
 /* SVM instructions inside the try mechanism (lib/desc.h). */
 #include "insn.h"
 #include "desc.h"
+#include "cpuid.h"
+#include "processor.h"
 
 /* Opcodes spelled out: 0F 01 D8..DF (APM Vol. 3, "SVM instructions"). */
 #define TRY_RAX(name, opcode)							\
@@ -44,4 +46,13 @@ struct hv_result svm_skinit_try(uint32_t slb_pa)
 	asm volatile("1: skinit %%eax\n2:\n" HV_EXTABLE("1b", "2b")
 		     :: "a"(slb_pa) : "memory");
 	return hv_try_result();
+}
+
+void svm_restore_gif(void)
+{
+	uint64_t efer = rdmsr(MSR_EFER);
+
+	wrmsr(MSR_EFER, efer | EFER_SVME);
+	svm_stgi_try();
+	wrmsr(MSR_EFER, efer);
 }

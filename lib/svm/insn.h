@@ -21,4 +21,12 @@ struct hv_result svm_invlpga_try(uint64_t va, uint32_t asid);
 /* SKINIT: EAX = physical address of the secure loader block. */
 struct hv_result svm_skinit_try(uint32_t slb_pa);
 
+/*
+ * After an instruction that completed where it had to fault and may have
+ * cleared GIF (CLGI; the #VMEXIT of a VMRUN): STGI, with EFER.SVME set for
+ * it if it is clear, so that this CPU takes interrupts again (a CPU with
+ * GIF clear never answers another CPU's request).
+ */
+void svm_restore_gif(void);
+
 #endif

@@ -43,6 +43,7 @@ bool svm_program_start(unsigned flags)
 			    (unsigned long long)c->vm_cr, !!(c->vm_cr & SVM_VM_CR_LOCK));
 		return false;
 	}
+	hv_watchdog_calibrate();
 	if ((flags & HV_START_ENABLE) && !hv_stage_on_every_cpu("program start: SVM enable", enable_stage)) {
 		on_cpus(teardown_one, NULL);
 		return false;

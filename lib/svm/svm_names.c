@@ -202,7 +202,7 @@ const char *svm_feature_name(unsigned int bit)
 const char *svm_exit_str(uint64_t code, char *buf, unsigned size)
 {
 	if (code == VMEXIT_HARNESS_STOPPED)
-		snprintf(buf, size, "no exit of its own for the run's bound: the guest was stopped by the harness");
+		snprintf(buf, size, "stopped by the harness: no exit within the bound");
 	else if ((int64_t)code < 0)
 		snprintf(buf, size, "VMEXIT_%s (%lld)", svm_exit_name(code), (long long)code);
 	else

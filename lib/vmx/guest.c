@@ -396,7 +396,15 @@ static void write_guest_state(struct vmx_guest *g, struct loader *l)
 	put(l, VMCS_GUEST_IDTR_LIMIT, idtr.limit);
 	put(l, VMCS_GUEST_RSP, (uint64_t)g->stack + (PAGE_SIZE << GUEST_STACK_ORDER));
 	put(l, VMCS_GUEST_RIP, (uint64_t)vmx_guest_entry);
-	put(l, VMCS_GUEST_RFLAGS, RFLAGS_FIXED1);
+	/*
+	 * RFLAGS.IF: clear, so that no interrupt reaches the guest (it runs on
+	 * the host's IDT); set where external-interrupt exiting makes every
+	 * interrupt a VM exit whatever IF says (25.6.1): Bochs 2.7 masks
+	 * interrupts by the guest's IF at VM entry, which would keep the
+	 * watchdog's interrupt from causing its exit.
+	 */
+	put(l, VMCS_GUEST_RFLAGS, RFLAGS_FIXED1 |
+	    (g->ctl[VMX_PINBASED] & PIN_EXTERNAL_INTERRUPT_EXITING ? X86_EFLAGS_IF : 0));
 	put(l, VMCS_GUEST_IA32_DEBUGCTL, 0);
 	put(l, VMCS_GUEST_IA32_SYSENTER_CS, 0);
 	put(l, VMCS_GUEST_IA32_SYSENTER_ESP, 0);

@@ -72,6 +72,7 @@ bool vmx_program_start(unsigned flags)
 			    "(bit 2 clear): VMXON would raise #GP", (unsigned long long)fc);
 		return false;
 	}
+	hv_watchdog_calibrate();
 	if ((flags & HV_START_ENABLE) && !hv_stage_on_every_cpu("program start: VMX operation", vmxon_stage)) {
 		vmx_leave_all();
 		return false;
