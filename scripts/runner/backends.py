@@ -8,7 +8,7 @@ bochs     Bochs booting build/NAME.img, once per CPU model in bochs_models:
           VMX on Intel models, SVM on AMD models (checked in cfg.py).
 """
 import os
-from .lean import field, record as dataclass
+from dataclasses import dataclass, field
 
 from .cfg import BACKENDS
 
@@ -53,7 +53,7 @@ def can_run(entry, backend, host):
     if backend == "qemu-tcg" and entry.requires == "vmx":
         return "TCG does not emulate VMX"
     if backend == "bochs" and not host.bochs:
-        return "not installed"
+        return host.bochs_missing
     return None
 
 
@@ -121,9 +121,10 @@ def guest_args(entry, env, errata):
     return args
 
 
-def qemu_invocation(root, entry, backend, host, args, gdb=False, scratch=None):
+def qemu_invocation(root, entry, backend, host, args, gdb_port=None, scratch=None):
     """-kernel NAME.flat (multiboot), or with qemu_boot = disk the disk image
-    through the BIOS and our own loader (a private copy in scratch)."""
+    through the BIOS and our own loader (a private copy in scratch).
+    gdb_port: start paused (-S) with a gdb stub on 127.0.0.1:gdb_port."""
     kvm = backend == "qemu-kvm"
     argv = [host.qemu, "-nodefaults", "-machine", "pc",
             "-accel", "kvm" if kvm else "tcg", "-cpu", "host" if kvm else "max",
@@ -140,8 +141,8 @@ def qemu_invocation(root, entry, backend, host, args, gdb=False, scratch=None):
         flat = program_path(root, entry.file, ".flat")
         argv += ["-kernel", os.path.join(root, flat), "-append", " ".join(args)]
         needs = [flat]
-    if gdb:
-        argv += ["-s", "-S"]
+    if gdb_port:
+        argv += ["-gdb", f"tcp:127.0.0.1:{gdb_port}", "-S"]
     return Invocation(argv + list(entry.qemu_params), needs=needs)
 
 

@@ -4,7 +4,10 @@ unittests.cfg uses kvm-unit-tests' INI keys plus hvtest's own (docs/runner.md).
 Every error names file:line; nothing here runs a shell: strings that hold
 several words are split with shlex.
 """
-from .lean import field, record as dataclass
+import fnmatch
+import math
+import shlex
+from dataclasses import dataclass, field
 
 from .errors import UserError
 
@@ -55,9 +58,6 @@ class Entry:
 
 
 def _words(value, where):
-    if not any(c in value for c in "'\"\\#"):
-        return value.split()          # what shlex.split gives, without importing shlex
-    import shlex
     try:
         return shlex.split(value)
     except ValueError as e:
@@ -84,8 +84,8 @@ def parse_seconds(value, where=None):
         seconds = float(num) * scale[unit]
     except ValueError:
         raise UserError(f"timeout must be a number of seconds (30, 30s, 2m), not {value!r}", where) from None
-    if seconds <= 0:
-        raise UserError(f"timeout must be positive, not {value!r}", where)
+    if not 0 < seconds < math.inf:
+        raise UserError(f"timeout must be a positive number of seconds, not {value!r}", where)
     return seconds
 
 
@@ -189,9 +189,12 @@ def _ini_sections(text, path):
     """
     sections = []
     current = None
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(text.split("\n"), 1):
         where = f"{path}:{lineno}"
         line = raw.rstrip()
+        bad = next((c for c in line if not c.isprintable() and c != "\t"), None)
+        if bad is not None:
+            raise UserError(f"unexpected character U+{ord(bad):04X} in column {line.index(bad) + 1}", where)
         stripped = line.strip()
         if not stripped or stripped[0] in "#;":
             continue
@@ -251,10 +254,20 @@ def parse_unittests(text, path="unittests.cfg"):
     return entries
 
 
+def read_text(path):
+    """The file as text; not UTF-8 is an error naming the line of the first bad byte."""
+    with open(path, "rb") as f:
+        data = f.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise UserError(f"not UTF-8 text (byte {data[e.start]:#04x})", f"{path}:{line}") from None
+
+
 def load_unittests(path):
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        text = read_text(path)
     except OSError as e:
         raise UserError(f"cannot read {path}: {e.strerror}") from None
     return parse_unittests(text, path)
@@ -277,7 +290,6 @@ def select(entries, patterns, group=None):
     chosen = []
     for pat in patterns:
         if any(c in pat for c in "*?["):
-            import fnmatch
             hits = [e for e in entries if fnmatch.fnmatchcase(e.name, pat)]
         else:
             hits = [e for e in entries if e.name == pat]
@@ -334,8 +346,7 @@ def parse_errata(text, path="errata.cfg"):
 
 def load_errata(path):
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        text = read_text(path)
     except FileNotFoundError:
         return []
     except OSError as e:

@@ -1,10 +1,11 @@
-"""./run_tests.sh: options, the run loop, the terminal output, exit status."""
+"""./run_tests.sh: options, the terminal output, exit status."""
+import argparse
 import os
-import signal
+import shlex
+import shutil
 import sys
-import threading
 
-from . import backends, cfg, execute, host as hostmod, lean, session, tree
+from . import cfg, execute, host as hostmod, session, tree
 from .errors import UserError
 from .outcome import FAILED, JUDGED_OK
 
@@ -16,74 +17,9 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
-# The fast path of parse_args: options spelled in full, values as separate
-# words.  Importing argparse (with re and gettext) costs ~5 ms per run; it is
-# imported only for --help, a mistake, an abbreviation or --opt=value.
-_FLAGS = {"-v": "verbose", "--verbose": "verbose", "-l": "list", "--list": "list", "-t": "tap",
-          "--tap": "tap", "--bisect": "bisect", "--tree": "tree", "--all-backends": "all_backends"}
-_VALUED = {"-g": ("group", str), "--group": ("group", str), "-j": ("jobs", int), "--jobs": ("jobs", int),
-           "--junit": ("junit", str), "--json": ("json", str), "--timeout-scale": ("timeout_scale", float),
-           "--gdb": ("gdb", str), "--backend": ("backend", str), "--cfg": ("cfg", str)}
-_DEFAULTS = {"group": None, "jobs": None, "verbose": False, "list": False, "tap": False, "junit": None,
-             "json": None, "timeout_scale": 1.0, "bisect": False, "gdb": None, "tree": False,
-             "backend": None, "all_backends": False, "cfg": None}
-
-
-class Args:
-    """What parse_args returns (argparse.Namespace's fields)."""
-
-    def __init__(self, **kw):
-        self.__dict__.update(kw)
-
-    def __eq__(self, other):
-        return vars(self) == vars(other)
-
-    def __repr__(self):
-        return f"Args({vars(self)})"
-
-
-def _parse_fast(argv):
-    """The arguments argparse would give for a plain command line, or None to ask argparse."""
-    ns = dict(_DEFAULTS, tests=[])
-    i, groups, last_was_name = 0, 0, False
-    while i < len(argv):
-        a = argv[i]
-        if a in _FLAGS:
-            ns[_FLAGS[a]] = True
-        elif a in _VALUED and i + 1 < len(argv) and argv[i + 1][:1] not in ("-", ""):
-            key, conv = _VALUED[a]
-            try:
-                ns[key] = conv(argv[i + 1])
-            except ValueError:
-                return None
-            i += 1
-        elif a[:1] not in ("-", ""):
-            groups += not last_was_name     # argparse takes one run of names only
-            ns["tests"].append(a)
-            last_was_name = True
-            i += 1
-            continue
-        else:
-            return None
-        last_was_name = False
-        i += 1
-    if groups > 1 or (ns["backend"] is not None and ns["backend"] not in cfg.BACKENDS):
-        return None
-    if (ns["jobs"] is not None and ns["jobs"] < 1) or not ns["timeout_scale"] > 0 or \
-            (ns["backend"] and ns["all_backends"]):
-        return None                         # argparse words the error
-    return Args(**ns)
-
-
-def parse_args(argv):
-    fast = _parse_fast(argv)
-    if fast is not None:
-        return fast
-    import argparse
+def parse_args(argv, prog="run_tests.sh"):
     p = argparse.ArgumentParser(
-        prog="run_tests.sh",
-        # argparse's default formatter imports shutil for the width, on every add_argument
-        formatter_class=lambda prog: argparse.HelpFormatter(prog, width=_columns() - 2),
+        prog=prog,
         description="Run hvtest's test programs (unittests.cfg) under QEMU or Bochs.",
         epilog="Exit status: 0 nothing failed, 1 something failed/crashed/timed out/errored, "
                "2 bad usage or cfg, 130 interrupted; --bisect: 0 good, 1 bad, 125 cannot judge. "
@@ -107,10 +43,10 @@ def parse_args(argv):
     p.add_argument("--all-backends", action="store_true",
                    help="run each test on every backend that can run it (names test@backend)")
     p.add_argument("--cfg", default=None, help=argparse.SUPPRESS)
-    args = Args(**vars(p.parse_args(argv)))
+    args = p.parse_args(argv)
     if args.jobs is not None and args.jobs < 1:
         p.error("-j needs a positive number")
-    if args.timeout_scale <= 0:
+    if not 0 < args.timeout_scale < float("inf"):
         p.error("--timeout-scale needs a positive number")
     if args.backend and args.all_backends:
         p.error("--backend and --all-backends exclude each other")
@@ -134,12 +70,15 @@ def forced_backend(args):
 
 
 def check_emulators(host, forced):
+    """Refuse a run that cannot start anything: no emulator at all, or a forced one missing.
+    (One missing emulator is fine: what only it could run is a SKIP with the reason.)"""
     if not host.qemu and not host.bochs:
-        raise UserError("no emulator found: install qemu-system-x86 (and bochs), or run ./configure")
+        raise UserError(f"no usable emulator: QEMU not installed, Bochs {host.bochs_missing} "
+                        "(make run installs them: scripts/install-deps.sh)")
     if forced and forced.startswith("qemu-") and not host.qemu:
         raise UserError(f"--backend {forced}: QEMU not found (install qemu-system-x86)")
     if forced == "bochs" and not host.bochs:
-        raise UserError("--backend bochs: Bochs not found (install bochs and bochs-term)")
+        raise UserError(f"--backend bochs: Bochs {host.bochs_missing} (install bochs and bochs-term)")
 
 
 def _columns():
@@ -199,7 +138,7 @@ def describe(r, display, args):
     timing = f", {r.duration:.2f} s" if r.duration else ""
     lines = []
     if args.verbose and r.command:
-        lines.append(f"  $ {lean.shell_join(r.command)}")
+        lines.append(f"  $ {shlex.join(r.command)}")
     lines.append(f"{display.paint(o.status)} {r.label} ({detail}{timing})")
     if o.failed:
         bad = [c for c in r.guest.checks if c.verdict in ("FAIL", "XPASS")]
@@ -213,6 +152,8 @@ def describe(r, display, args):
         lines.extend(f"    backtrace: {b}" for b in r.backtrace)
         if r.log_path:
             lines.append(f"    log: {os.path.relpath(r.log_path)}")
+        else:                   # no log files (a standalone script): the log itself
+            lines.extend(f"    | {text}" for text in r.log.splitlines())
     if args.tree and r.guest.steps:
         lines.extend("    " + t for t in tree.render(r.guest.steps))
     return lines
@@ -221,37 +162,10 @@ def describe(r, display, args):
 def rotate_logs(root):
     logs, old = os.path.join(root, "logs"), os.path.join(root, "logs.old")
     if os.path.isdir(logs):
-        lean.rmtree(old)
+        shutil.rmtree(old, ignore_errors=True)
         os.replace(logs, old)
     os.makedirs(logs, exist_ok=True)
     return logs
-
-
-def run_gdb(root, entry, host, forced, errata):
-    chosen, skip = backends.choose(entry, host, forced)
-    qemu = [b for b in chosen if b.startswith("qemu-")]
-    if not qemu:
-        raise UserError(f"--gdb {entry.name}: needs a QEMU backend ({skip or 'chosen backend is Bochs'})")
-    b = qemu[0]
-    scratch = lean.mkdtemp("hvtest-gdb-")   # a disk-booted entry's private image
-    inv = backends.qemu_invocation(root, entry, b, host,
-                                   backends.guest_args(entry, b, backends.program_errata(root, entry, errata)), gdb=True, scratch=scratch)
-    flat = os.path.join(root, inv.needs[0])
-    if not os.path.exists(flat):
-        raise UserError(f"not built: {inv.needs[0]} (run make)")
-    elf = os.path.join(root, backends.program_path(root, entry.file, ".elf"))
-    gdb = ["gdb", "-q", "-ex", "set architecture i386:x86-64", "-ex", "target remote localhost:1234", elf]
-    print(f"{entry.name}: started paused under {b} with a gdb stub on localhost:1234; in another terminal:",
-          file=sys.stderr)
-    print(f"  {lean.shell_join(gdb)}", file=sys.stderr)
-    print(f"  $ {lean.shell_join(inv.argv)}", file=sys.stderr, flush=True)
-    import subprocess
-    proc = subprocess.Popen(inv.argv, stdin=subprocess.DEVNULL, start_new_session=True)
-    try:
-        return proc.wait()
-    except KeyboardInterrupt:
-        execute.stop_group(proc)
-        return EXIT_INTERRUPTED
 
 
 def exit_status(results, bisect):
@@ -275,78 +189,32 @@ def totals_line(results):
     return f"{len(results)} test runs: " + (", ".join(parts) or "none")
 
 
-def execute_all(items, ctx, jobs, display, args):
-    """Run the Planned items (Results pass through), print in order, return all Results.
+def main(argv, root=None, prog="run_tests.sh", keep_logs=True):
+    """The runner.  root: the project (default: this checkout, or $HVTEST_ROOT);
+    keep_logs: one log file per run in root/logs (else a failed run's log is printed).
 
-    Worker threads take items in cfg order; the main thread prints each result
-    as soon as every earlier one is printed, so output stays ordered.
+    Whichever way it ends (Ctrl-C, SIGTERM, SIGHUP, an exception) every
+    emulator it started is stopped before it returns.
     """
-    results = [None] * len(items)
-    todo = [i for i, it in enumerate(items) if isinstance(it, session.Planned)]
-    for i, it in enumerate(items):
-        if not isinstance(it, session.Planned):
-            results[i] = it
-    running = {}
-    changed = threading.Condition()
-    stop = threading.Event()
-
-    def worker():
-        while not stop.is_set():
-            with changed:
-                if not todo:
-                    return
-                i = todo.pop(0)
-                running[i] = items[i].label
-            r = session.run_one(items[i], ctx)
-            with changed:
-                results[i] = r
-                del running[i]
-                changed.notify_all()
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(jobs, len(todo)))]
-    for t in threads:
-        t.start()
-    printed = 0
-    try:
-        while printed < len(items):
-            with changed:
-                while results[printed] is None:
-                    changed.wait(0.5)
-                    display.progress(sum(r is not None for r in results), len(items),
-                                     list(running.values()))
-            for text in describe(results[printed], display, args):
-                display.line(text)
-            printed += 1
-    except BaseException:
-        stop.set()
-        execute.stop_all()
-        for t in threads:
-            t.join(execute.GRACE + 1)
-        raise
-    display.clear_progress()
-    return results
+    emulators = execute.Emulators()
+    interrupted = False
+    with execute.signals_interrupt(emulators.stop_all):
+        try:
+            return _main(argv, root or project_root(), prog, keep_logs, emulators)
+        except UserError as e:
+            print(f"{prog}: {e}", file=sys.stderr)
+            return EXIT_USAGE
+        except KeyboardInterrupt:
+            interrupted = True
+        except BrokenPipeError:
+            return 1
+    if interrupted:
+        print(f"{prog}: interrupted; emulators stopped", file=sys.stderr)
+    return EXIT_INTERRUPTED
 
 
-def _on_sigterm(signum, frame):
-    raise KeyboardInterrupt
-
-
-def main(argv):
-    try:
-        return _main(argv)
-    except UserError as e:
-        print(f"run_tests.sh: {e}", file=sys.stderr)
-        return EXIT_USAGE
-    except KeyboardInterrupt:
-        print("run_tests.sh: interrupted; emulators stopped", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        return 1
-
-
-def _main(argv):
-    args = parse_args(argv)
-    root = project_root()
+def _main(argv, root, prog, keep_logs, emulators):
+    args = parse_args(argv, prog)
     entries = cfg.load_unittests(args.cfg or os.path.join(root, "unittests.cfg"))
     if args.gdb:
         selected = cfg.select(entries, [args.gdb])
@@ -364,17 +232,23 @@ def _main(argv):
     host = hostmod.probe(root)
     check_emulators(host, forced)
     if args.gdb:
-        return run_gdb(root, selected[0], host, forced, errata)
-    signal.signal(signal.SIGTERM, _on_sigterm)
+        return session.run_gdb(root, selected[0], host, forced, errata, emulators)
     display = Display(sys.stdout, args.tap)
     for h in host.header():
         display.line(h)
     items = session.plan(selected, host, forced, args.all_backends)
-    ctx = session.Context(root, host, errata, args.timeout_scale, rotate_logs(root))
+    ctx = session.Context(root, host, errata, emulators, args.timeout_scale,
+                          rotate_logs(root) if keep_logs else None)
+
+    def show(result):
+        for text in describe(result, display, args):
+            display.line(text)
+
     try:
-        results = execute_all(items, ctx, args.jobs or host.cpus, display, args)
+        results = session.execute_all(items, ctx, args.jobs or host.cpus, show, display.progress)
     finally:
-        lean.rmtree(ctx.scratch)
+        ctx.close()
+    display.clear_progress()
     display.line(totals_line(results))
     if args.tap:
         from . import tap

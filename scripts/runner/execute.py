@@ -1,27 +1,26 @@
 """Start an emulator in its own process group; stop the whole group on timeout or Ctrl-C.
 
-Nothing goes through a shell: argv is a list.  Every live group is
-registered so that an interrupted run can stop them all (SIGTERM, then
-SIGKILL after a grace period) and leave no emulator behind.
+Nothing goes through a shell: argv is a list.  Every group a session
+starts is registered in its Emulators, so that however the runner ends
+(Ctrl-C, SIGTERM, SIGHUP, an exception) it can stop them all (SIGTERM,
+then SIGKILL after a grace period) and leave no emulator behind.
 
-The least overhead per run (docs/bench.md): stdout and stderr go to files
-in the run's scratch directory (no reader thread, no selector loop), and
-the wait sleeps in poll() on a pidfd, so the runner wakes the moment the
-emulator exits (Popen.wait(timeout) would poll with sleeps of up to 50 ms).
+stdout and stderr go to files in the run's scratch directory (no reader
+thread), and the wait sleeps in poll() on a pidfd, so the runner wakes the
+moment the emulator exits (Popen.wait(timeout) polls with sleeps of up to
+50 ms).
 """
+import contextlib
 import os
 import select
 import signal
 import subprocess
 import threading
 import time
-from .lean import record as dataclass
+from dataclasses import dataclass
 
 GRACE = 2.0          # seconds between SIGTERM and SIGKILL
-
-_live = set()
-_live_lock = threading.Lock()
-_stopping = False    # set by stop_all(): no new emulator starts after it
+ENDING_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
 
 
 class Stopped(Exception):
@@ -35,6 +34,10 @@ class Finished:
     stdout: str
     stderr: str
     duration: float
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _signal_group(pid, sig):
@@ -55,26 +58,48 @@ def stop_group(proc):
     proc.wait()
 
 
-def stop_all():
-    """Stop every emulator group still running (Ctrl-C, SIGTERM of the runner).
+class Emulators:
+    """The emulator process groups of one session that may still run."""
 
-    Starting and registering an emulator happen under the same lock as this
-    snapshot, and nothing starts once it was taken: no group can slip
-    between the two and be left behind.
-    """
-    global _stopping
-    with _live_lock:
-        _stopping = True
-        procs = list(_live)
-    for p in procs:
-        _signal_group(p.pid, signal.SIGTERM)
-    deadline = time.monotonic() + GRACE
-    for p in procs:
-        try:
-            p.wait(timeout=max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            pass
-        _signal_group(p.pid, signal.SIGKILL)
+    def __init__(self):
+        self._live = set()
+        self._lock = threading.Lock()
+        self._stopping = False       # set by stop_all(): nothing starts after it
+
+    def start(self, argv, **popen_args):
+        """Popen argv in a new session with stdin /dev/null, registered; Stopped once stop_all ran.
+
+        Starting and registering happen under the same lock as stop_all's
+        snapshot: no group can slip between the two and be left behind.
+        """
+        with self._lock:
+            if self._stopping:
+                raise Stopped()
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True,
+                                    **popen_args)
+            self._live.add(proc)
+        return proc
+
+    def done(self, proc):
+        with self._lock:
+            self._live.discard(proc)
+
+    def stop_all(self):
+        """Stop every group still running (SIGTERM, SIGKILL after GRACE) and reap it."""
+        with self._lock:
+            self._stopping = True
+            procs = list(self._live)
+        for p in procs:
+            _signal_group(p.pid, signal.SIGTERM)
+        deadline = time.monotonic() + GRACE
+        for p in procs:
+            try:
+                p.wait(timeout=max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                pass
+            _signal_group(p.pid, signal.SIGKILL)
+            p.wait()
+            self.done(p)
 
 
 def wait_exit(proc, timeout):
@@ -108,57 +133,50 @@ def _read(path):
         return ""
 
 
-def run(argv, timeout, env=None, cwd=None, out_dir=None):
-    """Run argv with stdin /dev/null; raises OSError when it cannot start.
+def run(emulators, argv, timeout, out_dir, env=None, cwd=None):
+    """Run argv, its stdout and stderr to out_dir/emulator.stdout and .stderr.
 
-    stdout and stderr go to out_dir/emulator.stdout and .stderr (out_dir
-    defaults to cwd, else a pipe is read as before).
+    Raises OSError when it cannot start, Stopped when the session is ending.
     """
     full_env = dict(os.environ, **env) if env else None
-    out_dir = out_dir or cwd
-    if out_dir is None:
-        return _run_piped(argv, timeout, full_env, cwd)
     out_path = os.path.join(out_dir, "emulator.stdout")
     err_path = os.path.join(out_dir, "emulator.stderr")
     start = time.monotonic()
     with open(out_path, "wb") as out, open(err_path, "wb") as err:
-        with _live_lock:
-            if _stopping:
-                raise Stopped()
-            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-                                    cwd=cwd, env=full_env, start_new_session=True)
-            _live.add(proc)
+        proc = emulators.start(argv, stdout=out, stderr=err, cwd=cwd, env=full_env)
+    timed_out = True
     try:
         timed_out = not wait_exit(proc, timeout)
-        if timed_out:
-            stop_group(proc)
         duration = time.monotonic() - start
     finally:
-        with _live_lock:
-            _live.discard(proc)
+        if timed_out:
+            stop_group(proc)
+        else:
+            _signal_group(proc.pid, signal.SIGKILL)   # whatever the emulator left in its group
+        emulators.done(proc)
     return Finished(proc.returncode, timed_out, _read(out_path), _read(err_path), duration)
 
 
-def _run_piped(argv, timeout, full_env, cwd):
-    start = time.monotonic()
-    with _live_lock:
-        if _stopping:
-            raise Stopped()
-        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                stderr=subprocess.PIPE, cwd=cwd, env=full_env,
-                                start_new_session=True)
-        _live.add(proc)
-    timed_out = False
+@contextlib.contextmanager
+def signals_interrupt(cleanup):
+    """The body runs with SIGTERM and SIGHUP raising KeyboardInterrupt, as Ctrl-C does
+    (a signal the runner was started with ignored, as under nohup, stays ignored).
+
+    However the body ends, cleanup() then runs with every ending signal
+    ignored (a second Ctrl-C cannot cut it short), and the previous signal
+    handlers come back.  Main thread only.
+    """
+    previous = {s: signal.getsignal(s) for s in ENDING_SIGNALS}
+    for s, handler in previous.items():
+        if handler != signal.SIG_IGN:
+            signal.signal(s, _interrupt)
     try:
-        try:
-            out, err = proc.communicate(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            timed_out = True
-            stop_group(proc)
-            out, err = proc.communicate()
+        yield
     finally:
-        with _live_lock:
-            _live.discard(proc)
-    text = out.decode("utf-8", errors="replace")
-    etext = err.decode("utf-8", errors="replace")
-    return Finished(proc.returncode, timed_out, text, etext, time.monotonic() - start)
+        for s in ENDING_SIGNALS:
+            signal.signal(s, signal.SIG_IGN)
+        try:
+            cleanup()
+        finally:
+            for s, handler in previous.items():
+                signal.signal(s, handler)

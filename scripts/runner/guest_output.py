@@ -4,11 +4,19 @@ Only lines whose first word is a known kind count; anything else is free
 text.  A line is parsed on its own, so a truncated run still yields every
 complete line before the cut.
 """
-from .lean import field, record as dataclass
+import re
+from dataclasses import dataclass, field
 
 CHECK_VERDICTS = ("PASS", "FAIL", "SKIP", "XFAIL", "XPASS", "INFO")
 END_STATUSES = ("PASS", "FAIL", "SKIP")
-SUMMARY_WORDS = ("checks,", "passed,", "failed,", "skipped,", "xfail,", "xpass")
+# The runtime's lines are at most 1023 characters (lib/report.c); a longer
+# line is cut here, so that a guest printing garbage cannot make the runner
+# hold, parse or display megabytes as one check.
+MAX_LINE = 4096
+_ERRATUM = re.compile(r"\s*\[erratum ([^\]\s]+)\]\s*$")
+_SUMMARY = re.compile(r"(\d+) checks, (\d+) passed, (\d+) failed, (\d+) skipped, (\d+) xfail, (\d+) xpass")
+# Control characters (a NUL, an escape sequence) are shown, never passed to a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 
 
 def split_site(rest):
@@ -22,22 +30,23 @@ def split_site(rest):
 
 def split_erratum(rest):
     """'text [erratum NAME]' -> ('text', 'NAME'); (rest, None) without the suffix."""
-    body = rest.rstrip()
-    if body.endswith("]"):
-        i = body.rfind("[erratum ")
-        name = body[i + 9:-1] if i >= 0 else ""
-        if name and not any(c.isspace() or c == "]" for c in name):
-            return body[:i].rstrip(), name
-    return rest, None
+    m = _ERRATUM.search(rest)
+    return (rest[: m.start()], m.group(1)) if m else (rest, None)
 
 
 def parse_summary(rest):
     """'N checks, N passed, N failed, N skipped, N xfail, N xpass' -> 6 ints, or None."""
-    w = rest.split()
-    for i in range(len(w) - 11):
-        if all(w[i + 2 * k].isdigit() and w[i + 2 * k + 1] == SUMMARY_WORDS[k] for k in range(6)):
-            return tuple(int(w[i + 2 * k]) for k in range(6))
-    return None
+    m = _SUMMARY.search(rest)
+    return tuple(int(n) for n in m.groups()) if m else None
+
+
+def clean_line(raw):
+    """One serial line as the parser reads it: no line end, control characters
+    as '?', at most MAX_LINE characters."""
+    line = _CONTROL.sub("?", raw.rstrip("\r\n"))
+    if len(line) > MAX_LINE:
+        line = line[:MAX_LINE] + f" ... (line cut: {len(line)} characters)"
+    return line
 
 
 @dataclass
@@ -124,7 +133,7 @@ def parse(lines):
     out = GuestOutput()
     seen = {}                                        # check id -> how many so far
     for raw in lines:
-        line = raw.rstrip("\r\n")
+        line = clean_line(raw)
         kind, sep, rest = line.partition(": ")
         if not sep:
             continue

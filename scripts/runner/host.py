@@ -7,8 +7,9 @@ versions are cached per binary (path, size, mtime) so that a run costs no
 emulator start beyond the tests themselves.
 """
 import os
-from . import lean
-from .lean import asdict, record as dataclass
+import re
+import shutil
+from dataclasses import asdict, dataclass
 
 KVM_DEV = "/dev/kvm"
 NESTED = {"vmx": "/sys/module/kvm_intel/parameters/nested",
@@ -26,8 +27,9 @@ class Host:
     nested_svm: bool = False
     qemu: str = None                 # path, None when not installed
     qemu_version: str = ""
-    bochs: str = None
+    bochs: str = None                # None when not usable: bochs_missing says why
     bochs_version: str = ""
+    bochs_missing: str = "not installed"
     seabios: str = "/usr/share/seabios/bios-256k.bin"
     vgabios: str = "/usr/share/vgabios/vgabios.bin"
 
@@ -41,7 +43,7 @@ class Host:
         else:
             kvm = f"not usable ({self.kvm_reason})"
         qemu = f"{self.qemu} {self.qemu_version}".strip() if self.qemu else "not installed"
-        bochs = f"{self.bochs} {self.bochs_version}".strip() if self.bochs else "not installed"
+        bochs = f"{self.bochs} {self.bochs_version}".strip() if self.bochs else self.bochs_missing
         return [f"host: {self.vendor} CPU, {self.cpus} CPUs; /dev/kvm {kvm}",
                 f"host: QEMU {qemu}; Bochs {bochs}"]
 
@@ -72,9 +74,7 @@ class RealFS:
         return None
 
     def which(self, name):
-        if "/" in name:
-            return name if os.access(name, os.X_OK) else None
-        return lean.which(name)
+        return shutil.which(name)
 
     def stat_key(self, path):
         st = os.stat(path)
@@ -169,10 +169,9 @@ class VersionCache:
 
 
 def _word_after(text, marker):
-    """The word right after marker in text (re.search(marker + r"(\S+)")), or None."""
-    i = text.find(marker)
-    rest = text[i + len(marker):] if i >= 0 else ""
-    return rest.split(None, 1)[0] if rest and not rest[0].isspace() else None
+    """The word right after marker in text, or None."""
+    m = re.search(re.escape(marker) + r"(\S+)", text)
+    return m.group(1) if m else None
 
 
 def _qemu_version(fs, path):
@@ -203,7 +202,12 @@ def probe(root, fs=None, cache=None, env=None):
         host.qemu = qemu
         host.qemu_version = cache.get("qemu|" + fs.stat_key(qemu), lambda: _qemu_version(fs, qemu))
     bochs = fs.which(env.get("BOCHS") or conf.get("BOCHS") or "bochs")
-    if bochs:
+    roms = [(rom, package) for rom, package in ((host.seabios, "seabios"), (host.vgabios, "vgabios"))
+            if not fs.exists(rom)]
+    if bochs and roms:
+        host.bochs_missing = "found, but " + ", ".join(f"{rom} is missing (Debian package {package})"
+                                                      for rom, package in roms)
+    elif bochs:
         host.bochs = bochs
         host.bochs_version = cache.get("bochs|" + fs.stat_key(bochs), lambda: _bochs_version(fs, bochs))
     cache.save()

@@ -10,7 +10,7 @@ ERROR    the environment failed: program not built, emulator missing or
 TIMEOUT  the run was killed at its timeout
 CRASH    no HVTEST-END line, or an exit code that disagrees with it
 """
-from .lean import record as dataclass
+from dataclasses import dataclass
 
 STATUSES = ("PASS", "XFAIL", "SKIP", "FAIL", "XPASS", "ERROR", "TIMEOUT", "CRASH")
 FAILED = frozenset(("FAIL", "XPASS", "ERROR", "TIMEOUT", "CRASH"))

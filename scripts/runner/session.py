@@ -1,12 +1,22 @@
-"""Plan the runs of a selection of tests and execute one run: the runner's core.
+"""Plan the runs of a selection of tests and execute them: the runner's core.
 
-plan()     entries -> [Planned] (one per test and backend/model) or SKIP results
-run_one()  Planned -> Result: private scratch dir, emulator, judge, log
+plan()         entries -> [Planned] (one per test and backend/model) or SKIP results
+run_one()      Planned -> Result: private scratch dir, emulator, judge, log
+execute_all()  the Planned items on N worker threads, results handed over in order
+run_gdb()      one test paused under QEMU with a gdb stub
 """
 import os
-from .lean import field, record as dataclass
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from dataclasses import dataclass, field
 
-from . import backends, execute, guest_output, lean
+from . import backends, execute, guest_output
+from .errors import UserError
 from .guest_output import GuestOutput
 from .outcome import Outcome, judge
 
@@ -45,7 +55,7 @@ def _host_condition_failure(entry):
     for path, want in entry.check:
         try:
             with open(path, encoding="utf-8", errors="replace") as f:
-                got = f.read().strip()
+                got = f.read(4096).strip()
         except OSError:
             return f"check: {path} does not exist"
         if got != want:
@@ -74,7 +84,6 @@ def symbolize(elf, addresses):
     """'0xADDR function at file:line' for each address (addr2line), raw when impossible."""
     if not addresses:
         return []
-    import subprocess
     if not os.path.exists(elf):
         return [f"{a} (no {elf} to symbolise with)" for a in addresses]
     try:
@@ -98,14 +107,18 @@ def _last_line(text, marker=None):
 class Context:
     """What every run of one session shares."""
 
-    def __init__(self, root, host, errata, timeout_scale=1.0, logs_dir=None, on_command=None):
+    def __init__(self, root, host, errata, emulators, timeout_scale=1.0, logs_dir=None):
         self.root = root
         self.host = host
         self.errata = errata
+        self.emulators = emulators
         self.timeout_scale = timeout_scale
         self.logs_dir = logs_dir
-        self.on_command = on_command or (lambda label, argv: None)
-        self.scratch = lean.mkdtemp("hvtest-run-")
+        self.scratch = tempfile.mkdtemp(prefix="hvtest-run-")
+
+    def close(self):
+        """Remove the scratch directory (after every emulator stopped)."""
+        shutil.rmtree(self.scratch, ignore_errors=True)
 
     def log_name(self, label):
         return label.replace(":", "_").replace("/", "_") + ".log"
@@ -120,11 +133,11 @@ def _not_built(ctx, inv):
 
 def run_one(p, ctx):
     """Run one Planned test in a private scratch dir; never raises for the test's own failures."""
-    scratch = lean.mkdtemp(ctx.log_name(p.label)[:-4] + "-", dir=ctx.scratch)
+    scratch = tempfile.mkdtemp(prefix=ctx.log_name(p.label)[:-4] + "-", dir=ctx.scratch)
     try:
         return _run_in(p, ctx, scratch)
     finally:
-        lean.rmtree(scratch)
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _run_in(p, ctx, scratch):
@@ -143,9 +156,8 @@ def _run_in(p, ctx, scratch):
         result.outcome = Outcome("ERROR", missing)
         return _finish(ctx, result)
     timeout = e.timeout * ctx.timeout_scale
-    ctx.on_command(p.label, inv.argv)
     try:
-        fin = execute.run(inv.argv, timeout, env=inv.env, cwd=inv.cwd, out_dir=scratch)
+        fin = execute.run(ctx.emulators, inv.argv, timeout, scratch, env=inv.env, cwd=inv.cwd)
     except OSError as err:
         result.outcome = Outcome("ERROR", f"cannot start {inv.argv[0]}: {err.strerror}")
         return _finish(ctx, result)
@@ -184,10 +196,109 @@ def _run_in(p, ctx, scratch):
 def _finish(ctx, result):
     if ctx.logs_dir:
         path = os.path.join(ctx.logs_dir, ctx.log_name(result.label))
-        cmd = lean.shell_join(result.command) if result.command else "(not started)"
+        cmd = shlex.join(result.command) if result.command else "(not started)"
         bt = "".join(f"backtrace: {line}\n" for line in result.backtrace)
         with open(path, "w", encoding="utf-8") as f:
             f.write(f"test: {result.label}\ncommand: {cmd}\n{result.log}{bt}"
                     f"outcome: {result.outcome.status} {result.outcome.reason}\n")
         result.log_path = path
     return result
+
+
+def _run_guarded(p, ctx):
+    """run_one, with a runner bug turned into an ERROR result (its traceback in the log)."""
+    try:
+        return run_one(p, ctx)
+    except Exception as err:       # noqa: BLE001 - a worker must hand back a result
+        r = Result(p.label, p.entry, p.backend, p.env,
+                   Outcome("ERROR", f"runner error: {type(err).__name__}: {err}"))
+        r.log = traceback.format_exc()
+        return _finish(ctx, r)
+
+
+def execute_all(items, ctx, jobs, show, progress=lambda done, total, running: None):
+    """Run the Planned items (Results pass through) on `jobs` threads; return all Results.
+
+    Workers take items in cfg order; show(result) is called in the calling
+    thread for each result as soon as every earlier one was shown, so output
+    stays in cfg order.  However this ends (an exception, KeyboardInterrupt
+    from a signal), every emulator is stopped before it returns or raises.
+    """
+    results = [None] * len(items)
+    todo = [i for i, it in enumerate(items) if isinstance(it, Planned)]
+    for i, it in enumerate(items):
+        if not isinstance(it, Planned):
+            results[i] = it
+    running = {}
+    changed = threading.Condition()
+    stop = threading.Event()
+
+    def worker():
+        while not stop.is_set():
+            with changed:
+                if not todo:
+                    return
+                i = todo.pop(0)
+                running[i] = items[i].label
+            r = _run_guarded(items[i], ctx)
+            with changed:
+                results[i] = r
+                del running[i]
+                changed.notify_all()
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(jobs, len(todo)))]
+    try:
+        for t in threads:
+            t.start()
+        for shown in range(len(items)):
+            with changed:
+                while results[shown] is None:
+                    changed.wait(0.5)
+                    progress(sum(r is not None for r in results), len(items), list(running.values()))
+            show(results[shown])
+    except BaseException:
+        stop.set()
+        ctx.emulators.stop_all()
+        for t in threads:
+            if t.is_alive():
+                t.join(execute.GRACE + 1)
+        raise
+    return results
+
+
+def free_port():
+    """A TCP port on 127.0.0.1 that nothing listens on now."""
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_gdb(root, entry, host, forced, errata, emulators):
+    """Start entry under QEMU, paused, with a gdb stub on a free port; wait for QEMU to exit.
+
+    The stub's port and the gdb command line are printed on stderr.  The
+    caller stops `emulators` however this ends.
+    """
+    chosen, skip = backends.choose(entry, host, forced)
+    qemu = [b for b in chosen if b.startswith("qemu-")]
+    if not qemu:
+        raise UserError(f"--gdb {entry.name}: needs a QEMU backend ({skip or 'chosen backend is Bochs'})")
+    b = qemu[0]
+    port = free_port()
+    scratch = tempfile.mkdtemp(prefix="hvtest-gdb-")   # a disk-booted entry's private image
+    try:
+        args = backends.guest_args(entry, b, backends.program_errata(root, entry, errata))
+        inv = backends.qemu_invocation(root, entry, b, host, args, gdb_port=port, scratch=scratch)
+        if not os.path.exists(os.path.join(root, inv.needs[0])):
+            raise UserError(f"not built: {inv.needs[0]} (run make)")
+        elf = os.path.join(root, backends.program_path(root, entry.file, ".elf"))
+        gdb = ["gdb", "-q", "-ex", "set architecture i386:x86-64", "-ex", f"target remote localhost:{port}", elf]
+        print(f"{entry.name}: started paused under {b} with a gdb stub on localhost:{port}; "
+              "in another terminal:", file=sys.stderr)
+        print(f"  {shlex.join(gdb)}", file=sys.stderr)
+        print(f"  $ {shlex.join(inv.argv)}", file=sys.stderr, flush=True)
+        return emulators.start(inv.argv).wait()
+    finally:
+        emulators.stop_all()
+        shutil.rmtree(scratch, ignore_errors=True)

@@ -8,6 +8,7 @@ class FakeFS:
     def __init__(self, files=(), rw_error=None, cpuinfo="vendor_id : GenuineIntel\n"):
         self.files = dict(files)
         self.files["/proc/cpuinfo"] = cpuinfo
+        self.files.update({host.Host.seabios: "", host.Host.vgabios: ""})
         self.rw_error = rw_error
 
     def read(self, path):

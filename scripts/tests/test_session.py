@@ -6,6 +6,7 @@ import time
 import unittest
 
 from helpers import entry, make_host, session
+from runner import execute
 
 FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_qemu.py")
 
@@ -31,10 +32,10 @@ class Runs(unittest.TestCase):
         open(os.path.join(self.root, "build", "t.flat"), "w").close()
         self.logs = os.path.join(self.root, "logs")
         os.makedirs(self.logs)
-        self.ctx = session.Context(self.root, make_host(qemu=FAKE), [], 1.0, self.logs)
+        self.ctx = session.Context(self.root, make_host(qemu=FAKE), [], execute.Emulators(), 1.0, self.logs)
 
     def tearDown(self):
-        shutil.rmtree(self.ctx.scratch, ignore_errors=True)
+        self.ctx.close()
         shutil.rmtree(self.root, ignore_errors=True)
 
     def run_test(self, text):

@@ -1,67 +1,129 @@
-"""scripts/standalone.py: the script it writes is valid sh, embeds both forms, and judges like the runner."""
+"""Standalone scripts start, for every unittests.cfg entry, exactly what ./run_tests.sh starts.
+
+A copy of the project (the real unittests.cfg and errata.cfg, placeholder
+programs) is run once through run_tests.sh and once through each entry's
+standalone script, both with --all-backends and the fake emulators of
+fake_emulators.py, which record their command line, Bochs' bochsrc and a
+disk image's guest command line.  The records must be equal, run by run,
+once the two private directories are named alike; so must the verdicts.
+"""
+import json
 import os
+import re
+import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 
+import fake_emulators
 import helpers  # noqa: F401  (puts the runner on sys.path)
+from runner import backends, cfg, standalone
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-import standalone  # noqa: E402
-from runner import cfg  # noqa: E402
-
-FAKE_QEMU = """#!/bin/sh
-# Prints a canned run to the -serial file and exits as isa-debug-exit would.
-for a; do case $prev in -serial) out=${a#file:} ;; esac; prev=$a; done
-printf 'HVTEST-START: t cpus=1 args=\\n%s' "$FAKE_SERIAL" > "$out"
-exit $FAKE_RC
-"""
+SCRIPTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(SCRIPTS)
 
 
-class Standalone(unittest.TestCase):
-    def setUp(self):
-        self.dir = tempfile.TemporaryDirectory()
-        d = self.dir.name
-        os.makedirs(os.path.join(d, "build"))
-        for suffix in (".flat", ".img", ".elf"):
-            with open(os.path.join(d, "build", "t" + suffix), "wb") as f:
-                f.write(b"\x7fELF" + b"\0" * 600)
-        (e,) = cfg.parse_unittests("[t]\nfile = t.flat\nbochs_models = ryzen corei7_skylake_x\n", "u.cfg")
-        self.script = os.path.join(d, "t.sh")
-        with open(self.script, "w") as f:
-            f.write(standalone.script_for(d, e, []))
-        self.qemu = os.path.join(d, "qemu")
-        with open(self.qemu, "w") as f:
-            f.write(FAKE_QEMU)
-        os.chmod(self.qemu, 0o755)
+def make_project(d):
+    """d/project: the real cfg files and a placeholder for each program (naming every erratum,
+    so that each run gets the errata of its environment)."""
+    project = os.path.join(d, "project")
+    os.makedirs(project)
+    for name in ("unittests.cfg", "errata.cfg"):
+        shutil.copy(os.path.join(ROOT, name), project)
+    entries = cfg.load_unittests(os.path.join(project, "unittests.cfg"))
+    names = b" ".join(e.name.encode() for e in cfg.load_errata(os.path.join(project, "errata.cfg")))
+    for e in entries:
+        for suffix in standalone.PROGRAM_SUFFIXES:
+            path = os.path.join(project, backends.program_path(project, e.file, suffix))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
+                f.write(b"\x7fELF" + b"\x55" * 1020 + names)
+    os.symlink(os.path.join(ROOT, "scripts"), os.path.join(project, "scripts"))
+    shutil.copy(os.path.join(ROOT, "run_tests.sh"), project)
+    return project, entries
 
-    def tearDown(self):
-        self.dir.cleanup()
 
-    def run_script(self, serial, rc):
-        env = dict(os.environ, QEMU=self.qemu, ACCEL="tcg", FAKE_SERIAL=serial, FAKE_RC=str(rc))
-        return subprocess.run(["sh", self.script], env=env, capture_output=True, text=True, timeout=30)
+def environment(d, tmpdir, record, **extra):
+    qemu, bochs = os.path.join(d, "qemu"), os.path.join(d, "bochs")
+    os.makedirs(tmpdir, exist_ok=True)
+    env = {k: v for k, v in os.environ.items() if k not in ("ACCEL", "HVTEST_ROOT")}
+    env.update(QEMU=qemu, BOCHS=bochs, TMPDIR=tmpdir, FAKE_RECORD=record,
+               XDG_CACHE_HOME=os.path.join(d, "cache"), **extra)
+    return env
 
-    def test_valid_sh_with_both_payloads(self):
-        self.assertEqual(subprocess.run(["sh", "-n", self.script]).returncode, 0)
-        with open(self.script) as f:
-            text = f.read()
-        self.assertIn("HVTEST_FLAT", text)
-        self.assertIn("HVTEST_IMG", text)
-        self.assertIn("bochs_run ryzen 't env=bochs:ryzen'", text)
-        self.assertIn("bochs_run corei7_skylake_x", text)
 
-    def test_verdicts(self):
-        r = self.run_script("HVTEST-END: PASS\n", 1)
-        self.assertEqual((r.returncode, r.stdout.splitlines()[-1]), (0, "PASS t@qemu-tcg"))
-        r = self.run_script("HVTEST-END: FAIL\n", 3)
-        self.assertEqual(r.returncode, 1)
-        r = self.run_script("PASS: x: y\n", 1)           # a clean exit without the status line
-        self.assertEqual(r.returncode, 1)
-        self.assertIn("CRASH t@qemu-tcg", r.stdout)
-        r = self.run_script("HVTEST-END: PASS\n", 3)     # exit code disagrees with the line
-        self.assertIn("CRASH", r.stdout)
+def normalise(lines, tmpdir, root):
+    """Name the run's private directory SCRATCH and the project (root, a regular expression) ROOT."""
+    scratch = re.escape(tmpdir) + r"/hvtest-run-[^/]+/[^/\s,]+"
+    return [re.sub(root, "ROOT", re.sub(scratch, "SCRATCH", line)) for line in lines]
+
+
+def started(report_path, record_path, tmpdir, root):
+    """{run label: (status, normalised record)} of one runner run (-j 1: records in run order)."""
+    with open(report_path) as f:
+        runs = json.load(f)["runs"]
+    recs = iter(fake_emulators.records(record_path))
+    return {r["name"]: (r["status"], normalise(next(recs), tmpdir, root) if r["command"] else None)
+            for r in runs}
+
+
+class SameAsRunner(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="hvtest-unit-")
+        fake_emulators.install(cls.dir)
+        cls.project, cls.entries = make_project(cls.dir)
+        written, problems = standalone.write_all(cls.project, [], os.path.join(cls.dir, "tests"))
+        assert not problems, problems
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+
+    def script(self, name):
+        return os.path.join(self.dir, "tests", name)
+
+    def test_every_entry_starts_the_same_command(self):
+        d = self.dir
+        tmp = os.path.join(d, "tmp-runner")
+        rec = os.path.join(d, "runner.rec")
+        report = os.path.join(d, "runner.json")
+        subprocess.run([os.path.join(self.project, "run_tests.sh"), "--all-backends", "-j", "1",
+                        "--json", report, "*"], env=environment(d, tmp, rec),
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
+        want = started(report, rec, tmp, re.escape(self.project))
+        self.assertEqual(os.listdir(tmp), [], "the runner left files behind")
+        labels = set()
+        for e in self.entries:
+            tmp = os.path.join(d, "tmp-" + e.name)
+            rec = os.path.join(d, e.name + ".rec")
+            report = os.path.join(d, e.name + ".json")
+            p = subprocess.run([self.script(e.name), "--all-backends", "-j", "1", "--json", report],
+                               env=environment(d, tmp, rec), capture_output=True, text=True, timeout=120)
+            self.assertIn(p.returncode, (0, 1), p.stderr)
+            # the script's project directory is TMPDIR/hvtest-standalone-*/hvtest
+            got = started(report, rec, tmp, re.escape(tmp) + r"/hvtest-standalone-[^/]+/hvtest")
+            for label, (status, record) in got.items():
+                with self.subTest(run=label):
+                    self.assertEqual((status, record), want.get(label))
+            labels |= set(got)
+            self.assertEqual(os.listdir(tmp), [], f"{e.name}'s script left files behind")
+        self.assertEqual(labels, set(want))
+        self.assertTrue(any(r for _, r in want.values()), "nothing was started")
+
+    def test_verdicts_and_exit_status(self):
+        d = self.dir
+        cases = (("HVTEST-START: t\\nFAIL: x: y\\nHVTEST-END: FAIL\\n", "3", "FAIL", 1),
+                 ("HVTEST-START: t\\nPASS: x: y\\n", "1", "CRASH", 1),          # no status line
+                 ("HVTEST-START: t\\nPASS: x: y\\nHVTEST-END: PASS\\n", "3", "CRASH", 1),  # disagreeing exit
+                 ("HVTEST-START: t\\nPASS: x: y\\nHVTEST-END: PASS\\n", "1", "PASS", 0))
+        for serial, rc, status, code in cases:
+            env = environment(d, os.path.join(d, "tmp-verdict"), os.devnull,
+                              FAKE_SERIAL=serial, FAKE_RC=rc, ACCEL="tcg")
+            p = subprocess.run([self.script("printf")], env=env, capture_output=True, text=True, timeout=60)
+            with self.subTest(status=status):
+                self.assertEqual(p.returncode, code, p.stdout + p.stderr)
+                self.assertIn(f"{status} printf", p.stdout)
 
 
 if __name__ == "__main__":

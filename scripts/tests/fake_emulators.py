@@ -1,0 +1,83 @@
+"""Fake QEMU and Bochs (sh, fast to start) that record what they were started with.
+
+Each run appends to $FAKE_RECORD: its argv, for Bochs the bochsrc it was
+given, the guest command line in sector 1 of a disk image, then 'end'.
+QEMU prints $FAKE_SERIAL (default: a passing run) on stdout and exits with
+$FAKE_RC (default 1, isa-debug-exit's PASS); Bochs writes the same run to
+its COM1 file and exits 0.  With $FAKE_PIDFILE set, the fake writes its pid
+there and hangs (a child `sleep` in its group too, pid in $FAKE_PIDFILE.child).
+"""
+import os
+
+PASSING = "HVTEST-START: fake cpus=1 args=\\nPASS: fake: check\\nHVTEST-END: PASS\\n"
+
+COMMON = r"""
+sector1() { printf 'sector1 '; dd if="$1" bs=512 skip=1 count=1 2>/dev/null | tr -d '\000'; echo; }
+hang() {
+	[ -n "${FAKE_PIDFILE:-}" ] || return 0
+	sleep 60 & echo $! > "$FAKE_PIDFILE.child"
+	echo $$ > "$FAKE_PIDFILE"
+	wait
+}
+"""
+
+QEMU = "#!/bin/sh\n" + COMMON + r"""
+[ "${1:-}" = --version ] && { echo "QEMU emulator version 9.9.9"; exit 0; }
+{
+	echo qemu
+	img=
+	for a; do
+		printf 'arg %s\n' "$a"
+		case $a in file=*) img=${a#file=}; img=${img%%,*} ;; esac
+	done
+	[ -z "$img" ] || sector1 "$img"
+	echo end
+} >> "${FAKE_RECORD:-/dev/null}"
+hang
+printf '%b' "${FAKE_SERIAL:-%PASSING%}"
+exit "${FAKE_RC:-1}"
+""".replace("%PASSING%", PASSING)
+
+BOCHS = "#!/bin/sh\n" + COMMON + r"""
+[ "${2:-}" = -n ] && { echo "Bochs x86 Emulator 2.7"; exit 0; }
+rc=$3
+{
+	echo bochs
+	for a; do printf 'arg %s\n' "$a"; done
+	sed 's/^/rc /' "$rc"
+	sector1 "$(sed -n 's/^ata0-master: .*path=\([^,]*\),.*/\1/p' "$rc")"
+	echo end
+} >> "${FAKE_RECORD:-/dev/null}"
+hang
+printf '%b' "${FAKE_SERIAL:-%PASSING%}" > "$(sed -n 's/^com1: .*dev=//p' "$rc")"
+exit 0
+""".replace("%PASSING%", PASSING)
+
+
+def install(directory):
+    """Write directory/qemu and directory/bochs; returns their paths."""
+    paths = []
+    for name, text in (("qemu", QEMU), ("bochs", BOCHS)):
+        path = os.path.join(directory, name)
+        with open(path, "w") as f:
+            f.write(text)
+        os.chmod(path, 0o755)
+        paths.append(path)
+    return paths
+
+
+def records(path):
+    """The runs recorded in path, in order: each a list of lines."""
+    runs, current = [], []
+    try:
+        with open(path) as f:
+            lines = f.read().splitlines()
+    except FileNotFoundError:
+        return []
+    for line in lines:
+        if line == "end":
+            runs.append(current)
+            current = []
+        else:
+            current.append(line)
+    return runs
