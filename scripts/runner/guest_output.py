@@ -89,7 +89,8 @@ class GuestOutput:
     checks: list = field(default_factory=list)
     steps: dict = field(default_factory=dict)        # path -> Step, in BEGIN order
     summary: tuple = None
-    end: str = None                                  # HVTEST-END status
+    end: str = None                                  # HVTEST-END status, when its lines agree
+    ends: list = field(default_factory=list)         # every HVTEST-END line's status, as printed
     backtrace: list = field(default_factory=list)    # raw addresses, in order
     open_steps: list = field(default_factory=list)   # stack of paths begun, not ended
 
@@ -175,6 +176,7 @@ def parse(lines):
         elif kind == "BACKTRACE":
             out.backtrace.extend(w for w in rest.split() if w.startswith("0x"))
         elif kind == "HVTEST-END":
-            status = rest.strip()
-            out.end = status if status in END_STATUSES else None
+            out.ends.append(rest.strip())
+    if len(set(out.ends)) == 1 and out.ends[0] in END_STATUSES:
+        out.end = out.ends[0]
     return out

@@ -3,12 +3,15 @@
 PASS     HVTEST-END: PASS, no check xfailed
 XFAIL    HVTEST-END: PASS, and at least one check XFAILed (known erratum)
 SKIP     HVTEST-END: SKIP, or no backend could run the test
-FAIL     HVTEST-END: FAIL (a check failed)
+FAIL     HVTEST-END: FAIL (a check failed), or HVTEST-END: PASS contradicted
+         by a FAIL/XPASS line (also one printed after it), by its SUMMARY,
+         or by the absence of any passing check
 XPASS    HVTEST-END: FAIL only because a check XPASSed (errata.cfg is stale)
 ERROR    the environment failed: program not built, emulator missing or
          refused its arguments, exited before the guest printed anything
 TIMEOUT  the run was killed at its timeout
-CRASH    no HVTEST-END line, or an exit code that disagrees with it
+CRASH    no HVTEST-END line, HVTEST-END lines malformed or disagreeing, no
+         HVTEST-START before it, or an exit code that disagrees with it
 """
 from dataclasses import dataclass
 
@@ -47,6 +50,9 @@ def judge(guest, kind, exit_code, timed_out, timeout=None, message=""):
     if guest.end is None:
         if timed_out:
             return Outcome("TIMEOUT", f"no HVTEST-END within {timeout:g} s{_where(guest)}")
+        if guest.ends:
+            return Outcome("CRASH", "HVTEST-END lines malformed or disagreeing: "
+                                    + ", ".join(repr(e[:40]) for e in guest.ends[:4]))
         if not guest.started and exit_code != 0 and "triple" not in message.lower():
             detail = f": {message}" if message else ""
             return Outcome("ERROR", f"emulator exited with code {exit_code} before the guest "
@@ -64,9 +70,16 @@ def judge(guest, kind, exit_code, timed_out, timeout=None, message=""):
     counts = guest.counts()
     fails = [c for c in guest.checks if c.verdict == "FAIL"]
     xpasses = [c for c in guest.checks if c.verdict == "XPASS"]
+    if not guest.started:
+        return Outcome("CRASH", f"HVTEST-END: {guest.end} without HVTEST-START")
     if guest.end == "PASS":
         if fails or xpasses:
             return Outcome("FAIL", f"HVTEST-END: PASS contradicts {len(fails) + len(xpasses)} failing check(s)")
+        if guest.summary and (guest.summary[2] or guest.summary[5]):
+            return Outcome("FAIL", f"HVTEST-END: PASS contradicts its SUMMARY ({guest.summary[2]} failed, "
+                                   f"{guest.summary[5]} xpass)")
+        if not counts["PASS"] and not counts["XFAIL"]:
+            return Outcome("FAIL", "HVTEST-END: PASS without a passing check")
         if counts["XFAIL"]:
             names = sorted({c.erratum or "?" for c in guest.checks if c.verdict == "XFAIL"})
             return Outcome("XFAIL", f"{counts['XFAIL']} check(s) xfail: erratum {', '.join(names)}")
