@@ -36,8 +36,35 @@ class Finished:
     duration: float
 
 
+_deferred = {"active": False, "pending": False}
+
+
 def _interrupt(signum, frame):
-    raise KeyboardInterrupt
+    if _deferred["active"]:
+        _deferred["pending"] = True
+    else:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def signals_deferred():
+    """Hold back signals_interrupt's KeyboardInterrupt until the body is done.
+
+    For a step that must not be cut in two, such as starting a process and
+    registering it: a signal arriving in between would leave the process
+    unknown to stop_all().  Only the main thread receives signals.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    _deferred["active"] = True
+    try:
+        yield
+    finally:
+        _deferred["active"] = False
+        if _deferred["pending"]:
+            _deferred["pending"] = False
+            raise KeyboardInterrupt
 
 
 def _signal_group(pid, sig):
@@ -72,7 +99,7 @@ class Emulators:
         Starting and registering happen under the same lock as stop_all's
         snapshot: no group can slip between the two and be left behind.
         """
-        with self._lock:
+        with signals_deferred(), self._lock:
             if self._stopping:
                 raise Stopped()
             proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, start_new_session=True,

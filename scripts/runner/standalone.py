@@ -110,9 +110,12 @@ def run(script, argv):
     The directory is removed however the run ends (Ctrl-C, SIGTERM, SIGHUP,
     an exception); the runner stops its emulators itself.
     """
-    tmp = tempfile.mkdtemp(prefix="hvtest-standalone-")
-    with execute.signals_interrupt(lambda: shutil.rmtree(tmp, ignore_errors=True)):
+    made = []
+    with execute.signals_interrupt(lambda: [shutil.rmtree(d, ignore_errors=True) for d in made]):
         try:
+            with execute.signals_deferred():
+                tmp = tempfile.mkdtemp(prefix="hvtest-standalone-")
+                made.append(tmp)
             with zipfile.ZipFile(script) as z:
                 for member in z.namelist():
                     if member.startswith(PROJECT) and not member.endswith("/"):

@@ -4,8 +4,9 @@ Each run appends to $FAKE_RECORD: its argv, for Bochs the bochsrc it was
 given, the guest command line in sector 1 of a disk image, then 'end'.
 QEMU prints $FAKE_SERIAL (default: a passing run) on stdout and exits with
 $FAKE_RC (default 1, isa-debug-exit's PASS); Bochs writes the same run to
-its COM1 file and exits 0.  With $FAKE_PIDFILE set, the fake writes its pid
-there and hangs (a child `sleep` in its group too, pid in $FAKE_PIDFILE.child).
+its COM1 file and exits 0.  With $FAKE_PIDFILE set and mode=hang in the
+guest's command line, the fake writes its pid there and hangs (with a child
+`sleep` in its group, pid in $FAKE_PIDFILE.child).
 """
 import os
 
@@ -14,6 +15,7 @@ PASSING = "HVTEST-START: fake cpus=1 args=\\nPASS: fake: check\\nHVTEST-END: PAS
 COMMON = r"""
 sector1() { printf 'sector1 '; dd if="$1" bs=512 skip=1 count=1 2>/dev/null | tr -d '\000'; echo; }
 hang() {
+	case "$*" in *mode=hang*) ;; *) return 0 ;; esac
 	[ -n "${FAKE_PIDFILE:-}" ] || return 0
 	sleep 60 & echo $! > "$FAKE_PIDFILE.child"
 	echo $$ > "$FAKE_PIDFILE"
@@ -33,7 +35,7 @@ QEMU = "#!/bin/sh\n" + COMMON + r"""
 	[ -z "$img" ] || sector1 "$img"
 	echo end
 } >> "${FAKE_RECORD:-/dev/null}"
-hang
+hang "$@"
 printf '%b' "${FAKE_SERIAL:-%PASSING%}"
 exit "${FAKE_RC:-1}"
 """.replace("%PASSING%", PASSING)
@@ -41,14 +43,15 @@ exit "${FAKE_RC:-1}"
 BOCHS = "#!/bin/sh\n" + COMMON + r"""
 [ "${2:-}" = -n ] && { echo "Bochs x86 Emulator 2.7"; exit 0; }
 rc=$3
+img=$(sed -n 's/^ata0-master: .*path=\([^,]*\),.*/\1/p' "$rc")
 {
 	echo bochs
 	for a; do printf 'arg %s\n' "$a"; done
 	sed 's/^/rc /' "$rc"
-	sector1 "$(sed -n 's/^ata0-master: .*path=\([^,]*\),.*/\1/p' "$rc")"
+	sector1 "$img"
 	echo end
 } >> "${FAKE_RECORD:-/dev/null}"
-hang
+hang "$(sector1 "$img")"
 printf '%b' "${FAKE_SERIAL:-%PASSING%}" > "$(sed -n 's/^com1: .*dev=//p' "$rc")"
 exit 0
 """.replace("%PASSING%", PASSING)

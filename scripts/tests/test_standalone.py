@@ -7,6 +7,7 @@ fake_emulators.py, which record their command line, Bochs' bochsrc and a
 disk image's guest command line.  The records must be equal, run by run,
 once the two private directories are named alike; so must the verdicts.
 """
+import concurrent.futures
 import json
 import os
 import re
@@ -93,13 +94,18 @@ class SameAsRunner(unittest.TestCase):
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
         want = started(report, rec, tmp, re.escape(self.project))
         self.assertEqual(os.listdir(tmp), [], "the runner left files behind")
-        labels = set()
-        for e in self.entries:
+        def run_script(e):
             tmp = os.path.join(d, "tmp-" + e.name)
             rec = os.path.join(d, e.name + ".rec")
             report = os.path.join(d, e.name + ".json")
             p = subprocess.run([self.script(e.name), "--all-backends", "-j", "1", "--json", report],
-                               env=environment(d, tmp, rec), capture_output=True, text=True, timeout=120)
+                               env=environment(d, tmp, rec), capture_output=True, text=True, timeout=300)
+            return tmp, rec, report, p
+
+        labels = set()
+        with concurrent.futures.ThreadPoolExecutor(4) as pool:
+            runs = list(pool.map(run_script, self.entries))
+        for e, (tmp, rec, report, p) in zip(self.entries, runs):
             self.assertIn(p.returncode, (0, 1), p.stderr)
             # the script's project directory is TMPDIR/hvtest-standalone-*/hvtest
             got = started(report, rec, tmp, re.escape(tmp) + r"/hvtest-standalone-[^/]+/hvtest")
