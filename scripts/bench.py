@@ -6,8 +6,10 @@ Every figure is measured in this one run, each measurement repeated
 stdout, the same data in bench.json.  What each figure means: docs/bench.md.
 
 Sections (--only NAME,...):
-  overhead  ./run_tests.sh on the trivial test (printf) against the same
-            emulator command started directly, QEMU TCG and Bochs
+  overhead  the runner's cost per test: 20 trivial tests (printf) through
+            ./run_tests.sh -j 1 against the same 20 emulator commands started
+            directly; its fixed start-up (QEMU=/bin/true); one test against
+            its emulator command, QEMU TCG and Bochs (information)
   boot      emulator start to HVTEST-START, and to the emulator's exit
   switch    world switch: harness against bare loop (bench_vmcall/vmmcall)
   scaling   the bring-up programs with 1, 2, 4, 8 CPUs: whole run and the program's part
@@ -18,21 +20,25 @@ code (scripts/runner/backends.py), so "direct" is exactly what the runner
 starts; for QEMU this is checked against the runner's JSON `command`.
 """
 import argparse
+import dataclasses
 import json
 import os
 import platform
 import select
+import shlex
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
-from runner import backends, cfg, guest_output, host as hostmod, lean, outcome  # noqa: E402
+from runner import backends, cfg, guest_output, host as hostmod, outcome  # noqa: E402
 
 SECTIONS = ("overhead", "boot", "switch", "scaling", "suite")
 TRIVIAL = "printf"
@@ -49,7 +55,9 @@ VARIANTS = ("bare_decode", "bare_state")
 ROUNDS = {"qemu-tcg": 20000, "bochs": 100000}
 QUICK_ROUNDS = {"qemu-tcg": 2000, "bochs": 10000}
 
-TARGET_OVERHEAD = 1.15      # runner / direct
+OVERHEAD_TESTS = 20         # trivial tests in one run, for the runner's cost per test
+TARGET_PER_TEST = 0.05      # the runner's cost per test / the emulator's time per test
+TARGET_STARTUP = 0.060      # seconds: the runner's fixed start-up (QEMU=/bin/true)
 TARGET_SWITCH = 1.10        # harness / bare, wall time per round trip
 TARGET_SCALING = 4.0        # 8 CPUs / 1 CPU: "well under 8 times"
 
@@ -101,14 +109,12 @@ class Bench:
 
     # -- helpers -------------------------------------------------------------
 
-    def entry(self, name, **override):
-        e = self.entries.get(name)
+    def entry(self, test, **override):
+        """A copy of unittests.cfg's entry (or a plain one) for test, with fields overridden."""
+        e = self.entries.get(test)
         if e is None:
-            e = cfg.parse_unittests(f"[{name}]\nfile = {name}\n", "bench")[0]
-        e = cfg.Entry(**{k: getattr(e, k) for k in e._fields})
-        for k, v in override.items():
-            setattr(e, k, v)
-        return e
+            e = cfg.parse_unittests(f"[{test}]\nfile = {test}\n", "bench")[0]
+        return dataclasses.replace(e, **override)
 
     def invocation(self, entry, backend, model, scratch):
         env = env_label(backend, model)
@@ -126,13 +132,14 @@ class Bench:
         self.figures.append(dict({"section": section, "figure": label, "unit": unit},
                                  **(stats.json() if stats is not None else {}), **extra))
 
-    def target(self, section, label, value_min, value_median, limit, judged_on, note=""):
+    def target(self, section, label, value_min, value_median, limit, judged_on, note="", unit="x"):
+        """A figure with a limit; limit None: a ratio shown as information only."""
         value = value_min if judged_on == "min" else value_median
-        met = value is not None and value <= limit
-        self.targets.append({"section": section, "figure": label, "min": value_min,
-                             "median": value_median, "limit": limit, "judged_on": judged_on,
-                             "met": met, "note": note})
-        self.rows.append((section, label, ("ratio", value_min, value_median, limit, met, judged_on), ""))
+        met = None if limit is None else value is not None and value <= limit
+        entry = {"section": section, "figure": label, "min": value_min, "median": value_median,
+                 "limit": limit, "judged_on": judged_on, "met": met, "unit": unit, "note": note}
+        (self.figures if limit is None else self.targets).append(entry)
+        self.rows.append((section, label, ("target", value_min, value_median, limit, met, judged_on), unit))
 
     # -- running things ------------------------------------------------------
 
@@ -233,15 +240,15 @@ class Bench:
         kind = "bochs" if backend == "bochs" else "qemu"
         return outcome.judge(g, kind, code if code is not None else -1, code is None, 0, "").status
 
-    def runner(self, args, timeout=3600):
+    def runner(self, args, timeout=3600, env=None):
         """./run_tests.sh ARGS: (wall seconds, exit code, stdout text)."""
         t0 = time.perf_counter()
         p = subprocess.run([RUNNER] + args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.DEVNULL, cwd=ROOT, timeout=timeout)
+                           stderr=subprocess.DEVNULL, cwd=ROOT, timeout=timeout, env=env)
         return time.perf_counter() - t0, p.returncode, p.stdout.decode("utf-8", "replace")
 
     def scratch(self):
-        return lean.mkdtemp("hvtest-bench-", dir=self.scratch_dir)
+        return tempfile.mkdtemp(prefix="hvtest-bench-", dir=self.scratch_dir)
 
     # -- sections ------------------------------------------------------------
 
@@ -289,15 +296,84 @@ class Bench:
                         d_times.append(wall if st in outcome.JUDGED_OK else None)
                         if st not in outcome.JUDGED_OK:
                             self.problems.append(f"overhead {env}: direct run {st}")
-            lean.rmtree(s)
+            shutil.rmtree(s, ignore_errors=True)
             rs, ds = Stats(r_times), Stats(d_times)
-            cmdline = lean.shell_join(["./run_tests.sh"] + [a if a != cfg_path else "BENCH.cfg" for a in rargs])
+            cmdline = shlex.join(["./run_tests.sh"] + [a if a != cfg_path else "BENCH.cfg" for a in rargs])
             self.figure("overhead", f"{env}: emulator started directly", ds, "s", command=inv.argv,
                         same_command_as_runner=same)
             self.figure("overhead", f"{env}: {cmdline}", rs, "s")
             if rs.ok and ds.ok:
-                self.target("overhead", f"{env}: runner / direct", rs.min / ds.min,
-                            rs.median / ds.median, TARGET_OVERHEAD, "min")
+                self.target("overhead", f"{env}: runner / direct, one test (information)", rs.min / ds.min,
+                            rs.median / ds.median, None, "min")
+        if self.host.qemu:
+            self.overhead_per_test()
+        self.overhead_startup()
+
+    def overhead_per_test(self):
+        """N trivial tests through ./run_tests.sh -j 1 against the same N commands started
+        directly one after the other: what the runner adds to each test."""
+        entries = [self.entry(TRIVIAL, name=f"{TRIVIAL}_{i:02}") for i in range(OVERHEAD_TESTS)]
+        cfg_path = os.path.join(self.scratch_dir, "overhead-n.cfg")
+        with open(cfg_path, "w") as f:
+            f.writelines(f"[{e.name}]\nfile = {e.file}\n" for e in entries)
+        rargs = ["--backend", "qemu-tcg", "-j", "1", "--cfg", cfg_path]
+        json_path = os.path.join(self.scratch_dir, "overhead-n.json")
+        self.runner(rargs + ["--json", json_path])          # warm-up; gives the runner's commands
+        with open(json_path) as f:
+            runner_cmds = [r["command"] for r in json.load(f)["runs"]]
+        s = self.scratch()
+        invs = [self.invocation(e, "qemu-tcg", None, s) for e in entries]
+        same = runner_cmds == [inv.argv for inv in invs]
+        if not same:
+            self.problems.append("overhead: the N direct commands differ from the runner's")
+        r_times, d_times = [], []
+        for i in range(self.repeat):
+            order = ("runner", "direct") if i % 2 == 0 else ("direct", "runner")
+            for what in order:
+                if what == "runner":
+                    wall, code, out = self.runner(rargs)
+                    r_times.append(wall if code == 0 else None)
+                    if code != 0:
+                        self.problems.append(f"overhead: N tests: runner exit {code}: {out.strip()[-200:]}")
+                    continue
+                t0, ok = time.perf_counter(), True
+                for inv, e in zip(invs, entries):
+                    _, serial, code = self.run_direct(inv, e.timeout)
+                    ok = ok and self.judge([(0, t) for t in serial.splitlines()], "qemu-tcg", code) \
+                        in outcome.JUDGED_OK
+                d_times.append(time.perf_counter() - t0 if ok else None)
+                if not ok:
+                    self.problems.append("overhead: N tests: a direct run did not pass")
+        shutil.rmtree(s, ignore_errors=True)
+        n = OVERHEAD_TESTS
+        rs, ds = Stats(r_times), Stats(d_times)
+        self.figure("overhead", f"qemu-tcg: {n} x {TRIVIAL}, the emulator started directly, one after "
+                                "the other", ds, "s", command=invs[0].argv, same_command_as_runner=same)
+        self.figure("overhead", f"qemu-tcg: {n} x {TRIVIAL}, ./run_tests.sh --backend qemu-tcg -j 1", rs, "s")
+        if rs.ok and ds.ok:
+            self.target("overhead", f"qemu-tcg: the runner's cost per test, (runner - direct) / {n}",
+                        (rs.min - ds.min) / n, (rs.median - ds.median) / n, None, "min", unit="ms")
+            self.target("overhead", "qemu-tcg: the runner's cost per test / the emulator's time per test",
+                        (rs.min - ds.min) / ds.min, (rs.median - ds.median) / ds.median,
+                        TARGET_PER_TEST, "min")
+
+    def overhead_startup(self):
+        """The runner's fixed start-up: one test with an emulator that costs nothing (QEMU=/bin/true;
+        the run itself is judged ERROR/CRASH, which does not matter here)."""
+        true = shutil.which("true")
+        rargs = ["--backend", "qemu-tcg", TRIVIAL]
+        env = dict(os.environ, QEMU=true)
+        self.runner(rargs, env=env)                          # warm-up (the version cache)
+        times = [self.runner(rargs, env=env)[0] for _ in range(self.repeat * 2)]
+        direct = []
+        for _ in range(self.repeat * 2):
+            t0 = time.perf_counter()
+            subprocess.run([true], stdin=subprocess.DEVNULL)
+            direct.append(time.perf_counter() - t0)
+        self.figure("overhead", f"{true} started directly", Stats(direct), "ms")
+        st = Stats(times)
+        self.target("overhead", f"QEMU={true} ./run_tests.sh --backend qemu-tcg {TRIVIAL}: fixed start-up",
+                    st.min, st.median, TARGET_STARTUP, "min", unit="s")
 
     def boot(self):
         for backend, model in BOOT_ENVS:
@@ -308,7 +384,7 @@ class Bench:
                 s = self.scratch()
                 inv = self.invocation(e, backend, model, s)
                 lines, t_exit, code = self.run_live(inv, e.timeout)
-                lean.rmtree(s)
+                shutil.rmtree(s, ignore_errors=True)
                 st = self.judge(lines, backend, code)
                 t_first = next((t for t, text in lines if text.startswith("HVTEST-START:")), None)
                 if st not in outcome.JUDGED_OK:
@@ -336,7 +412,7 @@ class Bench:
                 s = self.scratch()
                 inv = self.invocation(e, backend, model, s)
                 lines, t_exit, code = self.run_live(inv, max(e.timeout, 300))
-                lean.rmtree(s)
+                shutil.rmtree(s, ignore_errors=True)
                 st = self.judge(lines, backend, code)
                 if st not in outcome.JUDGED_OK:
                     self.problems.append(f"switch {prog}@{env}: {st}")
@@ -391,7 +467,7 @@ class Bench:
                     s = self.scratch()
                     inv = self.invocation(e, backend, model, s)
                     lines, t_exit, code = self.run_live(inv, 600)
-                    lean.rmtree(s)
+                    shutil.rmtree(s, ignore_errors=True)
                     st = self.judge(lines, backend, code)
                     t_first = next((t for t, text in lines if text.startswith("HVTEST-START:")), None)
                     if st not in outcome.JUDGED_OK or t_first is None:
@@ -456,8 +532,9 @@ class Bench:
                 out.append(f"   {label}")
             elif isinstance(st, tuple):
                 _, vmin, vmed, limit, met, on = st
-                out.append(f"   {label:<75} {fmt(vmin, 'x'):>12} {fmt(vmed, 'x'):>12}  "
-                           f"<= {limit:g}: {'met' if met else 'NOT met'} ({on})")
+                judged = "information" if limit is None else \
+                    f"<= {fmt(limit, unit)}: {'met' if met else 'NOT met'} ({on})"
+                out.append(f"   {label:<75} {fmt(vmin, unit):>12} {fmt(vmed, unit):>12}  {judged}")
             else:
                 out.append(f"   {label:<75} {fmt(st.min, unit):>12} {fmt(st.median, unit):>12}")
         if self.problems:
@@ -467,7 +544,7 @@ class Bench:
 
     def run(self, sections, json_path):
         date = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        self.scratch_dir = lean.mkdtemp("hvtest-bench-")
+        self.scratch_dir = tempfile.mkdtemp(prefix="hvtest-bench-")
         try:
             for name in sections:
                 log(f"{name} ...")
@@ -475,7 +552,7 @@ class Bench:
                 getattr(self, name)()
                 log(f"{name} done in {time.perf_counter() - t:.0f} s")
         finally:
-            lean.rmtree(self.scratch_dir)
+            shutil.rmtree(self.scratch_dir, ignore_errors=True)
         print(self.table(date), flush=True)
         doc = {"date": date, "machine": self.machine(), "repeat": self.repeat, "quick": self.quick,
                "sections": list(sections), "figures": self.figures, "targets": self.targets,
@@ -513,6 +590,8 @@ def fmt(v, unit):
         return "-"
     if unit == "s":
         return f"{v:.3f} s"
+    if unit == "ms":
+        return f"{v * 1000:.1f} ms"
     if unit == "1/s":
         return f"{v:,.0f}/s"
     if unit == "cycles":

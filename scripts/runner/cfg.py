@@ -192,8 +192,8 @@ def _ini_sections(text, path):
     for lineno, raw in enumerate(text.split("\n"), 1):
         where = f"{path}:{lineno}"
         line = raw.rstrip()
-        bad = next((c for c in line if not c.isprintable() and c != "\t"), None)
-        if bad is not None:
+        if not line.replace("\t", " ").isprintable():
+            bad = next(c for c in line if not c.isprintable() and c != "\t")
             raise UserError(f"unexpected character U+{ord(bad):04X} in column {line.index(bad) + 1}", where)
         stripped = line.strip()
         if not stripped or stripped[0] in "#;":
