@@ -281,23 +281,8 @@ class Bench:
             if not same:
                 self.problems.append(f"overhead {env}: direct command differs from the runner's: "
                                      f"{runner_cmd} vs {inv.argv}")
-            r_times, d_times = [], []
-            for i in range(self.repeat):
-                order = ("runner", "direct") if i % 2 == 0 else ("direct", "runner")
-                for what in order:
-                    if what == "runner":
-                        wall, code, out = self.runner(rargs)
-                        r_times.append(wall if code == 0 else None)
-                        if code != 0:
-                            self.problems.append(f"overhead {env}: runner exit {code}: {out.strip()[-200:]}")
-                    else:
-                        wall, serial, code = self.run_direct(inv, e.timeout)
-                        st = self.judge([(0, t) for t in serial.splitlines()], backend, code)
-                        d_times.append(wall if st in outcome.JUDGED_OK else None)
-                        if st not in outcome.JUDGED_OK:
-                            self.problems.append(f"overhead {env}: direct run {st}")
+            rs, ds = self.interleaved(f"overhead {env}", rargs, [(inv, e, backend)])
             shutil.rmtree(s, ignore_errors=True)
-            rs, ds = Stats(r_times), Stats(d_times)
             cmdline = shlex.join(["./run_tests.sh"] + [a if a != cfg_path else "BENCH.cfg" for a in rargs])
             self.figure("overhead", f"{env}: emulator started directly", ds, "s", command=inv.argv,
                         same_command_as_runner=same)
@@ -326,27 +311,10 @@ class Bench:
         same = runner_cmds == [inv.argv for inv in invs]
         if not same:
             self.problems.append("overhead: the N direct commands differ from the runner's")
-        r_times, d_times = [], []
-        for i in range(self.repeat):
-            order = ("runner", "direct") if i % 2 == 0 else ("direct", "runner")
-            for what in order:
-                if what == "runner":
-                    wall, code, out = self.runner(rargs)
-                    r_times.append(wall if code == 0 else None)
-                    if code != 0:
-                        self.problems.append(f"overhead: N tests: runner exit {code}: {out.strip()[-200:]}")
-                    continue
-                t0, ok = time.perf_counter(), True
-                for inv, e in zip(invs, entries):
-                    _, serial, code = self.run_direct(inv, e.timeout)
-                    ok = ok and self.judge([(0, t) for t in serial.splitlines()], "qemu-tcg", code) \
-                        in outcome.JUDGED_OK
-                d_times.append(time.perf_counter() - t0 if ok else None)
-                if not ok:
-                    self.problems.append("overhead: N tests: a direct run did not pass")
+        rs, ds = self.interleaved("overhead: N tests", rargs,
+                                  [(inv, e, "qemu-tcg") for inv, e in zip(invs, entries)])
         shutil.rmtree(s, ignore_errors=True)
         n = OVERHEAD_TESTS
-        rs, ds = Stats(r_times), Stats(d_times)
         self.figure("overhead", f"qemu-tcg: {n} x {TRIVIAL}, the emulator started directly, one after "
                                 "the other", ds, "s", command=invs[0].argv, same_command_as_runner=same)
         self.figure("overhead", f"qemu-tcg: {n} x {TRIVIAL}, ./run_tests.sh --backend qemu-tcg -j 1", rs, "s")
@@ -356,6 +324,29 @@ class Bench:
             self.target("overhead", "qemu-tcg: the runner's cost per test / the emulator's time per test",
                         (rs.min - ds.min) / ds.min, (rs.median - ds.median) / ds.median,
                         TARGET_PER_TEST, "min")
+
+    def interleaved(self, what, rargs, runs):
+        """(Stats of ./run_tests.sh RARGS, Stats of the direct runs [(inv, entry, backend)] one
+        after the other), measured self.repeat times, interleaved: runner, direct, direct, runner..."""
+        r_times, d_times = [], []
+        for i in range(self.repeat):
+            for runner_turn in ((True, False) if i % 2 == 0 else (False, True)):
+                if runner_turn:
+                    wall, code, out = self.runner(rargs)
+                    r_times.append(wall if code == 0 else None)
+                    if code != 0:
+                        self.problems.append(f"{what}: runner exit {code}: {out.strip()[-200:]}")
+                    continue
+                total, bad = 0.0, []
+                for inv, e, backend in runs:
+                    wall, serial, code = self.run_direct(inv, e.timeout)
+                    st = self.judge([(0, t) for t in serial.splitlines()], backend, code)
+                    bad += [st] if st not in outcome.JUDGED_OK else []
+                    total += wall or 0.0
+                d_times.append(None if bad else total)     # the emulators' wall times, summed
+                if bad:
+                    self.problems.append(f"{what}: direct run {', '.join(bad)}")
+        return Stats(r_times), Stats(d_times)
 
     def overhead_startup(self):
         """The runner's fixed start-up: one test with an emulator that costs nothing (QEMU=/bin/true;

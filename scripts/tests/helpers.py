@@ -1,6 +1,7 @@
 """Shared fixtures: the runner package on sys.path, recorded guest output, fake hosts."""
 import os
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -88,3 +89,17 @@ def result(text, kind="qemu", exit_code=None, timed_out=False, label="demo"):
     o = outcome.judge(g, kind, exit_code, timed_out, 30.0, "")
     return session.Result(label, entry(), "qemu-tcg", "qemu-tcg", o, g, 0.5,
                           ["qemu-system-x86_64", "-kernel", "x"], text)
+
+
+def alive(pid):
+    """True when pid runs (a zombie awaiting its reaper counts as gone); waits up to 2 s for it to go."""
+    for _ in range(20):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                state = f.read().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        if state in ("Z", "X"):
+            return False
+        time.sleep(0.1)
+    return True

@@ -19,8 +19,8 @@ import unittest
 from unittest import mock
 
 import fake_emulators
-import helpers  # noqa: F401  (puts the runner on sys.path)
-from runner import cli, execute, standalone
+from helpers import alive
+from runner import backends, cli, execute, standalone
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CFG = """[hang]
@@ -29,20 +29,6 @@ test_args = mode=hang
 backends = qemu-tcg
 """
 SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
-
-
-def alive(pid):
-    """True when pid runs (a zombie awaiting its reaper counts as gone)."""
-    for _ in range(20):
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                state = f.read().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            return False
-        if state in ("Z", "X"):
-            return False
-        time.sleep(0.1)
-    return True
 
 
 def wait_for(path, seconds=30):
@@ -71,11 +57,13 @@ class Endings(unittest.TestCase):
         cls.dir = tempfile.mkdtemp(prefix="hvtest-unit-")
         cls.qemu, _ = fake_emulators.install(cls.dir)
         cls.project = os.path.join(cls.dir, "project")
-        os.makedirs(os.path.join(cls.project, "x86"))
+        os.makedirs(cls.project)
         with open(os.path.join(cls.project, "unittests.cfg"), "w") as f:
             f.write(CFG)
         for suffix in standalone.PROGRAM_SUFFIXES:
-            with open(os.path.join(cls.project, "x86", "t" + suffix), "wb") as f:
+            path = os.path.join(cls.project, backends.program_path(cls.project, "t", suffix))
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "wb") as f:
                 f.write(b"\x7fELF" + b"\0" * 1020)
         (cls.script,), problems = standalone.write_all(cls.project, ["hang"], os.path.join(cls.dir, "tests"))
         assert not problems, problems
@@ -117,26 +105,16 @@ class Endings(unittest.TestCase):
         self.assert_nothing_left(emulator)
         return err
 
-    def test_run_ended_by_signals(self):
-        for sig in SIGNALS:
-            with self.subTest(signal=sig.name):
-                self.setUp()
-                self.end_by_signal("run", sig)
-
-    def test_gdb_ended_by_signals(self):
-        for sig in SIGNALS:
-            with self.subTest(signal=sig.name):
-                self.setUp()
-                err = self.end_by_signal("gdb", sig)
-                port = re.search(r"gdb stub on localhost:(\d+)", err).group(1)
-                self.assertIn(f"target remote localhost:{port}", err)
-                self.assertIn(f"-gdb tcp:127.0.0.1:{port} -S", err)
-
-    def test_standalone_ended_by_signals(self):
-        for sig in SIGNALS:
-            with self.subTest(signal=sig.name):
-                self.setUp()
-                self.end_by_signal("standalone", sig)
+    def test_every_mode_ended_by_every_signal(self):
+        for mode in ("run", "gdb", "standalone"):
+            for sig in SIGNALS:
+                with self.subTest(mode=mode, signal=sig.name):
+                    self.setUp()
+                    err = self.end_by_signal(mode, sig)
+                    if mode == "gdb":      # the stub's port, free, printed with the gdb command
+                        port = re.search(r"gdb stub on localhost:(\d+)", err).group(1)
+                        self.assertIn(f"target remote localhost:{port}", err)
+                        self.assertIn(f"-gdb tcp:127.0.0.1:{port} -S", err)
 
     def test_two_gdb_sessions_get_their_own_ports(self):
         first = self.start("gdb")

@@ -5,24 +5,10 @@ import tempfile
 import time
 import unittest
 
-from helpers import entry, make_host, session
+from helpers import alive, entry, make_host, session
 from runner import execute
 
 FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_qemu.py")
-
-
-def alive(pid):
-    """True when pid runs (a zombie awaiting its reaper counts as dead)."""
-    for _ in range(20):
-        try:
-            with open(f"/proc/{pid}/stat") as f:
-                state = f.read().rsplit(")", 1)[1].split()[0]
-        except OSError:
-            return False
-        if state in ("Z", "X"):
-            return False
-        time.sleep(0.1)
-    return True
 
 
 class Runs(unittest.TestCase):
