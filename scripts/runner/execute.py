@@ -130,7 +130,11 @@ class Emulators:
 
 
 def wait_exit(proc, timeout):
-    """Wait until proc exits (True) or timeout seconds pass (False), without polling."""
+    """Wait until proc exits (True) or timeout seconds pass (False), without polling.
+
+    With a pidfd the exited process is not reaped here: until proc.wait(),
+    its pid, and so its process group's id, cannot be taken by another process.
+    """
     try:
         fd = os.pidfd_open(proc.pid)
     except (AttributeError, OSError):       # Python < 3.9 or Linux < 5.3
@@ -145,11 +149,12 @@ def wait_exit(proc, timeout):
         deadline = time.monotonic() + timeout
         while True:
             left = deadline - time.monotonic()
-            if left <= 0 or poller.poll(left * 1000):
-                break
+            if poller.poll(max(left, 0) * 1000):
+                return True
+            if left <= 0:
+                return False
     finally:
         os.close(fd)
-    return proc.poll() is not None
 
 
 def _read(path):
@@ -180,6 +185,7 @@ def run(emulators, argv, timeout, out_dir, env=None, cwd=None):
             stop_group(proc)
         else:
             _signal_group(proc.pid, signal.SIGKILL)   # whatever the emulator left in its group
+            proc.wait()
         emulators.done(proc)
     return Finished(proc.returncode, timed_out, _read(out_path), _read(err_path), duration)
 
