@@ -24,6 +24,7 @@ import dataclasses
 import json
 import os
 import platform
+import resource
 import select
 import shlex
 import shutil
@@ -281,7 +282,7 @@ class Bench:
             if not same:
                 self.problems.append(f"overhead {env}: direct command differs from the runner's: "
                                      f"{runner_cmd} vs {inv.argv}")
-            rs, ds = self.interleaved(f"overhead {env}", rargs, [(inv, e, backend)])
+            rs, ds, _, _ = self.interleaved(f"overhead {env}", rargs, [(inv, e, backend)])
             shutil.rmtree(s, ignore_errors=True)
             cmdline = shlex.join(["./run_tests.sh"] + [a if a != cfg_path else "BENCH.cfg" for a in rargs])
             self.figure("overhead", f"{env}: emulator started directly", ds, "s", command=inv.argv,
@@ -311,8 +312,8 @@ class Bench:
         same = runner_cmds == [inv.argv for inv in invs]
         if not same:
             self.problems.append("overhead: the N direct commands differ from the runner's")
-        rs, ds = self.interleaved("overhead: N tests", rargs,
-                                  [(inv, e, "qemu-tcg") for inv, e in zip(invs, entries)])
+        rs, ds, rc, dc = self.interleaved("overhead: N tests", rargs,
+                                          [(inv, e, "qemu-tcg") for inv, e in zip(invs, entries)])
         shutil.rmtree(s, ignore_errors=True)
         n = OVERHEAD_TESTS
         self.figure("overhead", f"qemu-tcg: {n} x {TRIVIAL}, the emulator started directly, one after "
@@ -324,16 +325,28 @@ class Bench:
             self.target("overhead", "qemu-tcg: the runner's cost per test / the emulator's time per test",
                         (rs.min - ds.min) / ds.min, (rs.median - ds.median) / ds.median,
                         TARGET_PER_TEST, "min")
+        if rc.ok and dc.ok and ds.ok:
+            self.target("overhead", f"qemu-tcg: the runner's CPU time per test, (runner - direct CPU) / {n}",
+                        (rc.min - dc.min) / n, (rc.median - dc.median) / n, None, "min", unit="ms")
+            self.target("overhead", "qemu-tcg: the runner's CPU time per test / the emulator's time per test",
+                        (rc.min - dc.min) / ds.min, (rc.median - dc.median) / ds.median, None, "min")
 
     def interleaved(self, what, rargs, runs):
-        """(Stats of ./run_tests.sh RARGS, Stats of the direct runs [(inv, entry, backend)] one
-        after the other), measured self.repeat times, interleaved: runner, direct, direct, runner..."""
-        r_times, d_times = [], []
+        """./run_tests.sh RARGS against the direct runs [(inv, entry, backend)] one after the
+        other, self.repeat times, interleaved: runner, direct, direct, runner, ...
+
+        Returns Stats of (runner wall, direct wall, runner CPU, direct CPU): the CPU
+        times (user + system, of every process each started) show the runner's own
+        work even where a loaded machine makes the wall times mostly waiting.
+        """
+        r_times, d_times, r_cpu, d_cpu = [], [], [], []
         for i in range(self.repeat):
             for runner_turn in ((True, False) if i % 2 == 0 else (False, True)):
+                cpu0 = children_cpu()
                 if runner_turn:
                     wall, code, out = self.runner(rargs)
                     r_times.append(wall if code == 0 else None)
+                    r_cpu.append(children_cpu() - cpu0 if code == 0 else None)
                     if code != 0:
                         self.problems.append(f"{what}: runner exit {code}: {out.strip()[-200:]}")
                     continue
@@ -344,9 +357,8 @@ class Bench:
                     bad += [st] if st not in outcome.JUDGED_OK else []
                     total += wall or 0.0
                 d_times.append(None if bad else total)     # the emulators' wall times, summed
-                if bad:
-                    self.problems.append(f"{what}: direct run {', '.join(bad)}")
-        return Stats(r_times), Stats(d_times)
+                d_cpu.append(None if bad else children_cpu() - cpu0)
+        return Stats(r_times), Stats(d_times), Stats(r_cpu), Stats(d_cpu)
 
     def overhead_startup(self):
         """The runner's fixed start-up: one test with an emulator that costs nothing (QEMU=/bin/true;
@@ -355,7 +367,11 @@ class Bench:
         rargs = ["--backend", "qemu-tcg", TRIVIAL]
         env = dict(os.environ, QEMU=true)
         self.runner(rargs, env=env)                          # warm-up (the version cache)
-        times = [self.runner(rargs, env=env)[0] for _ in range(self.repeat * 2)]
+        times, cpu = [], []
+        for _ in range(self.repeat * 2):
+            cpu0 = children_cpu()
+            times.append(self.runner(rargs, env=env)[0])
+            cpu.append(children_cpu() - cpu0)
         direct = []
         for _ in range(self.repeat * 2):
             t0 = time.perf_counter()
@@ -365,6 +381,7 @@ class Bench:
         st = Stats(times)
         self.target("overhead", f"QEMU={true} ./run_tests.sh --backend qemu-tcg {TRIVIAL}: fixed start-up",
                     st.min, st.median, TARGET_STARTUP, "min", unit="s")
+        self.figure("overhead", "  the same: CPU time (user + system)", Stats(cpu), "ms")
 
     def boot(self):
         for backend, model in BOOT_ENVS:
@@ -553,6 +570,12 @@ class Bench:
             f.write("\n")
         log(f"wrote {os.path.relpath(json_path)}")
         return 1 if self.problems else 0
+
+
+def children_cpu():
+    """User + system seconds of every child process this one has waited for."""
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
 
 
 def parse_bench_lines(lines):
