@@ -5,7 +5,7 @@ import shlex
 import shutil
 import sys
 
-from . import cfg, execute, host as hostmod, session, tree
+from . import cfg, execute, guest_output, host as hostmod, session, tree
 from .errors import UserError
 from .outcome import FAILED, JUDGED_OK
 
@@ -153,7 +153,7 @@ def describe(r, display, args):
         if r.log_path:
             lines.append(f"    log: {os.path.relpath(r.log_path)}")
         else:                   # no log files (a standalone script): the log itself
-            lines.extend(f"    | {text}" for text in r.log.splitlines())
+            lines.extend(f"    | {guest_output.clean_line(text)}" for text in r.log.splitlines())
     if args.tree and r.guest.steps:
         lines.extend("    " + t for t in tree.render(r.guest.steps))
     return lines
