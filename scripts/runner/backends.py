@@ -67,12 +67,16 @@ DESCRIPTIONS = {
 def choose(entry, host, forced=None, every=False):
     """([backend, ...], skip_reason): the backends to run entry on, best first.
 
-    forced: one backend name (--backend / ACCEL=); every: --all-backends.
+    forced: the backends asked for (--backend / ACCEL=), a tuple; every: run
+    on each one that can (--all-backends, or several forced), else the best.
     The list is empty exactly when skip_reason says why.
     """
     if forced:
-        why = can_run(entry, forced, host)
-        return ([], f"backend {forced} cannot run it: {why}") if why else ([forced], None)
+        why = {b: can_run(entry, b, host) for b in forced}
+        able = [b for b in forced if why[b] is None]
+        if not able:
+            return [], "; ".join(f"backend {b} cannot run it: {w}" for b, w in why.items())
+        return (able if every else able[:1]), None
     able = [b for b in PREFERENCE if can_run(entry, b, host) is None]
     if able:
         return (able if every else able[:1]), None
@@ -143,7 +147,7 @@ def qemu_invocation(root, entry, backend, host, args, gdb_port=None, scratch=Non
         needs = [flat]
     if gdb_port:
         argv += ["-gdb", f"tcp:127.0.0.1:{gdb_port}", "-S"]
-    return Invocation(argv + list(entry.qemu_params), needs=needs)
+    return Invocation(argv + list(entry.qemu_params) + list(host.qemu_params), needs=needs)
 
 
 def bochsrc_text(entry, host, model, image, scratch):

@@ -17,6 +17,16 @@ EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 
 
+def _backend_list(text):
+    """argparse type of --backend: 'qemu-tcg,bochs' -> ('qemu-tcg', 'bochs'); each name a
+    backend, none repeated."""
+    names = tuple(text.split(","))
+    if not all(n in cfg.BACKENDS for n in names) or len(set(names)) != len(names):
+        raise argparse.ArgumentTypeError(f"{text!r}: expected one or more of {', '.join(cfg.BACKENDS)}, "
+                                         "separated by commas, each once")
+    return names
+
+
 def parse_args(argv, prog="run_tests.sh"):
     p = argparse.ArgumentParser(
         prog=prog,
@@ -39,7 +49,9 @@ def parse_args(argv, prog="run_tests.sh"):
                    help="exit 0 good, 1 bad, 125 nothing judged (for git bisect run)")
     p.add_argument("--gdb", metavar="NAME", help="start NAME paused with a gdb stub; print the gdb command")
     p.add_argument("--tree", action="store_true", help="print the bring-up step tree of every test")
-    p.add_argument("--backend", choices=cfg.BACKENDS, help="run on this backend only")
+    p.add_argument("--backend", type=_backend_list, metavar="B[,B...]",
+                   help=f"run on these backends only ({', '.join(cfg.BACKENDS)}); with several, "
+                        "on each that can run a test (names test@backend)")
     p.add_argument("--all-backends", action="store_true",
                    help="run each test on every backend that can run it (names test@backend)")
     p.add_argument("--cfg", default=None, help=argparse.SUPPRESS)
@@ -59,6 +71,7 @@ def project_root():
 
 
 def forced_backend(args):
+    """The backends asked for (a tuple, from --backend or ACCEL=), or None for the best per test."""
     if args.backend:
         return args.backend
     accel = os.environ.get("ACCEL")
@@ -66,7 +79,7 @@ def forced_backend(args):
         return None
     if accel not in ACCEL_BACKENDS:
         raise UserError(f"ACCEL={accel}: expected one of {', '.join(ACCEL_BACKENDS)}")
-    return ACCEL_BACKENDS[accel]
+    return (ACCEL_BACKENDS[accel],)
 
 
 def check_emulators(host, forced):
@@ -75,10 +88,11 @@ def check_emulators(host, forced):
     if not host.qemu and not host.bochs:
         raise UserError(f"no usable emulator: QEMU not installed, Bochs {host.bochs_missing} "
                         "(make run installs them: scripts/install-deps.sh)")
-    if forced and forced.startswith("qemu-") and not host.qemu:
-        raise UserError(f"--backend {forced}: QEMU not found (install qemu-system-x86)")
-    if forced == "bochs" and not host.bochs:
-        raise UserError(f"--backend bochs: Bochs {host.bochs_missing} (install bochs and bochs-term)")
+    for b in forced or ():
+        if b.startswith("qemu-") and not host.qemu:
+            raise UserError(f"--backend {b}: QEMU not found (install qemu-system-x86)")
+        if b == "bochs" and not host.bochs:
+            raise UserError(f"--backend bochs: Bochs {host.bochs_missing} (install bochs and bochs-term)")
 
 
 def _columns():
@@ -236,7 +250,7 @@ def _main(argv, root, prog, keep_logs, emulators):
     display = Display(sys.stdout, args.tap)
     for h in host.header():
         display.line(h)
-    items = session.plan(selected, host, forced, args.all_backends)
+    items = session.plan(selected, host, forced, args.all_backends or len(forced or ()) > 1)
     ctx = session.Context(root, host, errata, emulators, args.timeout_scale,
                           rotate_logs(root) if keep_logs else None)
 

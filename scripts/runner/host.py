@@ -8,8 +8,11 @@ emulator start beyond the tests themselves.
 """
 import os
 import re
+import shlex
 import shutil
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+
+from .errors import UserError
 
 KVM_DEV = "/dev/kvm"
 NESTED = {"vmx": "/sys/module/kvm_intel/parameters/nested",
@@ -27,6 +30,7 @@ class Host:
     nested_svm: bool = False
     qemu: str = None                 # path, None when not installed
     qemu_version: str = ""
+    qemu_params: list = field(default_factory=list)   # QEMU_PARAMS=: appended to every QEMU command
     bochs: str = None                # None when not usable: bochs_missing says why
     bochs_version: str = ""
     bochs_missing: str = "not installed"
@@ -43,6 +47,8 @@ class Host:
         else:
             kvm = f"not usable ({self.kvm_reason})"
         qemu = f"{self.qemu} {self.qemu_version}".strip() if self.qemu else "not installed"
+        if self.qemu and self.qemu_params:
+            qemu += f" (QEMU_PARAMS: {shlex.join(self.qemu_params)})"
         bochs = f"{self.bochs} {self.bochs_version}".strip() if self.bochs else self.bochs_missing
         return [f"host: {self.vendor} CPU, {self.cpus} CPUs; /dev/kvm {kvm}",
                 f"host: QEMU {qemu}; Bochs {bochs}"]
@@ -184,7 +190,8 @@ def _bochs_version(fs, path):
 
 
 def probe(root, fs=None, cache=None, env=None):
-    """Probe the host once.  QEMU= and BOCHS= in the environment override config.mak."""
+    """Probe the host once.  QEMU= and BOCHS= in the environment override config.mak;
+    QEMU_PARAMS= (shell words) is appended to every QEMU command line."""
     fs = fs or RealFS()
     env = os.environ if env is None else env
     conf = read_config_mak(root)
@@ -201,6 +208,11 @@ def probe(root, fs=None, cache=None, env=None):
     if qemu:
         host.qemu = qemu
         host.qemu_version = cache.get("qemu|" + fs.stat_key(qemu), lambda: _qemu_version(fs, qemu))
+    if env.get("QEMU_PARAMS"):
+        try:
+            host.qemu_params = shlex.split(env["QEMU_PARAMS"])
+        except ValueError as e:
+            raise UserError(f"QEMU_PARAMS={env['QEMU_PARAMS']!r}: {e}") from None
     bochs = fs.which(env.get("BOCHS") or conf.get("BOCHS") or "bochs")
     roms = [(rom, package) for rom, package in ((host.seabios, "seabios"), (host.vgabios, "vgabios"))
             if not fs.exists(rom)]

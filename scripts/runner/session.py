@@ -280,7 +280,7 @@ def run_gdb(root, entry, host, forced, errata, emulators):
     The stub's port and the gdb command line are printed on stderr.  The
     caller stops `emulators` however this ends.
     """
-    chosen, skip = backends.choose(entry, host, forced)
+    chosen, skip = backends.choose(entry, host, forced, every=True)
     qemu = [b for b in chosen if b.startswith("qemu-")]
     if not qemu:
         raise UserError(f"--gdb {entry.name}: needs a QEMU backend ({skip or 'chosen backend is Bochs'})")

@@ -27,8 +27,8 @@ PROLOGUE = """#!/bin/sh
 # It is ./run_tests.sh {name} with its runner, cfg entry and program inside:
 # the same backend choice, emulator command lines and verdicts.
 # Needs python3 (standard library) and QEMU or Bochs.  Options: those of
-# run_tests.sh (-v, -t, --json FILE, --backend B, --all-backends, --gdb {name}, ...);
-# QEMU=, BOCHS=, ACCEL=kvm|tcg|bochs, PYTHON= as for run_tests.sh.
+# run_tests.sh (-v, -t, --json FILE, --backend B[,B...], --all-backends, --gdb {name}, ...);
+# QEMU=, BOCHS=, QEMU_PARAMS=, ACCEL=kvm|tcg|bochs, PYTHON= as for run_tests.sh.
 # Exit: 0 pass or skip, 1 fail/crash/timeout/error, 2 bad usage or no emulator, 130 interrupted.
 py=${{PYTHON:-python3}}
 command -v "$py" >/dev/null 2>&1 || {{ echo "$0: $py not found (Debian package python3)" >&2; exit 2; }}

@@ -1,3 +1,5 @@
+import contextlib
+import os
 import unittest
 
 from helpers import cfg, entry, make_host, session
@@ -63,6 +65,16 @@ class Probe(unittest.TestCase):
         self.assertFalse(h.kvm)
         self.assertIn("permission denied", h.kvm_reason)
 
+    def test_qemu_params(self):
+        h = host.probe("/nonexistent", fs=FakeFS(), cache=NoCache(), env={"QEMU_PARAMS": "-cpu max,-svm 'a b'"})
+        self.assertEqual(h.qemu_params, ["-cpu", "max,-svm", "a b"])
+        self.assertIn("(QEMU_PARAMS: -cpu max,-svm 'a b')", h.header()[1])
+        argv = backends.qemu_invocation("/r", entry("[t]\nfile = t\nqemu_params = -x 1\n"), "qemu-tcg", h,
+                                        ["env=qemu-tcg"]).argv
+        self.assertEqual(argv[-5:], ["-x", "1", "-cpu", "max,-svm", "a b"])
+        with self.assertRaises(host.UserError):
+            host.probe("/nonexistent", fs=FakeFS(), cache=NoCache(), env={"QEMU_PARAMS": "'open"})
+
     def test_kvm_without_hardware_module(self):
         h = self.probe(FakeFS({"/dev/kvm": ""}, cpuinfo="vendor_id : AuthenticAMD\n"))
         self.assertEqual(h.vendor, "amd")
@@ -86,7 +98,7 @@ class Choice(unittest.TestCase):
         self.assertEqual(chosen, [])
         self.assertEqual(why, "VMX needs QEMU+KVM with nested VMX (no usable /dev/kvm here: no /dev/kvm) "
                               "or Bochs (not installed)")
-        chosen, why = backends.choose(e, make_host(), forced="qemu-tcg")
+        chosen, why = backends.choose(e, make_host(), forced=("qemu-tcg",))
         self.assertEqual((chosen, why), ([], "backend qemu-tcg cannot run it: TCG does not emulate VMX"))
 
     def test_svm(self):
@@ -95,6 +107,23 @@ class Choice(unittest.TestCase):
         self.assertEqual(backends.choose(e, make_host(kvm=True, vendor="amd", nested_svm=True))[0],
                          ["qemu-kvm"])
         self.assertEqual(backends.choose(e, make_host(), every=True)[0], ["qemu-tcg", "bochs"])
+
+    def test_several_forced(self):
+        e = entry(SVM)
+        self.assertEqual(backends.choose(e, make_host(kvm=True, vendor="intel"), ("qemu-kvm", "qemu-tcg", "bochs"),
+                                         every=True)[0], ["qemu-tcg", "bochs"])
+        chosen, why = backends.choose(e, make_host(qemu=None, bochs=None), ("qemu-tcg", "bochs"), every=True)
+        self.assertEqual((chosen, why), ([], "backend qemu-tcg cannot run it: QEMU not installed; "
+                                             "backend bochs cannot run it: not installed"))
+
+    def test_backend_option(self):
+        from runner import cli
+        self.assertEqual(cli.forced_backend(cli.parse_args(["--backend", "qemu-tcg,bochs"])), ("qemu-tcg", "bochs"))
+        self.assertEqual(cli.forced_backend(cli.parse_args(["--backend=bochs"])), ("bochs",))
+        for bad in ("nope", "bochs,bochs", "bochs,", ""):
+            with self.assertRaises(SystemExit, msg=bad), open(os.devnull, "w") as null, \
+                    contextlib.redirect_stderr(null):
+                cli.parse_args(["--backend", bad])
 
     def test_cfg_restrictions(self):
         self.assertEqual(backends.choose(entry("[t]\nfile = t\nbackends = bochs\n"), make_host())[0], ["bochs"])

@@ -6,6 +6,7 @@ standalone script, both with --all-backends and the fake emulators of
 fake_emulators.py, which record their command line, Bochs' bochsrc and a
 disk image's guest command line.  The records must be equal, run by run,
 once the two private directories are named alike; so must the verdicts.
+Both run with QEMU_PARAMS=, which must end every QEMU command line.
 """
 import concurrent.futures
 import json
@@ -44,10 +45,14 @@ def make_project(d):
     return project, entries
 
 
+QEMU_PARAMS = "-name 'hvtest unit'"
+QEMU_PARAMS_ARGS = ["arg -name", "arg hvtest unit"]     # as the fake QEMU records them
+
+
 def environment(d, tmpdir, record, **extra):
     qemu, bochs = os.path.join(d, "qemu"), os.path.join(d, "bochs")
     os.makedirs(tmpdir, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if k not in ("ACCEL", "HVTEST_ROOT")}
+    env = {k: v for k, v in os.environ.items() if k not in ("ACCEL", "HVTEST_ROOT", "QEMU_PARAMS")}
     env.update(QEMU=qemu, BOCHS=bochs, TMPDIR=tmpdir, FAKE_RECORD=record,
                XDG_CACHE_HOME=os.path.join(d, "cache"), **extra)
     return env
@@ -90,16 +95,21 @@ class SameAsRunner(unittest.TestCase):
         rec = os.path.join(d, "runner.rec")
         report = os.path.join(d, "runner.json")
         subprocess.run([os.path.join(self.project, "run_tests.sh"), "--all-backends", "-j", "1",
-                        "--json", report, "*"], env=environment(d, tmp, rec),
+                        "--json", report, "*"], env=environment(d, tmp, rec, QEMU_PARAMS=QEMU_PARAMS),
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=300)
         want = started(report, rec, tmp, re.escape(self.project))
         self.assertEqual(os.listdir(tmp), [], "the runner left files behind")
+        qemu_runs = [r for _, r in want.values() if r and r[0] == "qemu"]
+        self.assertTrue(qemu_runs, "no QEMU command was started")
+        for r in qemu_runs:
+            self.assertEqual([line for line in r if line.startswith("arg ")][-2:], QEMU_PARAMS_ARGS, r)
         def run_script(e):
             tmp = os.path.join(d, "tmp-" + e.name)
             rec = os.path.join(d, e.name + ".rec")
             report = os.path.join(d, e.name + ".json")
             p = subprocess.run([self.script(e.name), "--all-backends", "-j", "1", "--json", report],
-                               env=environment(d, tmp, rec), capture_output=True, text=True, timeout=300)
+                               env=environment(d, tmp, rec, QEMU_PARAMS=QEMU_PARAMS),
+                               capture_output=True, text=True, timeout=300)
             return tmp, rec, report, p
 
         labels = set()
