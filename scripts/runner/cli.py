@@ -54,6 +54,9 @@ def parse_args(argv, prog="run_tests.sh"):
                         "on each that can run a test (names test@backend)")
     p.add_argument("--all-backends", action="store_true",
                    help="run each test on every backend that can run it (names test@backend)")
+    p.add_argument("--github", action="store_true",
+                   help="GitHub Actions output (on by itself when GITHUB_ACTIONS=true): step summary, "
+                        "an ::error annotation per failing check, step outputs; see docs/ci.md")
     p.add_argument("--cfg", default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.jobs is not None and args.jobs < 1:
@@ -263,7 +266,8 @@ def _main(argv, root, prog, keep_logs, emulators):
     finally:
         ctx.close()
     display.clear_progress()
-    display.line(totals_line(results))
+    totals = totals_line(results)
+    display.line(totals)
     if args.tap:
         from . import tap
         print("\n".join(tap.render(results, host.header())), flush=True)
@@ -273,4 +277,7 @@ def _main(argv, root, prog, keep_logs, emulators):
     if args.json:
         from . import jsonout
         jsonout.write(args.json, results, host)
+    if args.github or os.environ.get("GITHUB_ACTIONS") == "true":
+        from . import ci
+        ci.report(results, host, root, ctx.logs_dir, totals, args, sys.stderr if args.tap else sys.stdout)
     return exit_status(results, args.bisect)
