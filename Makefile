@@ -96,7 +96,8 @@ include x86/boot/image.mk
 
 .PRECIOUS: $(O)/%.o %.elf %.bin
 
-# The main job and the tests.  Both install what is missing and configure first.
+# The main job and the tests.  Both install what is missing and configure first;
+# check also what checks the GitHub workflow and action (build/npm, docs/ci.md).
 deps:
 	@scripts/install-deps.sh
 	@[ -f config.mak ] || ./configure
@@ -106,6 +107,7 @@ run: deps
 	./run_tests.sh
 
 check: deps
+	@scripts/install-deps.sh --check
 	@$(MAKE) --no-print-directory all
 	scripts/check.sh
 
