@@ -1,7 +1,13 @@
 #!/bin/sh
-# `make check` after the build: the runner's unit tests, the default suite,
-# and the runner's negative tests.  Ends with one line: N passed, N failed[, N skipped].
+# `make check` after the build: the runner's unit tests (with the checks of
+# the GitHub workflow and action: docs/ci.md), the default suite, and the
+# runner's negative tests.  Ends with one line: N passed, N failed[, N skipped].
 set -u
+# Every tool the unit tests need was installed (install-deps.sh --check): none may SKIP.
+export HVTEST_CHECK_TOOLS=required
+# make check judges its runs itself: no CI mode for them under GitHub Actions
+# (a negative test's expected FAIL is no annotation, and no step summary).
+unset GITHUB_ACTIONS
 cd "$(dirname "$0")/.." || exit 2
 py=python3
 [ ! -x /usr/bin/python3 ] || py=/usr/bin/python3
