@@ -151,8 +151,9 @@ class Jobs(Tools):
         self.assertFalse(job.failed, job.output)
         self.assertEqual([s.name.split(" (")[0] for s in job.steps],
                          ["actions/checkout@v4", "Make /dev/kvm usable", "Host probe", "make check",
-                          "Install what hvtest needs and build it", "Run hvtest", "Verdict",
-                          "The suite with JUnit and JSON reports", "Upload the logs and reports"])
+                          "Install what hvtest needs and build it", "Run hvtest",
+                          "Collect the logs and the summary into the report directory", "Verdict",
+                          "The suite with JUnit and JSON reports", "Upload the reports and logs"])
         self.assertTrue(all(s.outcome == "success" for s in job.steps), job.steps)
         if os.path.exists("/dev/kvm"):
             self.assertIn('sudo tee /etc/udev/rules.d/99-kvm4all.rules\n  stdin: KERNEL=="kvm", GROUP="kvm", '
@@ -168,7 +169,12 @@ class Jobs(Tools):
         summary = job.read("summary.md")
         self.assertIn("| test | backend | status | checks | time |", summary)
         self.assertIn("| printf | ", summary)
-        self.assertEqual(job.uploads, {"hvtest-kvm": ["logs/", "hvtest-reports/"]})
+        self.assertEqual(job.uploads, {"hvtest-kvm": ["hvtest-reports/"]})
+        reports = os.path.join(job.workspace, "hvtest-reports")
+        self.assertEqual(suite.outputs["logs"], os.path.join(reports, "logs"))
+        self.assertTrue(os.path.exists(os.path.join(reports, "logs", "printf.log")))
+        with open(suite.outputs["summary"]) as f:
+            self.assertEqual(f.read(), summary)
 
     def test_emulated_job_fails_exactly_when_the_runner_says_so(self):
         job = self.run_job("emulated", tests="printf neg_pagefault")
@@ -177,7 +183,7 @@ class Jobs(Tools):
         self.assertEqual(run.outcome, "success")            # the runner ran; its status is an output
         self.assertEqual(run.outputs["status"], "1")
         self.assertEqual(self.step(job, "Verdict").outcome, "failure")
-        self.assertEqual(self.step(job, "Upload the logs and reports").outcome, "success")
+        self.assertEqual(self.step(job, "Upload the reports and logs").outcome, "success")
         doc, _ = self.reports(job)
         self.assertEqual({r["backend"] for r in doc["runs"]}, {"qemu-tcg", "bochs"})
         failing = [r for r in doc["runs"] if r["status"] == "FAIL"]
@@ -185,7 +191,7 @@ class Jobs(Tools):
         errors = [line for line in run.output.splitlines() if line.startswith("::error ")]
         self.assertEqual(len(errors), sum(c["verdict"] == "FAIL" for r in failing for c in r["checks"]))
         self.assertIn("#### Failing checks", job.read("summary.md"))
-        self.assertEqual(job.uploads, {"hvtest-emulated": ["logs/", "hvtest-reports/"]})
+        self.assertEqual(job.uploads, {"hvtest-emulated": ["hvtest-reports/"]})
 
     def test_fail_on_xfail(self):
         # x86 exceptions XFAILs on QEMU TCG (errata.cfg: qemu-tcg-icebp-ud, ...)
