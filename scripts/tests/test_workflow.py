@@ -52,9 +52,37 @@ class Tools(unittest.TestCase):
         return self._docs[rel]
 
 
+def readme_examples():
+    """The ```yaml blocks of README.md: the workflows users copy."""
+    with open(os.path.join(ROOT, "README.md")) as f:
+        parts = f.read().split("```yaml\n")[1:]
+    return [p.split("```", 1)[0] for p in parts]
+
+
 class Schema(Tools):
     def validate(self, path):
         return subprocess.run([os.path.join(ROOT, workflow.VALIDATOR), path], capture_output=True, text=True)
+
+    def test_readme_examples_match_the_schema(self):
+        examples = readme_examples()
+        self.assertGreaterEqual(len(examples), 2)
+        with tempfile.TemporaryDirectory() as d:
+            for i, text in enumerate(examples):
+                path = os.path.join(d, f"example{i}.yml")
+                with open(path, "w") as f:
+                    f.write(text)
+                with self.subTest(i=i):
+                    p = self.validate(path)
+                    self.assertEqual(p.returncode, 0, text + p.stdout + p.stderr)
+                    doc = workflow.load_yaml(path)
+                    ours = [s for job in doc["jobs"].values() for s in job["steps"]
+                            if s.get("uses") == "OWNER/hvtest@main"]
+                    self.assertEqual(len(ours), 1)
+                    self.assertLessEqual(set(ours[0].get("with", {})), set(self.doc(workflow.ACTION)["inputs"]))
+                    for where, shell, script in workflow.run_scripts(doc):
+                        p = subprocess.run(["shellcheck", "--shell", "bash", "-"], input=script,
+                                           capture_output=True, text=True)
+                        self.assertEqual(p.returncode, 0, f"{where}: {p.stdout}")
 
     def test_workflow_and_action_match_the_published_schemas(self):
         for rel in FILES:
