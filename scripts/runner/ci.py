@@ -6,9 +6,9 @@ report() writes, after a run:
   (not by a standalone script: it keeps no logs) and, when
   $GITHUB_STEP_SUMMARY names a file, appended to it;
 - one `::error` workflow command per failing check, at the source line of
-  the check where the guest names it (its rule identifier), else without a
-  place; one per run that failed without a failing check (CRASH, TIMEOUT,
-  ERROR), at its unittests.cfg section;
+  the check that the guest names (`at=`; for its crash report, the faulting
+  line from the backtrace), else without a place; one per run that failed
+  without a failing check (CRASH, TIMEOUT, ERROR), at its unittests.cfg section;
 - the counts and the report paths as step outputs, when $GITHUB_OUTPUT
   names a file (action.yml passes them on).
 Without CI mode none of this happens.  docs/ci.md shows an example.
@@ -24,40 +24,62 @@ _CPU = re.compile(r"cpu\d+\Z")
 _EXPECTED_GOT = re.compile(r"expected (?P<expected>.+?),? got (?P<got>.+)\Z")
 _VALUE_CUT = re.compile(r"(?:^|[:,]? \(?)expected\b")
 _NUMBER = re.compile(r"\b0x[0-9a-fA-F]+\b|\b\d+\b")
+_FRAME = re.compile(r" at (/\S+):(\d+)")       # a symbolised backtrace line (addr2line -p)
+CRASH_RULE = "unexpected_exception"             # the guest's crash report (docs/output-format.md)
 
 
 class Rule:
-    """What a check is, the same in every run: its rule, CPU and source place.
+    """What a check is, the same in every run.
 
-    name: the rule (row name or function) without the values the run saw;
-    cpu: "cpuN" when the check ran on one CPU, else "";
-    file, line: the check's source line, or None where the guest does not name it.
+    id: the check's id (docs/output-format.md: prefixes with cpuN, and the
+    rule), which also names it in JUnit; name: the same without the cpuN
+    prefix; cpu: "cpuN" when the check is about one CPU, else "";
+    file, line: the check's source line (its at=), or None where the line has none.
     """
 
-    def __init__(self, name, cpu="", file=None, line=None):
-        self.name, self.cpu, self.file, self.line = name, cpu, file, line
-
-    @property
-    def test_name(self):
-        """The stable name of the check in a report (JUnit testcase)."""
-        return f"{self.name} ({self.cpu})" if self.cpu else self.name
-
-    @property
-    def place(self):
-        return f"{self.file}:{self.line}" if self.file and self.line else ""
+    def __init__(self, id, name, cpu="", file=None, line=None):
+        self.id, self.name, self.cpu, self.file, self.line = id, name, cpu, file, line
 
 
 def rule_of(check):
     """The Rule of a guest_output.Check.
 
-    Until every check line carries its rule identifier (docs/output-format.md),
-    the rule is the check's name with the values cut off: the text before
+    A line without a rule identifier (a program built before they existed)
+    is named by its text with the values cut off: the text before
     "expected ...", numbers masked.
     """
     cpu = next((p for p in check.prefixes if _CPU.match(p)), "")
+    others = [p for p in check.prefixes if p != cpu]
+    rule = getattr(check, "rule", None)
+    if rule is not None:
+        file, _, line = (check.at or "").rpartition(":")
+        repeat = f" #{check.ordinal}" if check.ordinal > 1 else ""
+        return Rule(check.id, ": ".join(others + [rule]) + repeat, cpu, file or None,
+                    int(line) if line.isdigit() else None)
     text = _VALUE_CUT.split(check.description, 1)[0].strip()
-    words = [p for p in check.prefixes if p != cpu] + ([text] if text else [])
-    return Rule(_NUMBER.sub("N", ": ".join(words)) or check.description, cpu)
+    name = _NUMBER.sub("N", ": ".join(others + ([text] if text else []))) or check.description
+    return Rule(f"{name} ({cpu})" if cpu else name, name, cpu)
+
+
+def fault_place(r, root):
+    """(file, line) of the instruction that faulted in a crashed run: the first
+    frame of its symbolised backtrace, when that is a source file under root."""
+    m = _FRAME.search(r.backtrace[0]) if r.backtrace else None
+    if not m:
+        return None, None
+    path = os.path.relpath(m.group(1), root)
+    return (None, None) if path.startswith("..") else (path, int(m.group(2)))
+
+
+def place_of(r, check, root):
+    """(file, line) an annotation points at: the check's own source line, or
+    for the crash report (rule unexpected_exception) the faulting line."""
+    rule = rule_of(check)
+    if getattr(check, "rule", None) == CRASH_RULE:
+        file, line = fault_place(r, root)
+        if file:
+            return file, line
+    return rule.file, rule.line
 
 
 def expected_got(check):
@@ -67,7 +89,7 @@ def expected_got(check):
 
 
 def _cell(text):
-    text = " ".join(str(text).split())
+    text = " ".join(str(text or "").split())
     return text.replace("|", "\\|") if text else "-"
 
 
@@ -93,7 +115,7 @@ def counts(results):
     return c
 
 
-def summary(results, host, totals_line):
+def summary(results, host, totals_line, root):
     """The Markdown summary of one run of the runner."""
     out = [f"### hvtest: {totals_line}", ""]
     if host:
@@ -110,7 +132,8 @@ def summary(results, host, totals_line):
         for r, c in bad[:MAX_CHECK_ROWS]:
             rule = rule_of(c)
             expected, got = expected_got(c)
-            what = rule.name + (f" (`{rule.place}`)" if rule.place else "")
+            file, line = place_of(r, c, root)
+            what = rule.name + (f" (`{file}:{line}`)" if file else "")
             if c.verdict == "XPASS":
                 what += f" [XPASS: erratum {c.erratum} did not show]"
             if not expected:
@@ -147,7 +170,7 @@ def annotations(results, root):
             step = f" [step {' > '.join(c.step)}]" if c.step else ""
             why = f" (erratum {c.erratum} did not show: errata.cfg is out of date)" if c.verdict == "XPASS" else ""
             lines.append(error_command(f"{c.verdict}: {c.name}{step}{why}",
-                                       f"hvtest {r.label}: {rule.test_name}", rule.file, rule.line))
+                                       f"hvtest {r.label}: {rule.id}", *place_of(r, c, root)))
         if r.outcome.failed and not bad:
             path, _, line = (r.entry.where or "").rpartition(":")
             file = os.path.relpath(os.path.join(root, path), root) if path else None
@@ -164,7 +187,7 @@ def _abspath(path):
 def report(results, host, root, logs_dir, totals_line, args, stream, environ=None):
     """Everything CI mode writes after a run (see the module's text)."""
     environ = os.environ if environ is None else environ
-    text = summary(results, host, totals_line)
+    text = summary(results, host, totals_line, root)
     summary_path = os.path.join(logs_dir, "summary.md") if logs_dir else ""
     if summary_path:
         with open(summary_path, "w", encoding="utf-8") as f:

@@ -11,7 +11,7 @@ from test_formats import all_results
 
 class Summary(unittest.TestCase):
     def test_table_and_failing_checks(self):
-        text = ci.summary(all_results(), helpers.make_host(), "7 test runs: ...")
+        text = ci.summary(all_results(), helpers.make_host(), "7 test runs: ...", "/")
         lines = text.splitlines()
         self.assertEqual(lines[0], "### hvtest: 7 test runs: ...")
         self.assertIn("| test | backend | status | checks | time |", lines)
@@ -30,7 +30,7 @@ class Summary(unittest.TestCase):
 
     def test_cells_cannot_break_the_table(self):
         r = helpers.result(helpers.FAIL_RUN.replace("not 4K-aligned", "a|b"))
-        row = [line for line in ci.summary([r], None, "x").splitlines() if "a\\|b" in line]
+        row = [line for line in ci.summary([r], None, "x", "/").splitlines() if "a\\|b" in line]
         self.assertEqual(len(row), 1)
         self.assertEqual(row[0].count("|") - row[0].count("\\|"), 8)
 
@@ -39,7 +39,7 @@ class Rules(unittest.TestCase):
     def test_stable_across_values(self):
         a = helpers.parsed("FAIL: hardware_enable: cpu0: VM_HSAVE_PA=0x232000: expected 0x1000, got 0x2\n").checks[0]
         b = helpers.parsed("FAIL: hardware_enable: cpu0: VM_HSAVE_PA=0x7f000: expected 0x1000, got 0x3\n").checks[0]
-        self.assertEqual(ci.rule_of(a).test_name, ci.rule_of(b).test_name)
+        self.assertEqual(ci.rule_of(a).id, ci.rule_of(b).id)
         self.assertEqual(ci.rule_of(a).cpu, "cpu0")
         self.assertEqual(ci.expected_got(a), ("0x1000", "0x2"))
 
