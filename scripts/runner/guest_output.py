@@ -154,7 +154,8 @@ def parse(lines):
             step = out.open_steps[-1] if out.open_steps else ()
             check = Check(kind, prefixes, desc, erratum, step, rule, at)
             if rule is not None:
-                check.ordinal = seen[check.id] = seen.get(check.id, 0) + 1
+                first = check.id                     # the id with ordinal 1: the count's key
+                check.ordinal = seen[first] = seen.get(first, 0) + 1
             out.checks.append(check)
         elif kind == "STEP-BEGIN":
             path = _path(rest)
