@@ -42,7 +42,7 @@ class Rule:
 
 
 def rule_of(check):
-    """The Rule of a guest_output.Check.
+    """The Rule of a guest_output.Check: its id, rule and at= (docs/output-format.md).
 
     A line without a rule identifier (a program built before they existed)
     is named by its text with the values cut off: the text before
@@ -50,7 +50,7 @@ def rule_of(check):
     """
     cpu = next((p for p in check.prefixes if _CPU.match(p)), "")
     others = [p for p in check.prefixes if p != cpu]
-    rule = getattr(check, "rule", None)
+    rule = check.rule
     if rule is not None:
         file, _, line = (check.at or "").rpartition(":")
         repeat = f" #{check.ordinal}" if check.ordinal > 1 else ""
@@ -75,7 +75,7 @@ def place_of(r, check, root):
     """(file, line) an annotation points at: the check's own source line, or
     for the crash report (rule unexpected_exception) the faulting line."""
     rule = rule_of(check)
-    if getattr(check, "rule", None) == CRASH_RULE:
+    if check.rule == CRASH_RULE:
         file, line = fault_place(r, root)
         if file:
             return file, line

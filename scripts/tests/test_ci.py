@@ -44,6 +44,40 @@ class Rules(unittest.TestCase):
         self.assertEqual(ci.expected_got(a), ("0x1000", "0x2"))
 
 
+class RuleIds(unittest.TestCase):
+    """Lines with a rule identifier and at= (docs/output-format.md)."""
+    FAIL = ("HVTEST-START: demo cpus=2 args=\n"
+            "STEP-BEGIN: vmx_init\n"
+            "FAIL: vmxon: cpu1: [vmxon_unaligned] VMXON with a region not 4K-aligned: expected VMfailInvalid, "
+            "got success at=vmx/vmx_vmxon.c:88\n"
+            "STEP-END: FAIL: vmx_init\n"
+            "SUMMARY: 1 checks, 0 passed, 1 failed, 0 skipped, 0 xfail, 0 xpass\nHVTEST-END: FAIL\n")
+
+    def test_annotation_at_the_checks_line(self):
+        r = helpers.result(self.FAIL, label="vmx_vmxon@qemu-kvm")
+        self.assertEqual(ci.annotations([r], "/"), [
+            "::error file=vmx/vmx_vmxon.c,line=88,title=hvtest vmx_vmxon@qemu-kvm%3A vmxon%3A cpu1%3A "
+            "vmxon_unaligned::FAIL: vmxon: cpu1: VMXON with a region not 4K-aligned: expected VMfailInvalid, "
+            "got success [step vmx_init]"])
+        rows = [line for line in ci.summary([r], None, "x", "/").splitlines() if "vmxon_unaligned" in line]
+        self.assertEqual(rows, ["| t | qemu-tcg | vmx_init | cpu1 | vmxon: vmxon_unaligned (`vmx/vmx_vmxon.c:88`) "
+                                "| VMfailInvalid | success |"])
+
+    def test_repeats_are_numbered_in_order(self):
+        g = helpers.parsed("PASS: a: [r] x at=f.c:1\nPASS: a: [r] y at=f.c:1\nPASS: a: [r] z at=f.c:1\n")
+        self.assertEqual([ci.rule_of(c).id for c in g.checks], ["a: r", "a: r #2", "a: r #3"])
+
+    def test_a_crash_points_at_the_faulting_line(self):
+        text = ("HVTEST-START: demo cpus=1 args=\n"
+                "FAIL: [unexpected_exception] unexpected exception #PF(0) at rip=0x1001d8 on cpu0 (cr2=0x5000) "
+                "at=lib/desc.c:133\nBACKTRACE: 0x1001d8\n")
+        r = helpers.result(text, exit_code=0, label="neg")
+        r.backtrace = ["0x1001d8 main at /src/hvtest/x86/neg_pagefault.c:11"]
+        self.assertEqual(ci.place_of(r, r.guest.checks[0], "/src/hvtest"), ("x86/neg_pagefault.c", 11))
+        # a frame outside the project: the report's own line
+        self.assertEqual(ci.place_of(r, r.guest.checks[0], "/elsewhere"), ("lib/desc.c", 133))
+
+
 class Annotations(unittest.TestCase):
     def test_one_error_per_failing_check_or_failed_run(self):
         lines = ci.annotations(all_results(), "/")
