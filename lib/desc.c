@@ -179,59 +179,48 @@ void handle_exception(struct ex_regs *r)
 	unexpected(r);
 }
 
-/* Safe forms.  Each is one instruction inside an exception-table entry. */
+/* Safe forms: each is one instruction tried (HV_TRY). */
 struct hv_result rdmsr_safe(uint32_t msr, uint64_t *val)
 {
 	uint32_t lo = 0, hi = 0;
+	struct hv_result r = HV_TRY("rdmsr", : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
 
-	hv_try_arm();
-	asm volatile("1: rdmsr\n2:\n" HV_EXTABLE("1b", "2b")
-		     : "+a"(lo), "+d"(hi) : "c"(msr) : "memory");
 	*val = lo | ((uint64_t)hi << 32);
-	return hv_try_result();
+	return r;
 }
 
 struct hv_result wrmsr_safe(uint32_t msr, uint64_t val)
 {
-	hv_try_arm();
-	asm volatile("1: wrmsr\n2:\n" HV_EXTABLE("1b", "2b")
-		     :: "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(msr) : "memory");
-	return hv_try_result();
+	return HV_TRY("wrmsr", :: "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(msr) : "memory");
 }
 
-#define DEFINE_WRITE_CR_SAFE(n) \
-struct hv_result write_cr##n##_safe(uint64_t val) \
-{ \
-	hv_try_arm(); \
-	asm volatile("1: mov %0, %%cr" #n "\n2:\n" HV_EXTABLE("1b", "2b") :: "r"(val) : "memory"); \
-	return hv_try_result(); \
+struct hv_result write_cr0_safe(uint64_t val)
+{
+	return HV_TRY("mov %0, %%cr0", :: "r"(val) : "memory");
 }
-DEFINE_WRITE_CR_SAFE(0)
-DEFINE_WRITE_CR_SAFE(4)
+
+struct hv_result write_cr4_safe(uint64_t val)
+{
+	return HV_TRY("mov %0, %%cr4", :: "r"(val) : "memory");
+}
 
 struct hv_result xsetbv_safe(uint32_t index, uint64_t val)
 {
-	hv_try_arm();
-	asm volatile("1: xsetbv\n2:\n" HV_EXTABLE("1b", "2b")
-		     :: "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(index) : "memory");
-	return hv_try_result();
+	return HV_TRY("xsetbv", :: "a"((uint32_t)val), "d"((uint32_t)(val >> 32)), "c"(index) : "memory");
 }
 
 struct hv_result read_byte_safe(const volatile void *p, uint8_t *val)
 {
 	uint8_t v = 0;
+	struct hv_result r = HV_TRY("movb (%1), %0", : "+q"(v) : "r"(p) : "memory");
 
-	hv_try_arm();
-	asm volatile("1: movb (%1), %0\n2:\n" HV_EXTABLE("1b", "2b") : "+q"(v) : "r"(p) : "memory");
 	*val = v;
-	return hv_try_result();
+	return r;
 }
 
 struct hv_result write_byte_safe(volatile void *p, uint8_t val)
 {
-	hv_try_arm();
-	asm volatile("1: movb %0, (%1)\n2:\n" HV_EXTABLE("1b", "2b") :: "q"(val), "r"(p) : "memory");
-	return hv_try_result();
+	return HV_TRY("movb %0, (%1)", :: "q"(val), "r"(p) : "memory");
 }
 
 void run_in_user(void (*fn)(void *arg), void *arg)

@@ -51,11 +51,20 @@ void set_irq_handler(unsigned vector, irq_handler_t fn);
 	".pushsection .hv_extable, \"a\"\n\t.balign 8\n\t.quad " from ", " to "\n\t.popsection\n\t"
 
 /*
- * Try an instruction: write it as
- *     hv_try_arm();
- *     asm volatile("1: <insn>\n2:\n" HV_EXTABLE("1b", "2b") ...);
- *     r = hv_try_result();
+ * The one way to try an instruction: HV_TRY("insn operands", outputs,
+ * inputs, clobbers) runs the instruction (or a sequence: a fault anywhere
+ * in it resumes after its end) as an asm statement whose operand lists are
+ * the macro's other arguments, each starting with its colon, e.g.
+ *     r = HV_TRY("rdmsr", : "=a"(lo), "=d"(hi) : "c"(msr) : "memory");
+ * and gives what it did as a struct hv_result: success, or the exception
+ * with its error code.  The VMX and SVM instruction wrappers are built on it.
  */
+#define HV_TRY(insn, ...) ({							\
+	hv_try_arm();								\
+	asm volatile("1: " insn "\n2:\n" HV_EXTABLE("1b", "2b") __VA_ARGS__);	\
+	hv_try_result();							\
+})
+
 static inline void hv_try_arm(void)
 {
 	struct percpu *c = this_cpu();

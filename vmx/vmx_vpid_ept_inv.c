@@ -112,18 +112,7 @@ static void invvpid_descriptor(void)
 			      invvpid(INVVPID_INDIVIDUAL_ADDR, 1, 0x0000800000000000ull),
 			      "INVVPID individual-address with the non-canonical address 0x800000000000");
 	uint64_t type = (cap_ev & VMX_VPID_INVVPID_ALL_CONTEXT) ? INVVPID_ALL_CONTEXT : INVVPID_SINGLE_CONTEXT;
-	struct { uint64_t vpid, linear; } desc = { 1 | (1ull << 16), 0 };
-	bool cf, zf;
-	hv_try_arm();
-	asm volatile("1: invvpid %2, %3\n2:\n" HV_EXTABLE("1b", "2b")
-		     : "=@ccc"(cf), "=@ccz"(zf) : "m"(desc), "r"(type) : "memory");
-	struct hv_result r = hv_try_result();
-	if (hv_result_ok(r) && (cf || zf)) {
-		uint64_t err = 0;
-		vmread(VMCS_VM_INSTRUCTION_ERROR, &err);
-		r = cf ? VMFAIL_INVALID : VMFAIL_VALID((uint32_t)err);
-	}
-	report_result(NULL, VMFAIL_VALID(VMXERR_INVALID_INVEPT_INVVPID_OPERAND), r,
+	report_result(NULL, VMFAIL_VALID(VMXERR_INVALID_INVEPT_INVVPID_OPERAND), invvpid(type, 1 | (1ull << 16), 0),
 		      "INVVPID type %llu with descriptor bits 63:16 = 1", (unsigned long long)type);
 	drop_current();
 }

@@ -1,51 +1,43 @@
-/* SVM instructions inside the try mechanism (lib/desc.h). */
+/* SVM instructions tried (HV_TRY, lib/desc.h). */
 #include "insn.h"
 #include "desc.h"
 #include "cpuid.h"
 #include "processor.h"
 
-/* Opcodes spelled out: 0F 01 D8..DF (APM Vol. 3, "SVM instructions"). */
-#define TRY_RAX(name, opcode)							\
-struct hv_result name(uint64_t pa)						\
-{										\
-	hv_try_arm();								\
-	asm volatile("1: " opcode "\n2:\n" HV_EXTABLE("1b", "2b")		\
-		     :: "a"(pa) : "memory");					\
-	return hv_try_result();							\
+/* APM Vol. 3, "VMRUN", "VMLOAD", "VMSAVE", "CLGI", "STGI", "INVLPGA", "SKINIT". */
+struct hv_result svm_vmrun_try(uint64_t pa)
+{
+	return HV_TRY("vmrun %%rax", :: "a"(pa) : "memory");
 }
 
-TRY_RAX(svm_vmrun_try, "vmrun %%rax")
-TRY_RAX(svm_vmload_try, "vmload %%rax")
-TRY_RAX(svm_vmsave_try, "vmsave %%rax")
+struct hv_result svm_vmload_try(uint64_t pa)
+{
+	return HV_TRY("vmload %%rax", :: "a"(pa) : "memory");
+}
+
+struct hv_result svm_vmsave_try(uint64_t pa)
+{
+	return HV_TRY("vmsave %%rax", :: "a"(pa) : "memory");
+}
 
 struct hv_result svm_clgi_try(void)
 {
-	hv_try_arm();
-	asm volatile("1: clgi\n2:\n" HV_EXTABLE("1b", "2b") ::: "memory");
-	return hv_try_result();
+	return HV_TRY("clgi", ::: "memory");
 }
 
 struct hv_result svm_stgi_try(void)
 {
-	hv_try_arm();
-	asm volatile("1: stgi\n2:\n" HV_EXTABLE("1b", "2b") ::: "memory");
-	return hv_try_result();
+	return HV_TRY("stgi", ::: "memory");
 }
 
 struct hv_result svm_invlpga_try(uint64_t va, uint32_t asid)
 {
-	hv_try_arm();
-	asm volatile("1: invlpga %%rax, %%ecx\n2:\n" HV_EXTABLE("1b", "2b")
-		     :: "a"(va), "c"(asid) : "memory");
-	return hv_try_result();
+	return HV_TRY("invlpga %%rax, %%ecx", :: "a"(va), "c"(asid) : "memory");
 }
 
 struct hv_result svm_skinit_try(uint32_t slb_pa)
 {
-	hv_try_arm();
-	asm volatile("1: skinit %%eax\n2:\n" HV_EXTABLE("1b", "2b")
-		     :: "a"(slb_pa) : "memory");
-	return hv_try_result();
+	return HV_TRY("skinit %%eax", :: "a"(slb_pa) : "memory");
 }
 
 void svm_restore_gif(void)

@@ -31,14 +31,11 @@ struct hv_result vmx_outcome(struct hv_result tried, bool cf, bool zf)
 	return HV_RESULT_OK;
 }
 
-/* One VMX instruction inside an exception-table entry, CF and ZF captured. */
+/* One VMX instruction tried (HV_TRY), CF and ZF captured: operands from %2. */
 #define VMX_TRY(insn, ...)						\
 	({								\
 		bool cf_, zf_;						\
-		hv_try_arm();						\
-		asm volatile("1: " insn "\n2:\n" HV_EXTABLE("1b", "2b")	\
-			     : "=@ccc"(cf_), "=@ccz"(zf_) __VA_ARGS__);	\
-		struct hv_result r_ = hv_try_result();			\
+		struct hv_result r_ = HV_TRY(insn, : "=@ccc"(cf_), "=@ccz"(zf_) __VA_ARGS__); \
 		vmx_outcome(r_, cf_, zf_);				\
 	})
 
@@ -71,16 +68,14 @@ struct hv_result vmptrst(uint64_t *vmcs_pa)
 	return r;
 }
 
-struct hv_result vmread(uint32_t field, uint64_t *val)
+struct hv_result vmread(uint64_t field, uint64_t *val)
 {
 	uint64_t v = 0;
 	bool cf, zf;
-
 	/* Not VMX_TRY: vmx_outcome() itself reads with VMREAD. */
-	hv_try_arm();
-	asm volatile("1: vmread %3, %2\n2:\n" HV_EXTABLE("1b", "2b")
-		     : "=@ccc"(cf), "=@ccz"(zf), "+r"(v) : "r"((uint64_t)field) : "memory");
-	struct hv_result r = hv_try_result();
+	struct hv_result r = HV_TRY("vmread %3, %2", : "=@ccc"(cf), "=@ccz"(zf), "+r"(v) : "r"(field)
+				    : "memory");
+
 	*val = v;
 	if (!hv_result_ok(r))
 		return r;
@@ -95,9 +90,9 @@ struct hv_result vmread(uint32_t field, uint64_t *val)
 	return HV_RESULT_OK;
 }
 
-struct hv_result vmwrite(uint32_t field, uint64_t val)
+struct hv_result vmwrite(uint64_t field, uint64_t val)
 {
-	return VMX_TRY("vmwrite %2, %3", : "r"(val), "r"((uint64_t)field) : "memory");
+	return VMX_TRY("vmwrite %2, %3", : "r"(val), "r"(field) : "memory");
 }
 
 struct hv_result invept(uint64_t type, uint64_t eptp)
@@ -107,21 +102,11 @@ struct hv_result invept(uint64_t type, uint64_t eptp)
 	return VMX_TRY("invept %2, %3", : "m"(desc), "r"(type) : "memory");
 }
 
-struct hv_result invvpid(uint64_t type, uint16_t vpid, uint64_t linear)
+struct hv_result invvpid(uint64_t type, uint64_t vpid, uint64_t linear)
 {
 	struct { uint64_t vpid, linear; } desc = { vpid, linear };
 
 	return VMX_TRY("invvpid %2, %3", : "m"(desc), "r"(type) : "memory");
-}
-
-struct hv_result vmcall_insn(void)
-{
-	return VMX_TRY("vmcall", : : "memory");
-}
-
-struct hv_result vmfunc_insn(uint32_t function, uint32_t index)
-{
-	return VMX_TRY("vmfunc", : "a"(function), "c"(index) : "memory");
 }
 
 uint64_t vmcs_read(uint32_t field)

@@ -19,17 +19,16 @@ struct hv_result vmxoff(void);
 struct hv_result vmclear(uint64_t vmcs_pa);
 struct hv_result vmptrld(uint64_t vmcs_pa);
 struct hv_result vmptrst(uint64_t *vmcs_pa);
-struct hv_result vmread(uint32_t field, uint64_t *val);
-struct hv_result vmwrite(uint32_t field, uint64_t val);
+/* The encoding operand is a 64-bit register: bits 63:32 of `field` reach the CPU (31.3). */
+struct hv_result vmread(uint64_t field, uint64_t *val);
+struct hv_result vmwrite(uint64_t field, uint64_t val);
 /* INVEPT / INVVPID types: SDM 31.3 (INVEPT, INVVPID). */
 enum { INVEPT_SINGLE_CONTEXT = 1, INVEPT_ALL_CONTEXT = 2 };
 enum { INVVPID_INDIVIDUAL_ADDR = 0, INVVPID_SINGLE_CONTEXT = 1, INVVPID_ALL_CONTEXT = 2,
        INVVPID_SINGLE_CONTEXT_RETAIN_GLOBALS = 3 };
 struct hv_result invept(uint64_t type, uint64_t eptp);
-struct hv_result invvpid(uint64_t type, uint16_t vpid, uint64_t linear);
-/* VMCALL executed in VMX root operation (the host side). */
-struct hv_result vmcall_insn(void);
-struct hv_result vmfunc_insn(uint32_t function, uint32_t index);
+/* `vpid` is the descriptor's first quadword: the VPID in bits 15:0, bits 63:16 reserved. */
+struct hv_result invvpid(uint64_t type, uint64_t vpid, uint64_t linear);
 
 /*
  * The outcome of a VMX instruction: `tried` (an exception, from the try
