@@ -177,6 +177,21 @@ bool report_erratum_at(struct report_site at, const char *erratum, bool pass, co
 	return pass;
 }
 
+bool report_not_executed_at(struct report_site at, const char *erratum, const char *fmt, ...)
+{
+	char what[512];
+	va_list ap;
+
+	if (!erratum_active(erratum))
+		return false;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	report_erratum_at(at, erratum, false, "%s: not executed: it would end the program under erratum %s",
+			  what, erratum);
+	return true;
+}
+
 void report_skip_at(struct report_site at, const char *fmt, ...)
 {
 	va_list ap;

@@ -90,6 +90,17 @@ typedef const char *report_decoder_t(uint64_t value, char *buf, unsigned size);
 bool report_decoded_at(struct report_site at, const char *erratum, uint64_t expected, uint64_t got,
 		       report_decoder_t *decode, const char *fmt, ...) PRINTF_LIKE(6, 7);
 
+/*
+ * A check whose instruction ends the program where erratum `erratum` of the
+ * environment shows (the emulator panics, the CPU triple-faults): when that
+ * erratum is named for this run, an XFAIL "<what>: not executed: it would
+ * end the program under erratum NAME" and true (do not execute it);
+ * otherwise false (execute the check).
+ */
+bool report_not_executed_at(struct report_site at, const char *erratum, const char *fmt, ...)
+	PRINTF_LIKE(3, 4);
+#define report_not_executed(erratum, ...) report_not_executed_at(REPORT_SITE, (erratum), __VA_ARGS__)
+
 /* Is this erratum named for this run (command line errata=...)? */
 bool erratum_active(const char *name);
 void errata_set(const char *comma_separated);
