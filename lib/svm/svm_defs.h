@@ -20,188 +20,192 @@
  * Table C-1 "SVM Intercept Codes").  EXITCODE is 64 bits wide: the error
  * codes below are negative numbers in all 64 bits.
  * ---------------------------------------------------------------------- */
-/* CR and DR accesses (MOV CRn / MOV DRn, also CLTS, LMSW, SMSW for CR0). */
-#define VMEXIT_CR_READ(n)		(0x000 + (n))
-#define VMEXIT_CR_WRITE(n)		(0x010 + (n))
-#define VMEXIT_DR_READ(n)		(0x020 + (n))
-#define VMEXIT_DR_WRITE(n)		(0x030 + (n))
-#define VMEXIT_EXCP(v)			(0x040 + (v))
-#define VMEXIT_CR_WRITE_TRAP(n)		(0x090 + (n))
-
-#define VMEXIT_CR0_READ			0x000
-#define VMEXIT_CR1_READ			0x001
-#define VMEXIT_CR2_READ			0x002
-#define VMEXIT_CR3_READ			0x003
-#define VMEXIT_CR4_READ			0x004
-#define VMEXIT_CR5_READ			0x005
-#define VMEXIT_CR6_READ			0x006
-#define VMEXIT_CR7_READ			0x007
-#define VMEXIT_CR8_READ			0x008
-#define VMEXIT_CR9_READ			0x009
-#define VMEXIT_CR10_READ		0x00a
-#define VMEXIT_CR11_READ		0x00b
-#define VMEXIT_CR12_READ		0x00c
-#define VMEXIT_CR13_READ		0x00d
-#define VMEXIT_CR14_READ		0x00e
-#define VMEXIT_CR15_READ		0x00f
-#define VMEXIT_CR0_WRITE		0x010
-#define VMEXIT_CR1_WRITE		0x011
-#define VMEXIT_CR2_WRITE		0x012
-#define VMEXIT_CR3_WRITE		0x013
-#define VMEXIT_CR4_WRITE		0x014
-#define VMEXIT_CR5_WRITE		0x015
-#define VMEXIT_CR6_WRITE		0x016
-#define VMEXIT_CR7_WRITE		0x017
-#define VMEXIT_CR8_WRITE		0x018
-#define VMEXIT_CR9_WRITE		0x019
-#define VMEXIT_CR10_WRITE		0x01a
-#define VMEXIT_CR11_WRITE		0x01b
-#define VMEXIT_CR12_WRITE		0x01c
-#define VMEXIT_CR13_WRITE		0x01d
-#define VMEXIT_CR14_WRITE		0x01e
-#define VMEXIT_CR15_WRITE		0x01f
-#define VMEXIT_DR0_READ			0x020
-#define VMEXIT_DR1_READ			0x021
-#define VMEXIT_DR2_READ			0x022
-#define VMEXIT_DR3_READ			0x023
-#define VMEXIT_DR4_READ			0x024
-#define VMEXIT_DR5_READ			0x025
-#define VMEXIT_DR6_READ			0x026
-#define VMEXIT_DR7_READ			0x027
-#define VMEXIT_DR8_READ			0x028
-#define VMEXIT_DR9_READ			0x029
-#define VMEXIT_DR10_READ		0x02a
-#define VMEXIT_DR11_READ		0x02b
-#define VMEXIT_DR12_READ		0x02c
-#define VMEXIT_DR13_READ		0x02d
-#define VMEXIT_DR14_READ		0x02e
-#define VMEXIT_DR15_READ		0x02f
-#define VMEXIT_DR0_WRITE		0x030
-#define VMEXIT_DR1_WRITE		0x031
-#define VMEXIT_DR2_WRITE		0x032
-#define VMEXIT_DR3_WRITE		0x033
-#define VMEXIT_DR4_WRITE		0x034
-#define VMEXIT_DR5_WRITE		0x035
-#define VMEXIT_DR6_WRITE		0x036
-#define VMEXIT_DR7_WRITE		0x037
-#define VMEXIT_DR8_WRITE		0x038
-#define VMEXIT_DR9_WRITE		0x039
-#define VMEXIT_DR10_WRITE		0x03a
-#define VMEXIT_DR11_WRITE		0x03b
-#define VMEXIT_DR12_WRITE		0x03c
-#define VMEXIT_DR13_WRITE		0x03d
-#define VMEXIT_DR14_WRITE		0x03e
-#define VMEXIT_DR15_WRITE		0x03f
-
-/*
- * Exception intercepts: VMEXIT_EXCP0-31 = 040h + vector.  Named here: the
- * vectors with a mnemonic.  The intercept bits of vectors 2 and 9 do nothing
- * (APM 15.12.3, 15.12.10); NMIs exit through VMEXIT_NMI.
+/* CR and DR accesses (MOV CRn / MOV DRn, also CLTS, LMSW, SMSW for CR0), exception
+ * intercepts (040h + vector; vectors 2 and 9 do nothing, APM 15.12: NMIs exit through
+ * VMEXIT_NMI), the instruction and event intercepts, and the error codes VMRUN stores
+ * when it does not enter the guest (negative in all 64 bits).  X(NAME, code): the one
+ * list, from which the VMEXIT_NAME constants and svm_exit_name() are generated.
  */
-#define VMEXIT_EXCP_DE			0x040
-#define VMEXIT_EXCP_DB			0x041
-#define VMEXIT_EXCP_BP			0x043
-#define VMEXIT_EXCP_OF			0x044
-#define VMEXIT_EXCP_BR			0x045
-#define VMEXIT_EXCP_UD			0x046
-#define VMEXIT_EXCP_NM			0x047
-#define VMEXIT_EXCP_DF			0x048
-#define VMEXIT_EXCP_TS			0x04a
-#define VMEXIT_EXCP_NP			0x04b
-#define VMEXIT_EXCP_SS			0x04c
-#define VMEXIT_EXCP_GP			0x04d
-#define VMEXIT_EXCP_PF			0x04e
-#define VMEXIT_EXCP_MF			0x050
-#define VMEXIT_EXCP_AC			0x051
-#define VMEXIT_EXCP_MC			0x052
-#define VMEXIT_EXCP_XF			0x053
-#define VMEXIT_EXCP_CP			0x055
-#define VMEXIT_EXCP_HV			0x05c
-#define VMEXIT_EXCP_VC			0x05d
-#define VMEXIT_EXCP_SX			0x05e
+#define SVM_EXIT_CODES(X)							\
+	X(CR0_READ, 0x000)							\
+	X(CR1_READ, 0x001)							\
+	X(CR2_READ, 0x002)							\
+	X(CR3_READ, 0x003)							\
+	X(CR4_READ, 0x004)							\
+	X(CR5_READ, 0x005)							\
+	X(CR6_READ, 0x006)							\
+	X(CR7_READ, 0x007)							\
+	X(CR8_READ, 0x008)							\
+	X(CR9_READ, 0x009)							\
+	X(CR10_READ, 0x00a)							\
+	X(CR11_READ, 0x00b)							\
+	X(CR12_READ, 0x00c)							\
+	X(CR13_READ, 0x00d)							\
+	X(CR14_READ, 0x00e)							\
+	X(CR15_READ, 0x00f)							\
+	X(CR0_WRITE, 0x010)							\
+	X(CR1_WRITE, 0x011)							\
+	X(CR2_WRITE, 0x012)							\
+	X(CR3_WRITE, 0x013)							\
+	X(CR4_WRITE, 0x014)							\
+	X(CR5_WRITE, 0x015)							\
+	X(CR6_WRITE, 0x016)							\
+	X(CR7_WRITE, 0x017)							\
+	X(CR8_WRITE, 0x018)							\
+	X(CR9_WRITE, 0x019)							\
+	X(CR10_WRITE, 0x01a)							\
+	X(CR11_WRITE, 0x01b)							\
+	X(CR12_WRITE, 0x01c)							\
+	X(CR13_WRITE, 0x01d)							\
+	X(CR14_WRITE, 0x01e)							\
+	X(CR15_WRITE, 0x01f)							\
+	X(DR0_READ, 0x020)							\
+	X(DR1_READ, 0x021)							\
+	X(DR2_READ, 0x022)							\
+	X(DR3_READ, 0x023)							\
+	X(DR4_READ, 0x024)							\
+	X(DR5_READ, 0x025)							\
+	X(DR6_READ, 0x026)							\
+	X(DR7_READ, 0x027)							\
+	X(DR8_READ, 0x028)							\
+	X(DR9_READ, 0x029)							\
+	X(DR10_READ, 0x02a)							\
+	X(DR11_READ, 0x02b)							\
+	X(DR12_READ, 0x02c)							\
+	X(DR13_READ, 0x02d)							\
+	X(DR14_READ, 0x02e)							\
+	X(DR15_READ, 0x02f)							\
+	X(DR0_WRITE, 0x030)							\
+	X(DR1_WRITE, 0x031)							\
+	X(DR2_WRITE, 0x032)							\
+	X(DR3_WRITE, 0x033)							\
+	X(DR4_WRITE, 0x034)							\
+	X(DR5_WRITE, 0x035)							\
+	X(DR6_WRITE, 0x036)							\
+	X(DR7_WRITE, 0x037)							\
+	X(DR8_WRITE, 0x038)							\
+	X(DR9_WRITE, 0x039)							\
+	X(DR10_WRITE, 0x03a)							\
+	X(DR11_WRITE, 0x03b)							\
+	X(DR12_WRITE, 0x03c)							\
+	X(DR13_WRITE, 0x03d)							\
+	X(DR14_WRITE, 0x03e)							\
+	X(DR15_WRITE, 0x03f)							\
+	X(EXCP_DE, 0x040)							\
+	X(EXCP_DB, 0x041)							\
+	X(EXCP_2, 0x042) /* vector without a mnemonic */			\
+	X(EXCP_BP, 0x043)							\
+	X(EXCP_OF, 0x044)							\
+	X(EXCP_BR, 0x045)							\
+	X(EXCP_UD, 0x046)							\
+	X(EXCP_NM, 0x047)							\
+	X(EXCP_DF, 0x048)							\
+	X(EXCP_9, 0x049) /* vector without a mnemonic */			\
+	X(EXCP_TS, 0x04a)							\
+	X(EXCP_NP, 0x04b)							\
+	X(EXCP_SS, 0x04c)							\
+	X(EXCP_GP, 0x04d)							\
+	X(EXCP_PF, 0x04e)							\
+	X(EXCP_15, 0x04f) /* vector without a mnemonic */			\
+	X(EXCP_MF, 0x050)							\
+	X(EXCP_AC, 0x051)							\
+	X(EXCP_MC, 0x052)							\
+	X(EXCP_XF, 0x053)							\
+	X(EXCP_20, 0x054) /* vector without a mnemonic */			\
+	X(EXCP_CP, 0x055)							\
+	X(EXCP_22, 0x056) /* vector without a mnemonic */			\
+	X(EXCP_23, 0x057) /* vector without a mnemonic */			\
+	X(EXCP_24, 0x058) /* vector without a mnemonic */			\
+	X(EXCP_25, 0x059) /* vector without a mnemonic */			\
+	X(EXCP_26, 0x05a) /* vector without a mnemonic */			\
+	X(EXCP_27, 0x05b) /* vector without a mnemonic */			\
+	X(EXCP_HV, 0x05c)							\
+	X(EXCP_VC, 0x05d)							\
+	X(EXCP_SX, 0x05e)							\
+	X(EXCP_31, 0x05f) /* vector without a mnemonic */			\
+	X(INTR, 0x060) /* physical INTR */					\
+	X(NMI, 0x061) /* physical NMI */					\
+	X(SMI, 0x062) /* physical SMI */					\
+	X(INIT, 0x063) /* physical INIT */					\
+	X(VINTR, 0x064) /* virtual INTR */					\
+	X(CR0_SEL_WRITE, 0x065) /* CR0 write changing bits other than TS, MP */	\
+	X(IDTR_READ, 0x066)							\
+	X(GDTR_READ, 0x067)							\
+	X(LDTR_READ, 0x068)							\
+	X(TR_READ, 0x069)							\
+	X(IDTR_WRITE, 0x06a)							\
+	X(GDTR_WRITE, 0x06b)							\
+	X(LDTR_WRITE, 0x06c)							\
+	X(TR_WRITE, 0x06d)							\
+	X(RDTSC, 0x06e)								\
+	X(RDPMC, 0x06f)								\
+	X(PUSHF, 0x070)								\
+	X(POPF, 0x071)								\
+	X(CPUID, 0x072)								\
+	X(RSM, 0x073)								\
+	X(IRET, 0x074)								\
+	X(SWINT, 0x075) /* INTn instruction */					\
+	X(INVD, 0x076)								\
+	X(PAUSE, 0x077)								\
+	X(HLT, 0x078)								\
+	X(INVLPG, 0x079)							\
+	X(INVLPGA, 0x07a)							\
+	X(IOIO, 0x07b) /* IN/OUT to an intercepted port */			\
+	X(MSR, 0x07c) /* RDMSR/WRMSR of an intercepted MSR */			\
+	X(TASK_SWITCH, 0x07d)							\
+	X(FERR_FREEZE, 0x07e)							\
+	X(SHUTDOWN, 0x07f)							\
+	X(VMRUN, 0x080)								\
+	X(VMMCALL, 0x081)							\
+	X(VMLOAD, 0x082)							\
+	X(VMSAVE, 0x083)							\
+	X(STGI, 0x084)								\
+	X(CLGI, 0x085)								\
+	X(SKINIT, 0x086)							\
+	X(RDTSCP, 0x087)							\
+	X(ICEBP, 0x088)								\
+	X(WBINVD, 0x089) /* WBINVD or WBNOINVD */				\
+	X(MONITOR, 0x08a) /* MONITOR or MONITORX */				\
+	X(MWAIT, 0x08b) /* MWAIT or MWAITX */					\
+	X(MWAIT_CONDITIONAL, 0x08c) /* MWAIT/MWAITX with the monitor armed */	\
+	X(XSETBV, 0x08d)							\
+	X(RDPRU, 0x08e)								\
+	X(EFER_WRITE_TRAP, 0x08f) /* after a guest EFER write */		\
+	X(CR0_WRITE_TRAP, 0x090)						\
+	X(CR1_WRITE_TRAP, 0x091)						\
+	X(CR2_WRITE_TRAP, 0x092)						\
+	X(CR3_WRITE_TRAP, 0x093)						\
+	X(CR4_WRITE_TRAP, 0x094)						\
+	X(CR5_WRITE_TRAP, 0x095)						\
+	X(CR6_WRITE_TRAP, 0x096)						\
+	X(CR7_WRITE_TRAP, 0x097)						\
+	X(CR8_WRITE_TRAP, 0x098)						\
+	X(CR9_WRITE_TRAP, 0x099)						\
+	X(CR10_WRITE_TRAP, 0x09a)						\
+	X(CR11_WRITE_TRAP, 0x09b)						\
+	X(CR12_WRITE_TRAP, 0x09c)						\
+	X(CR13_WRITE_TRAP, 0x09d)						\
+	X(CR14_WRITE_TRAP, 0x09e)						\
+	X(CR15_WRITE_TRAP, 0x09f)						\
+	X(INVLPGB, 0x0a0)							\
+	X(INVLPGB_ILLEGAL, 0x0a1) /* illegally specified INVLPGB */		\
+	X(INVPCID, 0x0a2)							\
+	X(MCOMMIT, 0x0a3)							\
+	X(TLBSYNC, 0x0a4)							\
+	X(BUSLOCK, 0x0a5) /* bus lock with the threshold counter at 0 */	\
+	X(IDLE_HLT, 0x0a6) /* HLT with no V_INTR/V_NMI pending */		\
+	X(NPF, 0x400) /* nested page fault */					\
+	X(AVIC_INCOMPLETE_IPI, 0x401)						\
+	X(AVIC_NOACCEL, 0x402) /* unaccelerated vAPIC access */			\
+	X(VMGEXIT, 0x403)							\
+	X(INVALID, UINT64_C(0xffffffffffffffff)) /* -1: illegal guest state in the VMCB */	\
+	X(BUSY, UINT64_C(0xfffffffffffffffe)) /* -2: BUSY bit set in the VMSA */	\
+	X(IDLE_REQUIRED, UINT64_C(0xfffffffffffffffd)) /* -3: sibling thread not idle */	\
+	X(INVALID_PMC, UINT64_C(0xfffffffffffffffc)) /* -4: invalid PMC state (newer APMs) */
 
-#define VMEXIT_INTR			0x060	/* physical INTR */
-#define VMEXIT_NMI			0x061	/* physical NMI */
-#define VMEXIT_SMI			0x062	/* physical SMI */
-#define VMEXIT_INIT			0x063	/* physical INIT */
-#define VMEXIT_VINTR			0x064	/* virtual INTR */
-#define VMEXIT_CR0_SEL_WRITE		0x065	/* CR0 write changing bits other than TS, MP */
-#define VMEXIT_IDTR_READ		0x066
-#define VMEXIT_GDTR_READ		0x067
-#define VMEXIT_LDTR_READ		0x068
-#define VMEXIT_TR_READ			0x069
-#define VMEXIT_IDTR_WRITE		0x06a
-#define VMEXIT_GDTR_WRITE		0x06b
-#define VMEXIT_LDTR_WRITE		0x06c
-#define VMEXIT_TR_WRITE			0x06d
-#define VMEXIT_RDTSC			0x06e
-#define VMEXIT_RDPMC			0x06f
-#define VMEXIT_PUSHF			0x070
-#define VMEXIT_POPF			0x071
-#define VMEXIT_CPUID			0x072
-#define VMEXIT_RSM			0x073
-#define VMEXIT_IRET			0x074
-#define VMEXIT_SWINT			0x075	/* INTn instruction */
-#define VMEXIT_INVD			0x076
-#define VMEXIT_PAUSE			0x077
-#define VMEXIT_HLT			0x078
-#define VMEXIT_INVLPG			0x079
-#define VMEXIT_INVLPGA			0x07a
-#define VMEXIT_IOIO			0x07b	/* IN/OUT to an intercepted port */
-#define VMEXIT_MSR			0x07c	/* RDMSR/WRMSR of an intercepted MSR */
-#define VMEXIT_TASK_SWITCH		0x07d
-#define VMEXIT_FERR_FREEZE		0x07e
-#define VMEXIT_SHUTDOWN			0x07f
-#define VMEXIT_VMRUN			0x080
-#define VMEXIT_VMMCALL			0x081
-#define VMEXIT_VMLOAD			0x082
-#define VMEXIT_VMSAVE			0x083
-#define VMEXIT_STGI			0x084
-#define VMEXIT_CLGI			0x085
-#define VMEXIT_SKINIT			0x086
-#define VMEXIT_RDTSCP			0x087
-#define VMEXIT_ICEBP			0x088
-#define VMEXIT_WBINVD			0x089	/* WBINVD or WBNOINVD */
-#define VMEXIT_MONITOR			0x08a	/* MONITOR or MONITORX */
-#define VMEXIT_MWAIT			0x08b	/* MWAIT or MWAITX */
-#define VMEXIT_MWAIT_CONDITIONAL	0x08c	/* MWAIT/MWAITX with the monitor armed */
-#define VMEXIT_XSETBV			0x08d
-#define VMEXIT_RDPRU			0x08e
-#define VMEXIT_EFER_WRITE_TRAP		0x08f	/* after a guest EFER write */
-/* 090h-09Fh: VMEXIT_CR0_WRITE_TRAP .. VMEXIT_CR15_WRITE_TRAP, after the write. */
-#define VMEXIT_CR0_WRITE_TRAP		0x090
-#define VMEXIT_CR1_WRITE_TRAP		0x091
-#define VMEXIT_CR2_WRITE_TRAP		0x092
-#define VMEXIT_CR3_WRITE_TRAP		0x093
-#define VMEXIT_CR4_WRITE_TRAP		0x094
-#define VMEXIT_CR5_WRITE_TRAP		0x095
-#define VMEXIT_CR6_WRITE_TRAP		0x096
-#define VMEXIT_CR7_WRITE_TRAP		0x097
-#define VMEXIT_CR8_WRITE_TRAP		0x098
-#define VMEXIT_CR9_WRITE_TRAP		0x099
-#define VMEXIT_CR10_WRITE_TRAP		0x09a
-#define VMEXIT_CR11_WRITE_TRAP		0x09b
-#define VMEXIT_CR12_WRITE_TRAP		0x09c
-#define VMEXIT_CR13_WRITE_TRAP		0x09d
-#define VMEXIT_CR14_WRITE_TRAP		0x09e
-#define VMEXIT_CR15_WRITE_TRAP		0x09f
-#define VMEXIT_INVLPGB			0x0a0
-#define VMEXIT_INVLPGB_ILLEGAL		0x0a1	/* illegally specified INVLPGB */
-#define VMEXIT_INVPCID			0x0a2
-#define VMEXIT_MCOMMIT			0x0a3
-#define VMEXIT_TLBSYNC			0x0a4
-#define VMEXIT_BUSLOCK			0x0a5	/* bus lock with the threshold counter at 0 */
-#define VMEXIT_IDLE_HLT			0x0a6	/* HLT with no V_INTR/V_NMI pending */
-#define VMEXIT_NPF			0x400	/* nested page fault */
-#define VMEXIT_AVIC_INCOMPLETE_IPI	0x401
-#define VMEXIT_AVIC_NOACCEL		0x402	/* unaccelerated vAPIC access */
-#define VMEXIT_VMGEXIT			0x403
-
-/* Error codes: VMRUN did not enter the guest, or SEV-SNP refused it. */
-#define VMEXIT_INVALID		UINT64_C(0xffffffffffffffff)	/* -1: illegal guest state in the VMCB */
-#define VMEXIT_BUSY		UINT64_C(0xfffffffffffffffe)	/* -2: BUSY bit set in the VMSA */
-#define VMEXIT_IDLE_REQUIRED	UINT64_C(0xfffffffffffffffd)	/* -3: sibling thread not idle */
-#define VMEXIT_INVALID_PMC	UINT64_C(0xfffffffffffffffc)	/* -4: invalid PMC state (newer APMs) */
+#define SVM_EXIT_ENUM_ENTRY(name, code) VMEXIT_##name = (code),
+enum svm_exit_code { SVM_EXIT_CODES(SVM_EXIT_ENUM_ENTRY) };
+#undef SVM_EXIT_ENUM_ENTRY
 
 /* Codes from F000_0000h upwards are reserved for the hypervisor's own use. */
 #define VMEXIT_SW_BASE		UINT64_C(0xf0000000)
