@@ -87,6 +87,25 @@ void desc_setup_ap(void)
 	load_tables();
 }
 
+struct segment desc_decode(uint16_t selector)
+{
+	struct descriptor_table_ptr gdtr;
+	struct segment s = { 0, 0, 0 };
+
+	if (!(selector & ~7))
+		return s;
+	sgdt(&gdtr);
+	const uint64_t *d = (const uint64_t *)(gdtr.base + (selector & ~7));
+	uint32_t limit = (uint32_t)((d[0] & 0xffff) | ((d[0] >> 32) & 0xf0000));
+
+	s.attr = (uint16_t)(((d[0] >> 40) & 0xff) | ((d[0] >> 44) & 0xf00));
+	s.limit = (s.attr & SEG_ATTR_G) ? (limit << 12) | 0xfff : limit;
+	s.base = ((d[0] >> 16) & 0xffffff) | (((d[0] >> 56) & 0xff) << 24);
+	if (!(s.attr & SEG_ATTR_S))
+		s.base |= d[1] << 32;
+	return s;
+}
+
 void set_irq_handler(unsigned vector, irq_handler_t fn)
 {
 	irq_handlers[vector] = fn;

@@ -42,6 +42,25 @@ struct descriptor_table_ptr desc_runtime_idtr(void);
 #define IDT_GATE_SIZE	16
 void idt_set_gate(void *idt, unsigned vector, const void *handler, unsigned dpl, unsigned ist);
 
+/*
+ * The one descriptor decoder: the segment a selector names in the live GDT
+ * (SDM Vol. 3A, 3.4.5 "Segment Descriptors" and 7.2.3 "TSS Descriptor in
+ * 64-bit mode"; APM Vol. 2, 4.7 "Legacy Segment Descriptors" and 4.8
+ * "Long-Mode Segment Descriptors").  limit is in bytes (G applied); attr
+ * holds the 12 attribute bits as VMX and SVM both keep them: descriptor
+ * bits 47:40 (type, S, DPL, P) in attr[7:0] and bits 55:52 (AVL, L, D/B,
+ * G) in attr[11:8].  A system descriptor (S=0: TSS, LDT) is 16 bytes, its
+ * base bits 63:32 in the second half.  The null selector gives all zeros.
+ */
+struct segment {
+	uint64_t base;
+	uint32_t limit;
+	uint16_t attr;
+};
+#define SEG_ATTR_S	(1u << 4)	/* descriptor bit 44: code or data */
+#define SEG_ATTR_G	(1u << 11)	/* descriptor bit 55: granularity */
+struct segment desc_decode(uint16_t selector);
+
 /* Interrupt handlers for vectors >= 32; EOI is the handler's business. */
 typedef void (*irq_handler_t)(struct ex_regs *regs);
 void set_irq_handler(unsigned vector, irq_handler_t fn);

@@ -127,15 +127,12 @@ void svm_guest_on_exit(struct svm_guest *g, uint64_t code, svm_exit_fn *fn)
 	g->handlers[svm_exit_slot(code)] = fn;
 }
 
-/* A segment image from the live GDT entry of `sel` (flat: base 0, limit 4G). */
+/* A segment image from the live GDT entry of `sel` (its attributes are the VMCB's format). */
 static struct vmcb_seg seg_from_gdt(uint16_t sel)
 {
-	struct descriptor_table_ptr gdtr;
+	struct segment s = desc_decode(sel);
 
-	sgdt(&gdtr);
-	uint64_t desc = ((const uint64_t *)gdtr.base)[sel >> 3];
-	return (struct vmcb_seg){ .selector = sel, .attrib = vmcb_attr_from_desc(desc),
-				  .limit = 0xffffffff, .base = 0 };
+	return (struct vmcb_seg){ .selector = sel, .attrib = s.attr, .limit = s.limit, .base = s.base };
 }
 
 /*

@@ -239,12 +239,6 @@ static inline uint16_t vmcb_attr(unsigned type, bool s, unsigned dpl, bool p,
 			  (g ? VMCB_ATTR_G : 0));
 }
 
-/* Attributes of a raw 8-byte GDT/LDT descriptor. */
-static inline uint16_t vmcb_attr_from_desc(uint64_t desc)
-{
-	return (uint16_t)(((desc >> 40) & 0x0ff) | ((desc >> 44) & 0xf00));
-}
-
 /* ------------------------------------------------------------------------
  * The structures.
  * ---------------------------------------------------------------------- */

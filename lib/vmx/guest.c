@@ -178,24 +178,19 @@ static void put(struct loader *l, uint32_t field, uint64_t val)
 	}
 }
 
-/* A GDT descriptor's base, limit and access rights in the VMCS format (25.4.1, Table 25-2). */
+/*
+ * A GDT descriptor's base, limit and access rights in the VMCS format (25.4.1,
+ * Table 25-2): attributes 7:0 in 7:0, 11:8 in 15:12; the null selector is unusable.
+ */
 static uint32_t segment_ar(uint16_t sel, uint64_t *base, uint32_t *limit)
 {
-	struct descriptor_table_ptr gdtr;
+	struct segment s = desc_decode(sel);
 
-	sgdt(&gdtr);
-	if (!(sel & ~7)) {
-		*base = 0;
-		*limit = 0;
+	*base = s.base;
+	*limit = s.limit;
+	if (!(sel & ~7))
 		return AR_UNUSABLE;
-	}
-	uint64_t d = *(uint64_t *)(gdtr.base + (sel & ~7));
-	uint32_t lim = (uint32_t)((d & 0xffff) | ((d >> 32) & 0xf0000));
-	*limit = (d & (1ull << 55)) ? (lim << 12) | 0xfff : lim;
-	*base = ((d >> 16) & 0xffffff) | (((d >> 56) & 0xff) << 24);
-	if (!(d & (1ull << 44)))	/* system descriptor (TSS): 16 bytes, base 63:32 next */
-		*base |= *(uint64_t *)(gdtr.base + (sel & ~7) + 8) << 32;
-	return (uint32_t)(((d >> 40) & 0xff) | (((d >> 52) & 0xf) << 12));
+	return (uint32_t)((s.attr & 0xff) | ((s.attr & 0xf00) << 4));
 }
 
 static uint16_t read_es(void) { uint16_t s; asm volatile("mov %%es, %0" : "=r"(s)); return s; }
