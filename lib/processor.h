@@ -17,6 +17,13 @@
 #define X86_CR0_CD	(1ul << 30)
 #define X86_CR0_PG	(1ul << 31)
 
+/*
+ * A linear address that is not canonical with 4-level (48-bit) nor with
+ * 5-level (57-bit) paging: bit 63 set, bits 62:47 clear (SDM Vol. 3A,
+ * 4.5 "4-Level Paging and 5-Level Paging").
+ */
+#define NONCANONICAL_ADDR	0x8000000000000000ull
+
 #define X86_CR4_VME	(1ul << 0)
 #define X86_CR4_PSE	(1ul << 4)
 #define X86_CR4_PAE	(1ul << 5)

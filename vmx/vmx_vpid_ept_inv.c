@@ -109,8 +109,9 @@ static void invvpid_descriptor(void)
 	}
 	if (cap_ev & VMX_VPID_INVVPID_INDIVIDUAL_ADDR)
 		report_result(NULL, VMFAIL_VALID(VMXERR_INVALID_INVEPT_INVVPID_OPERAND),
-			      invvpid(INVVPID_INDIVIDUAL_ADDR, 1, 0x0000800000000000ull),
-			      "INVVPID individual-address with the non-canonical address 0x800000000000");
+			      invvpid(INVVPID_INDIVIDUAL_ADDR, 1, NONCANONICAL_ADDR),
+			      "INVVPID individual-address with the address %#llx (not canonical with 4- "
+			      "or 5-level paging)", NONCANONICAL_ADDR);
 	uint64_t type = (cap_ev & VMX_VPID_INVVPID_ALL_CONTEXT) ? INVVPID_ALL_CONTEXT : INVVPID_SINGLE_CONTEXT;
 	report_result(NULL, VMFAIL_VALID(VMXERR_INVALID_INVEPT_INVVPID_OPERAND), invvpid(type, 1 | (1ull << 16), 0),
 		      "INVVPID type %llu with descriptor bits 63:16 = 1", (unsigned long long)type);

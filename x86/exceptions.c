@@ -45,8 +45,8 @@ static void test_gp(void)
 		      "WRMSR of a non-existent MSR (0x2ff0)");
 
 	uint8_t b;
-	report_result(NULL, HV_RESULT_GP0, read_byte_safe((void *)0x8000000000000000ull, &b),
-		      "read at the non-canonical address 0x8000000000000000");
+	report_result(NULL, HV_RESULT_GP0, read_byte_safe((void *)NONCANONICAL_ADDR, &b),
+		      "read at the non-canonical address %#llx", NONCANONICAL_ADDR);
 	/*
 	 * Clearing CR4.PAE while IA-32e mode is active faults with #GP(0)
 	 * (SDM Vol. 3A, 2.5).  Where an environment accepts the write, the
