@@ -88,7 +88,7 @@ static void no_ept(void)
 	vmx_guest_free(&g);
 }
 
-/* Bits 9-11 of the qualification: defined only with advanced VM-exit information (Table 28-7). */
+/* Bits 11:9 of the qualification: defined only with advanced VM-exit information (Table 28-7). */
 #define EPT_VIOLATION_ADVANCED_BITS \
 	(EPT_VIOLATION_USER_LINEAR | EPT_VIOLATION_LINEAR_WRITABLE | EPT_VIOLATION_LINEAR_NX)
 
@@ -132,10 +132,30 @@ static uint64_t expected_qual(uint64_t access, uint64_t ept_perms)
 	return q;
 }
 
-/* The bits of the qualification the SDM defines for this CPU. */
-static uint64_t defined_qual_bits(void)
+/*
+ * The bits of the qualification the SDM defines for guest g on this CPU
+ * (28.2.1, Table 28-7 "Exit Qualification for EPT Violations"); the others
+ * are not compared.  Undefined: bit 6 without "mode-based execute control";
+ * bits 11:9 without advanced VM-exit information (EPT_VPID_CAP[22]); bit 12
+ * (NMI unblocking due to IRET) when "NMI exiting" is 1 and "virtual NMIs"
+ * 0 (and for an exit during event delivery, which these are not); bit 14
+ * without EPTP[7] (supervisor shadow-stack control).  Bits 13, 15 and 16
+ * are defined (0 for an ordinary synchronous access), 63:17 are reserved
+ * and cleared.
+ */
+static uint64_t defined_qual_bits(const struct vmx_guest *g)
 {
-	return (ept_cap & VMX_EPT_ADVANCED_EXIT_INFO) ? ~0ull : ~EPT_VIOLATION_ADVANCED_BITS;
+	uint64_t undefined = EPT_VIOLATION_SSS_PAGE;
+
+	if (!(g->ctl[VMX_PROCBASED2] & CPU2_MODE_BASED_EXECUTE_CONTROL))
+		undefined |= EPT_VIOLATION_USER_EXECUTABLE;
+	if (!(ept_cap & VMX_EPT_ADVANCED_EXIT_INFO))
+		undefined |= EPT_VIOLATION_ADVANCED_BITS;
+	if ((g->ctl[VMX_PINBASED] & PIN_NMI_EXITING) && !(g->ctl[VMX_PINBASED] & PIN_VIRTUAL_NMIS))
+		undefined |= EPT_VIOLATION_NMI_UNBLOCKING;
+	if (g->eptp & EPTP_SSS)
+		undefined &= ~EPT_VIOLATION_SSS_PAGE;
+	return ~undefined;
 }
 
 /*
@@ -162,9 +182,10 @@ static void violation(const char *what, hv_guest_fn *code, uint64_t access, uint
 		return;
 	}
 	if (vmx_guest_expect(&g, VMX_EXIT_EPT_VIOLATION, "guest access")) {
-		report_u64(NULL, expected_qual(access, EPT_RWX & ~removed), g.exit.qualification & defined_qual_bits(),
-			   "exit qualification%s", (ept_cap & VMX_EPT_ADVANCED_EXIT_INFO) ? "" :
-			   " (bits 11:9 undefined without EPT_VPID_CAP[22], not compared)");
+		uint64_t defined = defined_qual_bits(&g);
+		report_u64(NULL, expected_qual(access, EPT_RWX & ~removed), g.exit.qualification & defined,
+			   "exit qualification %#llx, the bits the SDM defines here (mask %#llx)",
+			   (unsigned long long)g.exit.qualification, (unsigned long long)defined);
 		report_u64(NULL, gpa + offset, g.exit.guest_physical, "guest-physical address");
 		report_u64(NULL, (uint64_t)target + offset, g.exit.guest_linear, "guest linear address");
 		pt_map(&ept.pt, gpa, gpa, PAGE_SIZE, 12, EPT_RWX | EPT_MT_WB);
@@ -326,34 +347,48 @@ static void walk_lengths(void)
 	}
 }
 
-/* 26.2.1.1: VM entry fails with error 7 for an EPTP the capabilities do not allow. */
-static void eptp_check(const char *what, uint64_t eptp)
+/*
+ * 26.2.1.1 "VM-Execution Control Fields": VM entry fails with error 7 for
+ * an EPTP the capabilities do not allow.  Each case takes the valid EPTP
+ * of a guest that runs (identity) and changes one field: clears `clear`,
+ * sets `set`.
+ */
+static void eptp_check(const char *what, uint64_t clear, uint64_t set)
 {
 	struct vmx_ept ept;
 	struct vmx_guest g;
 
 	identity_ept(&ept, ept_levels, false, largest_shift() >= 21 ? 21 : 12);
-	if (!ept_guest(&g, &ept, guest_read))
+	if (!ept_guest(&g, &ept, guest_read)) {
+		pt_destroy(&ept.pt);
 		return;
-	vmcs_write(VMCS_EPT_POINTER, virt_to_phys(ept.pt.root) | eptp);
+	}
+	uint64_t eptp = (g.eptp & ~clear) | set;
+	vmcs_write(VMCS_EPT_POINTER, eptp);
 	report_result(NULL, VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), vmx_guest_run(&g),
-		      "EPTP low bits %#llx: %s", (unsigned long long)eptp, what);
+		      "EPTP %#llx (the valid one is %#llx): %s", (unsigned long long)eptp,
+		      (unsigned long long)g.eptp, what);
 	vmx_guest_free(&g);
+	pt_destroy(&ept.pt);
 }
 
 static void eptp_checks(void)
 {
-	uint64_t walk = (uint64_t)(ept_levels - 1) << 3;
-
-	eptp_check("walk length 3 (bits 5:3 = 2)", 6 | 2 << 3);
+	eptp_check("page-walk length 3 (bits 5:3 = 2)", EPTP_WALK_MASK, EPTP_WALK(3));
+	if (!(ept_cap & VMX_EPT_PAGE_WALK_4))
+		eptp_check("page-walk length 4, not advertised (EPT_VPID_CAP[6] clear)", EPTP_WALK_MASK,
+			   EPTP_WALK(4));
 	if (!(ept_cap & VMX_EPT_PAGE_WALK_5))
-		eptp_check("walk length 5, not advertised", 6 | 4 << 3);
+		eptp_check("page-walk length 5, not advertised (EPT_VPID_CAP[7] clear)", EPTP_WALK_MASK,
+			   EPTP_WALK(5));
 	if (!(ept_cap & VMX_EPT_MEMTYPE_UC))
-		eptp_check("memory type UC, not advertised (EPT_VPID_CAP[8] clear)", 0 | walk);
-	eptp_check("memory type 2 (reserved)", 2 | walk);
+		eptp_check("memory type UC, not advertised (EPT_VPID_CAP[8] clear)", EPTP_MEMTYPE_MASK,
+			   VMX_MEMORY_TYPE_UC);
+	eptp_check("memory type 2 (reserved)", EPTP_MEMTYPE_MASK, 2);
 	if (!(ept_cap & VMX_EPT_AD_FLAGS))
-		eptp_check("A/D enable without EPT_VPID_CAP[21]", 6 | walk | 1 << 6);
-	eptp_check("reserved bit 11 set", 6 | walk | 1 << 11);
+		eptp_check("A/D enable without EPT_VPID_CAP[21]", 0, EPTP_AD_ENABLE);
+	eptp_check("reserved bit 11 set (bits 11:8 are reserved)", 0, 1ull << 11);
+	eptp_check("bit MAXPHYADDR set (bits 63:MAXPHYADDR are reserved)", 0, 1ull << cpu_maxphyaddr());
 }
 
 HV_EACH_CPU(identity)

@@ -20,8 +20,8 @@ void ept_identity_map(struct vmx_ept *ept, uint64_t size, unsigned page_shift)
 /* SDM 25.6.11 "Extended-Page-Table Pointer (EPTP)". */
 uint64_t ept_eptp(const struct vmx_ept *ept)
 {
-	return virt_to_phys(ept->pt.root) | 6 /* WB */ | (uint64_t)(ept->pt.levels - 1) << 3 |
-	       (ept->ad ? 1ull << 6 : 0);
+	return virt_to_phys(ept->pt.root) | VMX_MEMORY_TYPE_WB | EPTP_WALK(ept->pt.levels) |
+	       (ept->ad ? EPTP_AD_ENABLE : 0);
 }
 
 uint64_t ept_guest_memory_size(unsigned page_shift)

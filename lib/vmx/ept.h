@@ -12,6 +12,15 @@
 
 #define EPT_RWX		(EPT_R | EPT_W | EPT_X)
 
+/* The EPTP's fields (SDM Vol. 3C, 25.6.11 "Extended-Page-Table Pointer (EPTP)"). */
+#define EPTP_MEMTYPE_MASK	0x7ull			/* 2:0: paging-structure memory type */
+#define EPTP_WALK_SHIFT		3			/* 5:3: page-walk length minus 1 */
+#define EPTP_WALK_MASK		(0x7ull << EPTP_WALK_SHIFT)
+#define EPTP_WALK(levels)	((uint64_t)((levels) - 1) << EPTP_WALK_SHIFT)
+#define EPTP_AD_ENABLE		(1ull << 6)		/* accessed and dirty flags */
+#define EPTP_SSS		(1ull << 7)		/* supervisor shadow-stack control */
+#define EPTP_RESERVED_11_8	(0xfull << 8)
+
 struct vmx_ept {
 	struct page_table pt;
 	bool ad;
