@@ -305,12 +305,16 @@ static void natural_high_access(void)
 static void unsupported_encodings(unsigned max_index)
 {
 	uint64_t val;
-	static const uint32_t bases[] = { 0x0000, 0x2000, 0x4000, 0x6000, 0x0800, 0x6800 };
+	static const struct { enum vmcs_field_width width; enum vmcs_field_type type; } kinds[] = {
+		{ VMCS_WIDTH_16, VMCS_TYPE_CONTROL }, { VMCS_WIDTH_64, VMCS_TYPE_CONTROL },
+		{ VMCS_WIDTH_32, VMCS_TYPE_CONTROL }, { VMCS_WIDTH_NATURAL, VMCS_TYPE_CONTROL },
+		{ VMCS_WIDTH_16, VMCS_TYPE_GUEST }, { VMCS_WIDTH_NATURAL, VMCS_TYPE_GUEST },
+	};
 
-	for (unsigned i = 0; i < ARRAY_SIZE(bases); i++) {
-		uint32_t enc = bases[i] | ((max_index + 1) << 1);
-		if (max_index + 1 > 0x1ff)
+	for (unsigned i = 0; i < ARRAY_SIZE(kinds); i++) {
+		if (max_index >= VMX_VMCS_ENUM_INDEX_MASK)
 			break;
+		uint32_t enc = vmcs_encoding(kinds[i].width, kinds[i].type, max_index + 1);
 		report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), vmread(enc, &val),
 			      "VMREAD %#x (%s %s, index %u above VMCS_ENUM's %u)", enc,
 			      vmcs_field_width_name(vmcs_field_width(enc)), vmcs_field_type_name(vmcs_field_type(enc)),
@@ -325,6 +329,27 @@ static void unsupported_encodings(unsigned max_index)
 		      "VMREAD with encoding operand %#llx (bits 63:32 not 0)", (unsigned long long)wide);
 }
 
+/*
+ * A.9: VMCS_ENUM bits 9:1 are "the highest index value used for any VMCS
+ * encoding", so some supported encoding has that index: tried with every
+ * width and type (full access), at least one VMREAD succeeds.
+ */
+static void vmcs_enum_index_used(unsigned max_index)
+{
+	char got[96] = "VMfail for all 16 widths and types";
+	bool found = false;
+	uint64_t val;
+
+	for (unsigned kind = 0; kind < 16 && !found; kind++) {
+		uint32_t enc = vmcs_encoding(kind >> 2, kind & 3, max_index);
+		found = hv_result_ok(vmread(enc, &val));
+		if (found)
+			snprintf(got, sizeof(got), "VMREAD %#x (%s) succeeds", enc, vmcs_field_name(enc));
+	}
+	report_erratum("bochs-vmx-vmcs-enum-index-unused", found, "VMCS_ENUM highest index %u: expected a "
+		       "field with that index that VMREAD reads, got %s", max_index, got);
+}
+
 static void field_sweep(void)
 {
 	uint64_t vmcs = virt_to_phys(vmx_alloc_vmcs());
@@ -336,6 +361,7 @@ static void field_sweep(void)
 		    (unsigned long long)vmx_this_cap(MSR_IA32_VMX_VMCS_ENUM), max_index, write_any, vmcs_nr_fields);
 	vmclear(vmcs);
 	vmptrld(vmcs);
+	vmcs_enum_index_used(max_index);
 	for (unsigned i = 0; i < vmcs_nr_fields; i++)
 		fields_ok += sweep_field(&vmcs_fields[i], max_index, write_any);
 	unsupported_encodings(max_index);

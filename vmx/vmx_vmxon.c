@@ -29,13 +29,19 @@ static struct hv_result try_vmxon(uint64_t pa)
 	return r;
 }
 
-/* 31.3: a VMXON pointer not 4K-aligned -> VMfailInvalid. */
+/*
+ * 31.3: a VMXON pointer not 4K-aligned -> VMfailInvalid.  The right
+ * revision is at the pointer too, so that a CPU ignoring the alignment
+ * rule would find a valid region there and succeed.
+ */
 static void vmxon_unaligned(void)
 {
-	uint64_t pa = vmx_vmxon_region() + 0x800;
+	uint32_t rev = vmx_basic_revision(vmx_this_cap(MSR_IA32_VMX_BASIC));
+	uint64_t pa = region_with_revision(rev) + PAGE_SIZE / 2;
 
-	report_result(NULL, VMFAIL_INVALID, try_vmxon(pa), "VMXON with region %#llx (not 4K-aligned)",
-		      (unsigned long long)pa);
+	*(uint32_t *)phys_to_virt(pa) = rev;
+	report_result(NULL, VMFAIL_INVALID, try_vmxon(pa), "VMXON with region %#llx (not 4K-aligned, "
+		      "revision %#x there)", (unsigned long long)pa, rev);
 }
 
 /* 31.3: a VMXON pointer with bits set beyond MAXPHYADDR -> VMfailInvalid. */
@@ -67,9 +73,10 @@ static void vmxon_revision_bit31(void)
 		      "VMXON with region dword %#x (bit 31 set)", rev);
 }
 
-/* 31.3: CR4.VMXE = 0 -> #UD. */
+/* 31.3: CR4.VMXE = 0 -> #UD; everything else as for a VMXON that succeeds (fixed bits set). */
 static void vmxon_without_vmxe(void)
 {
+	vmx_set_fixed_bits();
 	write_cr4(read_cr4() & ~X86_CR4_VMXE);
 	uint64_t cr4 = read_cr4();
 	struct hv_result r = vmxon(vmx_vmxon_region());
@@ -248,12 +255,12 @@ static void off_here(void *arg)
 }
 
 /*
- * alloc_kvm_area: one region per CPU, distinct, 4K-aligned, below
- * MAXPHYADDR; then VMXON on every CPU at once, state read back, VMXOFF at once.
+ * alloc_kvm_area: one region per CPU (printed); VMXON on every CPU at once,
+ * state read back, VMXOFF at once.
  */
 static void test_all_cpus(void)
 {
-	vmx_check_vmxon_regions();
+	vmx_show_vmxon_regions();
 	report(vmx_on_all(), "VMXON on all %u CPUs at once", nr_cpus);
 	on_cpus(check_in_vmx, NULL);
 	on_cpus(off_here, NULL);

@@ -354,16 +354,16 @@ static inline enum vmcs_field_width vmcs_field_width(uint32_t encoding)
 	return (enum vmcs_field_width)((encoding >> 13) & 3);
 }
 
+/* The full-access encoding of width, type and index (SDM 25.11.2, Table 25-21). */
+static inline uint32_t vmcs_encoding(enum vmcs_field_width width, enum vmcs_field_type type, unsigned index)
+{
+	return (uint32_t)width << 13 | (uint32_t)type << 10 | index << 1;
+}
+
 /* The encoding that accesses bits 63:32 of a 64-bit field. */
 static inline uint32_t vmcs_field_high(uint32_t encoding)
 {
 	return encoding | VMCS_ENCODING_HIGH;
-}
-
-/* Read-only by type (see the rule at the top of this file). */
-static inline bool vmcs_field_type_read_only(uint32_t encoding)
-{
-	return vmcs_field_type(encoding) == VMCS_TYPE_EXIT_INFO;
 }
 
 struct vmcs_field {

@@ -3,6 +3,7 @@
  */
 #include "vmx_names.h"
 #include "vmcs_fields.h"
+#include "processor.h"
 
 #define NAME_ROW(n, name) [n] = #name,
 
@@ -57,31 +58,34 @@ static const struct {
 	const char *name;
 	uint32_t msr;
 	uint32_t true_msr;
-	uint32_t field;
+	uint32_t default1;	/* the word's "default1" class (A.2); 0 for words without TRUE MSRs */
 	const struct control_bit *bits;
 	unsigned nr_bits;
 } control_words[VMX_NR_CONTROL_WORDS] = {
 	[VMX_PINBASED] = { "pin-based VM-execution controls",
 		MSR_IA32_VMX_PINBASED_CTLS, MSR_IA32_VMX_TRUE_PINBASED_CTLS,
-		VMCS_PIN_BASED_CONTROLS, pin_bits, ARRAY_LEN(pin_bits) },
+		BIT(1) | BIT(2) | BIT(4), pin_bits, ARRAY_LEN(pin_bits) },
 	[VMX_PROCBASED] = { "primary processor-based VM-execution controls",
 		MSR_IA32_VMX_PROCBASED_CTLS, MSR_IA32_VMX_TRUE_PROCBASED_CTLS,
-		VMCS_PROC_BASED_CONTROLS, cpu_bits, ARRAY_LEN(cpu_bits) },
+		BIT(1) | BIT(4) | BIT(5) | BIT(6) | BIT(8) | BIT(13) | BIT(14) | BIT(15) | BIT(16) | BIT(26),
+		cpu_bits, ARRAY_LEN(cpu_bits) },
 	[VMX_PROCBASED2] = { "secondary processor-based VM-execution controls",
 		MSR_IA32_VMX_PROCBASED_CTLS2, 0,
-		VMCS_SECONDARY_PROC_CONTROLS, cpu2_bits, ARRAY_LEN(cpu2_bits) },
+		0, cpu2_bits, ARRAY_LEN(cpu2_bits) },
 	[VMX_EXIT] = { "primary VM-exit controls",
 		MSR_IA32_VMX_EXIT_CTLS, MSR_IA32_VMX_TRUE_EXIT_CTLS,
-		VMCS_EXIT_CONTROLS, exit_bits, ARRAY_LEN(exit_bits) },
+		BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(10) |
+		BIT(11) | BIT(13) | BIT(14) | BIT(16) | BIT(17), exit_bits, ARRAY_LEN(exit_bits) },
 	[VMX_ENTRY] = { "VM-entry controls",
 		MSR_IA32_VMX_ENTRY_CTLS, MSR_IA32_VMX_TRUE_ENTRY_CTLS,
-		VMCS_ENTRY_CONTROLS, entry_bits, ARRAY_LEN(entry_bits) },
+		BIT(0) | BIT(1) | BIT(2) | BIT(3) | BIT(4) | BIT(5) | BIT(6) | BIT(7) | BIT(8) | BIT(12),
+		entry_bits, ARRAY_LEN(entry_bits) },
 	[VMX_PROCBASED3] = { "tertiary processor-based VM-execution controls",
 		MSR_IA32_VMX_PROCBASED_CTLS3, 0,
-		VMCS_TERTIARY_PROC_CONTROLS, cpu3_bits, ARRAY_LEN(cpu3_bits) },
+		0, cpu3_bits, ARRAY_LEN(cpu3_bits) },
 	[VMX_EXIT2] = { "secondary VM-exit controls",
 		MSR_IA32_VMX_EXIT_CTLS2, 0,
-		VMCS_SECONDARY_EXIT_CONTROLS, exit2_bits, ARRAY_LEN(exit2_bits) },
+		0, exit2_bits, ARRAY_LEN(exit2_bits) },
 };
 
 const char *vmx_control_name(enum vmx_control_word w, uint32_t mask)
@@ -110,7 +114,7 @@ uint32_t vmx_control_word_true_msr(enum vmx_control_word w)
 	return (unsigned)w < VMX_NR_CONTROL_WORDS ? control_words[w].true_msr : 0;
 }
 
-uint32_t vmx_control_word_field(enum vmx_control_word w)
+uint32_t vmx_control_word_default1(enum vmx_control_word w)
 {
-	return (unsigned)w < VMX_NR_CONTROL_WORDS ? control_words[w].field : 0;
+	return (unsigned)w < VMX_NR_CONTROL_WORDS ? control_words[w].default1 : 0;
 }

@@ -348,8 +348,12 @@ const char *vmx_control_word_name(enum vmx_control_word w);
 uint32_t vmx_control_word_msr(enum vmx_control_word w);
 /* The IA32_VMX_TRUE_* MSR for the word, 0 if it has none (A.3-A.5). */
 uint32_t vmx_control_word_true_msr(enum vmx_control_word w);
-/* The VMCS field that holds the word. */
-uint32_t vmx_control_word_field(enum vmx_control_word w);
+/*
+ * The word's "default1" class (A.2): the controls a legacy capability MSR
+ * reports as must-be-1 whatever the TRUE MSR allows (pin 1, 2, 4; primary
+ * 1, 4-6, 8, 13-16, 26; exit 0-8, 10, 11, 13, 14, 16, 17; entry 0-8, 12).
+ */
+uint32_t vmx_control_word_default1(enum vmx_control_word w);
 
 /*
  * VMX capability MSRs: SDM Vol. 3C, Appendix A; Vol. 4, Table 2-2.
@@ -441,10 +445,12 @@ static inline unsigned vmx_basic_memory_type(uint64_t basic)
 /* The page-modification log: 512 entries of 8 bytes (SDM 29.3.6). */
 #define VMX_PML_ENTRIES			512
 
-/* IA32_VMX_VMCS_ENUM: SDM A.9; bits 9:1 are the highest field index. */
+/* IA32_VMX_VMCS_ENUM: SDM A.9; bits 9:1 are the highest field index, the others reserved. */
+#define VMX_VMCS_ENUM_INDEX_MASK	0x1ffu
+#define VMX_VMCS_ENUM_INDEX_SHIFT	1
 static inline unsigned vmx_vmcs_enum_max_index(uint64_t vmcs_enum)
 {
-	return (vmcs_enum >> 1) & 0x1ff;
+	return (vmcs_enum >> VMX_VMCS_ENUM_INDEX_SHIFT) & VMX_VMCS_ENUM_INDEX_MASK;
 }
 
 /* IA32_VMX_EPT_VPID_CAP: SDM A.10. */

@@ -43,8 +43,11 @@ struct hv_result vmx_off(void);
 bool vmx_cpu_in_vmx(void);
 /* This CPU's VMXON region (allocated on first use). */
 uint64_t vmx_vmxon_region(void);
-/* alloc_kvm_area: every CPU's region allocated; each distinct, 4K-aligned, below MAXPHYADDR. */
-void vmx_check_vmxon_regions(void);
+/*
+ * alloc_kvm_area: every CPU's region allocated on that CPU and printed (the
+ * program's own allocation is no rule: the CPU judges each region at VMXON).
+ */
+void vmx_show_vmxon_regions(void);
 
 /* vmx_on() on every CPU at once; each failure is a FAIL naming the CPU. */
 bool vmx_on_all(void);

@@ -13,7 +13,7 @@ void boot_cpu_has(void)
 
 	for (unsigned i = 0; i < ARRAY_SIZE(needed); i++) {
 		if (cpu_has(needed[i]))
-			report(true, "%s present", cpu_feature_name(needed[i]));
+			report_info("%s present", cpu_feature_name(needed[i]));
 		else
 			report_skip("%s missing: a VMX host needs it", cpu_feature_name(needed[i]));
 	}

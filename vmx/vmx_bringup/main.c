@@ -123,7 +123,8 @@ static void kvm_mmu_set_mask_ptes(void)
 	uint64_t reserved = ((1ull << 52) - 1) & ~((1ull << maxphy) - 1);
 	bool ad = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP) & VMX_EPT_AD_FLAGS;
 
-	report(maxphy >= 36 && maxphy <= 52, "MAXPHYADDR %u within 36..52", maxphy);
+	report(maxphy <= 52, "MAXPHYADDR (CPUID 0x80000008 EAX[7:0]) at most 52 (SDM Vol. 3A, 4.1.4 "
+	       "\"Enumeration of Paging Features by CPUID\"): got %u", maxphy);
 	step_value("maxphyaddr", "%u", maxphy);
 	step_value("reserved_mask", "%#llx", (unsigned long long)reserved);
 	step_value("accessed_mask", "%#llx", (unsigned long long)(ad ? EPT_A : 0));
@@ -193,7 +194,7 @@ static void setup_vmcs_config(void)
 		report_skip("KVM's minimum control set is not allowed: %s", cfg.missing);
 		return;
 	}
-	report(true, "KVM's minimum controls allowed");
+	report_info("KVM's minimum controls allowed");
 	step_value("revision", "%#x", cfg.revision);
 	step_value("size", "%u", cfg.region_size);
 	step_value("true_controls", "%u", !!(basic & VMX_BASIC_TRUE_CONTROLS));
@@ -422,7 +423,7 @@ static void kvm_disable_tdp(void)
 /* alloc_kvm_area: one VMXON region per CPU; VMXON on every CPU at once (then off again). */
 static void alloc_kvm_area(void)
 {
-	vmx_check_vmxon_regions();
+	vmx_show_vmxon_regions();
 	/* The CPU's verdict on each region (size, revision, address): VMXON everywhere at once. */
 	report(vmx_on_all(), "VMXON on all %u CPUs at once", nr_cpus);
 	vmx_leave_all();
