@@ -3,7 +3,7 @@
 
 int main(int argc, char **argv)
 {
-	report(true, "about to hang with interrupts disabled");
+	report_info("about to hang with interrupts disabled");
 	for (;;)
 		asm volatile("cli; hlt");
 }

@@ -9,7 +9,7 @@
 
 int main(int argc, char **argv)
 {
-	report(true, "about to stop without the final status line");
+	report_info("about to stop without the final status line");
 	console_drain();
 	outl(0xf4, 0);				/* QEMU isa-debug-exit: code 0 */
 	asm volatile("xchg %%bx, %%bx" ::: "memory");	/* Bochs magic breakpoint */
