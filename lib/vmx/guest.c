@@ -509,7 +509,7 @@ const char *vmx_exit_str(const struct vmx_guest *g, char *buf, unsigned size)
 	return buf;
 }
 
-bool vmx_guest_expect(struct vmx_guest *g, unsigned expected, const char *what)
+bool vmx_guest_expect_at(struct report_site at, struct vmx_guest *g, unsigned expected, const char *what)
 {
 	char got[160];
 	vmx_exit_fn *handler = g->handlers[expected % HANDLER_SLOTS];
@@ -518,27 +518,27 @@ bool vmx_guest_expect(struct vmx_guest *g, unsigned expected, const char *what)
 	struct hv_result r = vmx_guest_run(g);
 	g->handlers[expected % HANDLER_SLOTS] = handler;
 	if (!hv_result_ok(r))
-		return report(false, "%s: expected a VM exit %s (%u), got %s", what,
-			      vmx_exit_reason_name(expected), expected, hv_result_str(r, got, sizeof(got)));
+		return report_at(at, false, "%s: expected a VM exit %s (%u), got %s", what,
+				 vmx_exit_reason_name(expected), expected, hv_result_str(r, got, sizeof(got)));
 	bool ok = !g->done && !g->stopped && g->exit.reason == expected;
 	if (!ok)
-		report(false, "%s: expected a VM exit %s (%u), got %s", what,
-		       vmx_exit_reason_name(expected), expected, vmx_exit_str(g, got, sizeof(got)));
+		report_at(at, false, "%s: expected a VM exit %s (%u), got %s", what,
+			  vmx_exit_reason_name(expected), expected, vmx_exit_str(g, got, sizeof(got)));
 	if (ok && expected == VMX_EXIT_VMCALL)
 		vmx_guest_skip_instruction(g);
 	return ok;
 }
 
-bool vmx_guest_run_to_done(struct vmx_guest *g, const char *what)
+bool vmx_guest_run_to_done_at(struct report_site at, struct vmx_guest *g, const char *what)
 {
 	char got[160];
 	struct hv_result r = vmx_guest_run(g);
 
 	if (!hv_result_ok(r))
-		return report(false, "%s: expected the guest to run to its end, got %s", what,
-			      hv_result_str(r, got, sizeof(got)));
-	return report(g->done, "%s: expected the guest to run to its end (VMCALL at %p), got %s", what,
-		      (void *)vmx_guest_done_rip, vmx_exit_str(g, got, sizeof(got)));
+		return report_at(at, false, "%s: expected the guest to run to its end, got %s", what,
+				 hv_result_str(r, got, sizeof(got)));
+	return report_at(at, g->done, "%s: expected the guest to run to its end (VMCALL at %p), got %s", what,
+			 (void *)vmx_guest_done_rip, vmx_exit_str(g, got, sizeof(got)));
 }
 
 static const char *slot_name(unsigned slot, char *buf, size_t size)

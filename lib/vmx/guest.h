@@ -33,6 +33,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "harness.h"
+#include "report.h"
 #include "insn.h"
 #include "vmcs_fields.h"
 #include "vmx_names.h"
@@ -126,9 +127,11 @@ void vmx_guest_on_exit(struct vmx_guest *g, unsigned basic_reason, vmx_exit_fn *
  * Run and expect the run to end at an exit of basic reason `expected`
  * (a FAIL naming what came instead); a VMCALL is stepped over.  True if it came.
  */
-bool vmx_guest_expect(struct vmx_guest *g, unsigned expected, const char *what);
+bool vmx_guest_expect_at(struct report_site at, struct vmx_guest *g, unsigned expected, const char *what);
+#define vmx_guest_expect(g, expected, what) vmx_guest_expect_at(REPORT_SITE, (g), (expected), (what))
 /* Run and expect the guest function to return (a FAIL naming the exit that came instead). */
-bool vmx_guest_run_to_done(struct vmx_guest *g, const char *what);
+bool vmx_guest_run_to_done_at(struct report_site at, struct vmx_guest *g, const char *what);
+#define vmx_guest_run_to_done(g, what) vmx_guest_run_to_done_at(REPORT_SITE, (g), (what))
 
 /* "VMCALL (18), qualification 0 at rip 0x...", "VM-entry failure: ...", "the guest's end", "stopped ...". */
 const char *vmx_exit_str(const struct vmx_guest *g, char *buf, unsigned size);

@@ -195,13 +195,13 @@ void vmx_each_cpu_in_vmx(void (*fn)(void))
 	hv_each_cpu(run_in_vmx_here);
 }
 
-bool vmx_check_vmx_operation(bool in_vmx, const char *what)
+bool vmx_check_vmx_operation_at(struct report_site at, bool in_vmx, const char *what)
 {
 	uint64_t pa;
 
-	return report_result(NULL, in_vmx ? HV_RESULT_OK : HV_RESULT_UD, vmptrst(&pa),
-			     "%s: VMPTRST %s VMX operation (31.3: %s)", what, in_vmx ? "in" : "outside",
-			     in_vmx ? "completes" : "#UD");
+	return report_result_at(at, NULL, in_vmx ? HV_RESULT_OK : HV_RESULT_UD, vmptrst(&pa),
+				"%s: VMPTRST %s VMX operation (31.3: %s)", what, in_vmx ? "in" : "outside",
+				in_vmx ? "completes" : "#UD");
 }
 
 /* 24.8 and 31.3 (VMXOFF): after VMXOFF (and CR4.VMXE cleared) the CPU is outside VMX operation. */

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "harness.h"
+#include "report.h"
 #include "result.h"
 
 /*
@@ -62,7 +63,8 @@ void vmx_each_cpu_in_vmx(void (*fn)(void));
  * VMPTRST completes in VMX root operation and raises #UD outside (31.3).
  * Software's own record (CR4 as written, vmx_cpu_in_vmx) is no evidence.
  */
-bool vmx_check_vmx_operation(bool in_vmx, const char *what);
+bool vmx_check_vmx_operation_at(struct report_site at, bool in_vmx, const char *what);
+#define vmx_check_vmx_operation(in_vmx, what) vmx_check_vmx_operation_at(REPORT_SITE, (in_vmx), (what))
 
 /* Every CPU leaves VMX operation, each checked (VMPTRST #UD afterwards). */
 void vmx_leave_all(void);
