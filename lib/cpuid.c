@@ -59,19 +59,6 @@ const char *cpu_vendor_string(void)
 	return vendor;
 }
 
-enum cpu_vendor cpu_vendor(void)
-{
-	const char *v = cpu_vendor_string();
-
-	if (!strcmp(v, "GenuineIntel"))
-		return VENDOR_INTEL;
-	if (!strcmp(v, "AuthenticAMD"))
-		return VENDOR_AMD;
-	if (!strcmp(v, "HygonGenuine"))
-		return VENDOR_HYGON;
-	return VENDOR_OTHER;
-}
-
 unsigned cpu_maxphyaddr(void)
 {
 	if (cpuid_max_extended() < 0x80000008)

@@ -48,8 +48,6 @@ bool cpu_has(uint64_t feature);
 /* The feature's name, e.g. "VMX" (for SKIP reasons). */
 const char *cpu_feature_name(uint64_t feature);
 
-enum cpu_vendor { VENDOR_OTHER, VENDOR_INTEL, VENDOR_AMD, VENDOR_HYGON };
-enum cpu_vendor cpu_vendor(void);
 const char *cpu_vendor_string(void);	/* "GenuineIntel", ... (12 chars + NUL) */
 uint32_t cpuid_max_basic(void);
 uint32_t cpuid_max_extended(void);

@@ -228,17 +228,6 @@ static inline uint64_t svm_event(uint8_t vector, unsigned type, bool has_errcode
 #define VMCB_ATTR_DB		(1u << 10)
 #define VMCB_ATTR_G		(1u << 11)
 
-/* Pack attributes from their parts. */
-static inline uint16_t vmcb_attr(unsigned type, bool s, unsigned dpl, bool p,
-				 bool avl, bool l, bool db, bool g)
-{
-	return (uint16_t)((type & 0xf) | (s ? VMCB_ATTR_S : 0) |
-			  ((dpl & 3) << VMCB_ATTR_DPL_SHIFT) |
-			  (p ? VMCB_ATTR_P : 0) | (avl ? VMCB_ATTR_AVL : 0) |
-			  (l ? VMCB_ATTR_L : 0) | (db ? VMCB_ATTR_DB : 0) |
-			  (g ? VMCB_ATTR_G : 0));
-}
-
 /* ------------------------------------------------------------------------
  * The structures.
  * ---------------------------------------------------------------------- */
