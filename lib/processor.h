@@ -24,6 +24,9 @@
  */
 #define NONCANONICAL_ADDR	0x8000000000000000ull
 
+/* The one-byte RET (near return) opcode, C3 (SDM Vol. 2B, "RET"). */
+#define X86_OPCODE_RET		0xc3
+
 #define X86_CR4_VME	(1ul << 0)
 #define X86_CR4_PSE	(1ul << 4)
 #define X86_CR4_PAE	(1ul << 5)

@@ -231,7 +231,7 @@ static void hsave_pa_writes(void *unused)
 {
 	uint64_t good = rdmsr(SVM_MSR_VM_HSAVE_PA);
 	const struct { uint64_t val; const char *what; } bad[] = {
-		{ good | 0x800, "bit 11 set (not 4K-aligned)" },
+		{ good | PAGE_SIZE / 2, "bit 11 set (not 4K-aligned)" },
 		{ 1ull << cpu_maxphyaddr() | good, "bit MAXPHYADDR set" },
 	};
 

@@ -12,8 +12,6 @@
 #include "svm/stubs.h"
 #include "svm/svm_defs.h"
 
-#define MSR_DEBUGCTL		0x1d9
-#define DEBUGCTL_LBR		(1ull << 0)
 
 static struct svm_guest guest;
 
@@ -36,7 +34,8 @@ static void nrips(void)
 		{ "CPUID", g_cpuid, g_cpuid_end, VMEXIT_CPUID, 0, 0 },
 		{ "HLT", g_hlt, g_hlt_end, VMEXIT_HLT, 0, 0 },
 		{ "VMMCALL", g_vmmcall, g_vmmcall_end, VMEXIT_VMMCALL, 0, 0 },
-		{ "RDMSR (MSR outside the MSRPM)", g_rdmsr, g_rdmsr_end, VMEXIT_MSR, 0xc0012000, 0 },
+		{ "RDMSR (MSR outside the MSRPM)", g_rdmsr, g_rdmsr_end, VMEXIT_MSR,
+		  SVM_MSRPM_RANGE2_BASE + SVM_MSRPM_RANGE_MSRS, 0 },
 		{ "IN8 (intercepted port 0x80)", g_inb, g_inb_end, VMEXIT_IOIO, 0, 0x80 },
 	};
 
@@ -184,7 +183,7 @@ static void pause_filter(void)
 
 static void guest_lbr(void *unused)
 {
-	asm volatile("wrmsr; jmp 1f; nop; 1: nop" :: "c"(MSR_DEBUGCTL), "a"((uint32_t)DEBUGCTL_LBR), "d"(0)
+	asm volatile("wrmsr; jmp 1f; nop; 1: nop" :: "c"(MSR_IA32_DEBUGCTL), "a"((uint32_t)DEBUGCTL_LBR), "d"(0)
 		     : "memory");
 }
 
@@ -198,8 +197,8 @@ static void lbr_virt(void)
 	uint64_t host = 0, after = ~0ull;
 	/* DebugCtl exists on every AMD64 processor (APM 13.1.1.6); LBR virtualization builds on it. */
 	const char *erratum = "bochs-no-debugctl-msr";
-	bool host_ok = report_result(erratum, HV_RESULT_OK, rdmsr_safe(MSR_DEBUGCTL, &host),
-				     "host RDMSR DebugCtl (%#x)", MSR_DEBUGCTL);
+	bool host_ok = report_result(erratum, HV_RESULT_OK, rdmsr_safe(MSR_IA32_DEBUGCTL, &host),
+				     "host RDMSR DebugCtl (%#x)", MSR_IA32_DEBUGCTL);
 
 	svm_guest_set_fn(&guest, guest_lbr, NULL);
 	guest.vmcb->control.virt_ext |= VMCB_LBR_VIRT_ENABLE;
@@ -212,7 +211,7 @@ static void lbr_virt(void)
 		       "BR_FROM=%#llx BR_TO=%#llx",
 		       (unsigned long long)guest.vmcb->save.br_from, (unsigned long long)guest.vmcb->save.br_to);
 	if (host_ok) {
-		rdmsr_safe(MSR_DEBUGCTL, &after);
+		rdmsr_safe(MSR_IA32_DEBUGCTL, &after);
 		report_u64(NULL, host, after, "host DebugCtl unchanged");
 	}
 	guest.vmcb->control.virt_ext &= ~VMCB_LBR_VIRT_ENABLE;

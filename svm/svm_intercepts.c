@@ -198,9 +198,9 @@ static void test_msrpm(void)
 {
 	/* Each range's first and last MSR and one in between the VMCB holds for the guest. */
 	static const uint32_t msrs[] = {
-		0x00000000, 0x00000174, 0x00001fff,
-		0xc0000000, 0xc0000081, 0xc0001fff,
-		0xc0010000, 0xc0011fff,
+		SVM_MSRPM_RANGE0_BASE, MSR_IA32_SYSENTER_CS, SVM_MSRPM_RANGE0_BASE + SVM_MSRPM_RANGE_MSRS - 1,
+		SVM_MSRPM_RANGE1_BASE, MSR_STAR, SVM_MSRPM_RANGE1_BASE + SVM_MSRPM_RANGE_MSRS - 1,
+		SVM_MSRPM_RANGE2_BASE, SVM_MSRPM_RANGE2_BASE + SVM_MSRPM_RANGE_MSRS - 1,
 	};
 
 	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++) {
@@ -214,7 +214,11 @@ static void test_msrpm(void)
 /* APM 15.11: an MSR outside the three ranges is always intercepted while MSR_PROT is set. */
 static void test_msr_outside(void)
 {
-	static const uint32_t msrs[] = { 0x00002000, 0x40000000, 0xc0002000, 0xc0012000, 0xffffffff };
+	/* Just past each range, the hypervisor range at 4000_0000h, the last MSR number. */
+	static const uint32_t msrs[] = {
+		SVM_MSRPM_RANGE0_BASE + SVM_MSRPM_RANGE_MSRS, 0x40000000, SVM_MSRPM_RANGE1_BASE + SVM_MSRPM_RANGE_MSRS,
+		SVM_MSRPM_RANGE2_BASE + SVM_MSRPM_RANGE_MSRS, UINT32_MAX,
+	};
 
 	msrpm_clear();
 	for (unsigned i = 0; i < ARRAY_SIZE(msrs); i++)

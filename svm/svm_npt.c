@@ -116,7 +116,7 @@ static void test_execute(void)
 			    cpu_has(X86_FEATURE_NX));
 		return;
 	}
-	data[DATA_OFFSET] = 0xc3;	/* RET */
+	data[DATA_OFFSET] = X86_OPCODE_RET;
 	npt_fresh(21);
 	expect_done("call into an executable GPA", run_under_npt(&npt, guest_exec, data + DATA_OFFSET));
 	pt_protect(&npt, virt_to_phys(data), PAGE_SIZE, 0, PT_NX);

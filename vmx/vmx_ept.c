@@ -124,7 +124,9 @@ static uint64_t linear_rights(uint64_t va)
  */
 static uint64_t expected_qual(uint64_t access, uint64_t ept_perms)
 {
-	uint64_t q = access | (ept_perms & EPT_RWX) << 3 | EPT_VIOLATION_LINEAR_VALID |
+	uint64_t q = access | (ept_perms & EPT_R ? EPT_VIOLATION_READABLE : 0) |
+		     (ept_perms & EPT_W ? EPT_VIOLATION_WRITABLE : 0) |
+		     (ept_perms & EPT_X ? EPT_VIOLATION_EXECUTABLE : 0) | EPT_VIOLATION_LINEAR_VALID |
 		     EPT_VIOLATION_LINEAR_TRANSLATED;
 
 	if (ept_cap & VMX_EPT_ADVANCED_EXIT_INFO)
@@ -387,7 +389,7 @@ static void eptp_checks(void)
 	eptp_check("memory type 2 (reserved)", EPTP_MEMTYPE_MASK, 2);
 	if (!(ept_cap & VMX_EPT_AD_FLAGS))
 		eptp_check("A/D enable without EPT_VPID_CAP[21]", 0, EPTP_AD_ENABLE);
-	eptp_check("reserved bit 11 set (bits 11:8 are reserved)", 0, 1ull << 11);
+	eptp_check("reserved bits 11:8 set", 0, EPTP_RESERVED_11_8);
 	eptp_check("bit MAXPHYADDR set (bits 63:MAXPHYADDR are reserved)", 0, 1ull << cpu_maxphyaddr());
 }
 
@@ -446,7 +448,7 @@ int main(int argc, char **argv)
 		return 0;
 	if (ept_usable()) {
 		target = alloc_page();
-		target[0] = 0xc3;	/* ret: what guest_fetch executes */
+		target[0] = X86_OPCODE_RET;	/* what guest_fetch executes */
 		run_subtests(tests, ARRAY_SIZE(tests));
 	}
 	vmx_program_finish();

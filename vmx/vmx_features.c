@@ -256,7 +256,7 @@ static void vmcs_shadowing(void)
 		return;
 	uint32_t *shadow = vmx_alloc_vmcs();
 	void *bitmap = alloc_page();
-	shadow[0] |= 0x80000000u;	/* shadow-VMCS indicator (25.2) */
+	shadow[0] |= VMX_VMCS_SHADOW_INDICATOR;
 	report_result(NULL, HV_RESULT_OK, vmclear(virt_to_phys(shadow)), "VMCLEAR of the shadow VMCS");
 	report_result(NULL, HV_RESULT_OK, vmptrld(virt_to_phys(shadow)), "VMPTRLD of the shadow VMCS");
 	report_result(NULL, HV_RESULT_OK, vmwrite(VMCS_GUEST_RIP, 0x5ad0), "VMWRITE GUEST_RIP=0x5ad0 in the shadow VMCS");

@@ -158,7 +158,7 @@ static void entry_failures(void)
 	failed_entry(&g, HV_RESULT_OK, VMX_EXIT_REASON_ENTRY_FAILURE | VMX_EXIT_ENTRY_FAIL_GUEST_STATE, 0,
 		     "VMLAUNCH with guest RFLAGS bit 1 clear");
 	vmcs_write(VMCS_GUEST_RFLAGS, 2);
-	msrs[0] = (typeof(msrs[0])){ 0x174 /* IA32_SYSENTER_CS */, 0, 0 };
+	msrs[0] = (typeof(msrs[0])){ MSR_IA32_SYSENTER_CS, 0, 0 };
 	msrs[1] = (typeof(msrs[1])){ MSR_FS_BASE, 0, 0 };
 	vmcs_write(VMCS_ENTRY_MSR_LOAD_ADDR, virt_to_phys(msrs));
 	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 2);
@@ -184,10 +184,11 @@ static uint64_t width_mask(uint32_t enc)
  * Guest segment access-rights fields keep only bits 16, 15:12 and 7:0
  * (25.4.1, Table 25-2: bits 11:8 and 31:17 reserved; processors need not store them).
  */
+#define VMX_AR_STORED_BITS	0x1f0ffu	/* bits 16, 15:12, 7:0 */
 static uint64_t stored_mask(uint32_t enc)
 {
 	if (enc >= VMCS_GUEST_ES_ACCESS_RIGHTS && enc <= VMCS_GUEST_TR_ACCESS_RIGHTS)
-		return 0x1f0ff;
+		return VMX_AR_STORED_BITS;
 	return width_mask(enc);
 }
 
@@ -322,8 +323,8 @@ static void unsupported_encodings(unsigned max_index)
 	}
 	natural_high_access();
 	report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT),
-		      vmread(VMCS_GUEST_CR0 | 0x1000, &val), "VMREAD %#x (reserved bit 12 set)",
-		      VMCS_GUEST_CR0 | 0x1000);
+		      vmread(VMCS_GUEST_CR0 | VMCS_ENCODING_RESERVED_BIT12, &val), "VMREAD %#x (reserved bit 12 set)",
+		      VMCS_GUEST_CR0 | VMCS_ENCODING_RESERVED_BIT12);
 	uint64_t wide = (1ull << 32) | VMCS_GUEST_CR0;
 	report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), vmread(wide, &val),
 		      "VMREAD with encoding operand %#llx (bits 63:32 not 0)", (unsigned long long)wide);

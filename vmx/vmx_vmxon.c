@@ -58,7 +58,7 @@ static void vmxon_beyond_maxphyaddr(void)
 static void vmxon_wrong_revision(void)
 {
 	uint32_t rev = vmx_basic_revision(vmx_this_cap(MSR_IA32_VMX_BASIC));
-	uint32_t wrong = (rev + 1) & 0x7fffffff;
+	uint32_t wrong = (rev + 1) & VMX_BASIC_REVISION_MASK;
 
 	report_result(NULL, VMFAIL_INVALID, try_vmxon(region_with_revision(wrong)),
 		      "VMXON with revision %#x in the region (BASIC says %#x)", wrong, rev);
@@ -67,7 +67,7 @@ static void vmxon_wrong_revision(void)
 /* 31.3: region bit 31 (shadow-VMCS indicator) set -> VMfailInvalid. */
 static void vmxon_revision_bit31(void)
 {
-	uint32_t rev = vmx_basic_revision(vmx_this_cap(MSR_IA32_VMX_BASIC)) | 0x80000000u;
+	uint32_t rev = vmx_basic_revision(vmx_this_cap(MSR_IA32_VMX_BASIC)) | VMX_VMCS_SHADOW_INDICATOR;
 
 	report_result(NULL, VMFAIL_INVALID, try_vmxon(region_with_revision(rev)),
 		      "VMXON with region dword %#x (bit 31 set)", rev);

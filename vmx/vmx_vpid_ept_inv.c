@@ -113,7 +113,7 @@ static void invvpid_descriptor(void)
 			      "INVVPID individual-address with the address %#llx (not canonical with 4- "
 			      "or 5-level paging)", NONCANONICAL_ADDR);
 	uint64_t type = (cap_ev & VMX_VPID_INVVPID_ALL_CONTEXT) ? INVVPID_ALL_CONTEXT : INVVPID_SINGLE_CONTEXT;
-	report_result(NULL, VMFAIL_VALID(VMXERR_INVALID_INVEPT_INVVPID_OPERAND), invvpid(type, 1 | (1ull << 16), 0),
+	report_result(NULL, VMFAIL_VALID(VMXERR_INVALID_INVEPT_INVVPID_OPERAND), invvpid(type, 1 | BIT(16), 0),
 		      "INVVPID type %llu with descriptor bits 63:16 = 1", (unsigned long long)type);
 	drop_current();
 }
@@ -160,7 +160,7 @@ static void invept_types(void)
 	}
 	if (cap_ev & VMX_EPT_INVEPT_SINGLE_CONTEXT)
 		report_result(NULL, VMFAIL_VALID(VMXERR_INVALID_INVEPT_INVVPID_OPERAND),
-			      invept(INVEPT_SINGLE_CONTEXT, (eptp & ~0x38ull) | 2 << 3),
+			      invept(INVEPT_SINGLE_CONTEXT, (eptp & ~EPTP_WALK_MASK) | EPTP_WALK(3)),
 			      "INVEPT single-context with an EPTP of walk length 3");
 	drop_current();
 	pt_destroy(&ept.pt);

@@ -330,6 +330,7 @@ enum vmcs_field_width {
 
 /* Bits that are reserved in every encoding: bit 12 and bits 31:15. */
 #define VMCS_ENCODING_RESERVED_MASK	0xffff9000u
+#define VMCS_ENCODING_RESERVED_BIT12	0x00001000u
 #define VMCS_ENCODING_HIGH		0x1u
 /* Bits 11:10 as a constant expression (usable in static initializers). */
 #define VMCS_ENCODING_TYPE(enc)		(((enc) >> 10) & 3)

@@ -394,6 +394,8 @@ uint32_t vmx_control_word_default1(enum vmx_control_word w);
 
 /* IA32_VMX_BASIC: SDM A.1. */
 #define VMX_BASIC_REVISION_MASK		0x7fffffffull		/* bits 30:0 */
+/* Bit 31 of a VMCS region's first dword: shadow-VMCS indicator (25.2 "Format of the VMCS Region"). */
+#define VMX_VMCS_SHADOW_INDICATOR	0x80000000u
 #define VMX_BASIC_BIT31			(1ull << 31)		/* always 0 */
 #define VMX_BASIC_REGION_SIZE_SHIFT	32			/* bits 44:32 */
 #define VMX_BASIC_REGION_SIZE_MASK	(0x1fffull << 32)

@@ -598,7 +598,7 @@ static void vmx_check_vmcs12_offsets(void)
 	unsigned max = vmx_vmcs_enum_max_index(vmx_cap(vmx_this_caps(), MSR_IA32_VMX_VMCS_ENUM));
 	step_value("vmcs_enum_max_index", "%u", max);
 	step_value("table_max_index", "%u", vmcs_field_max_index());
-	if (max >= 0x1ff) {
+	if (max >= VMX_VMCS_ENUM_INDEX_MASK) {
 		report_skip("VMCS_ENUM highest index %u: no index above it to try", max);
 		return;
 	}
@@ -606,7 +606,7 @@ static void vmx_check_vmcs12_offsets(void)
 		return;
 	void *vmcs = vmx_alloc_vmcs();
 	uint64_t val;
-	uint32_t enc = (VMCS_GUEST_CR0 & ~0x3feu) | (max + 1) << 1;
+	uint32_t enc = vmcs_encoding(vmcs_field_width(VMCS_GUEST_CR0), vmcs_field_type(VMCS_GUEST_CR0), max + 1);
 	if (report_result(NULL, HV_RESULT_OK, vmptrld(virt_to_phys(vmcs)), "VMPTRLD of a fresh VMCS"))
 		report_result(NULL, VMFAIL_VALID(VMXERR_UNSUPPORTED_VMCS_COMPONENT), vmread(enc, &val),
 			      "VMREAD %#x (index %u above VMCS_ENUM's %u)", enc, max + 1, max);
