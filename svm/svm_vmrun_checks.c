@@ -102,38 +102,41 @@ static void event_br_64bit(struct vmcb *v)
 	v->control.event_inj = svm_event(BR_VECTOR, SVM_EVT_TYPE_EXCEPTION, false, 0);
 }
 
+/* One row: the rule's name (its function's) and line, what it changes, the errata that bear on it. */
+#define CASE(make, name, erratum, fatal_erratum) { REPORT_ROW(#make), name, make, erratum, fatal_erratum }
 static const struct illegal_state {
+	struct report_site row;
 	const char *name;
 	void (*make)(struct vmcb *v);
 	const char *erratum;		/* an environment known to accept the state */
 	const char *fatal_erratum;	/* an environment that dies on it: not executed there */
 } cases[] = {
-	{ "guest EFER.SVME=0", efer_svme_clear, NULL, NULL },
-	{ "CR0.CD=0 with CR0.NW=1", cr0_nw_without_cd, NULL, NULL },
-	{ "CR0 bit 32 set", cr0_high_bit, NULL, NULL },
-	{ "CR3 bit 63 set (MBZ in long mode)", cr3_bit63, "bochs-vmrun-cr3-mbz-unchecked", NULL },
-	{ "CR3 bit MAXPHYADDR set", cr3_above_maxphyaddr, "bochs-vmrun-cr3-mbz-unchecked", NULL },
-	{ "CR4 bit 15 set (reserved)", cr4_bit15, NULL, NULL },
-	{ "CR4 bit 63 set", cr4_bit63, NULL, NULL },
-	{ "DR6 bit 32 set", dr6_high_bit, NULL, NULL },
-	{ "DR7 bit 32 set", dr7_high_bit, NULL, NULL },
-	{ "EFER bit 63 set", efer_bit63, NULL, NULL },
-	{ "EFER.LME=1 CR0.PG=1 with CR4.PAE=0", long_mode_without_pae, NULL, NULL },
-	{ "EFER.LME=1 CR0.PG=1 with CR0.PE=0", paging_without_pe, NULL, "bochs-vmrun-pg-without-pe-panics" },
-	{ "long mode with CS.L=1 and CS.D=1", cs_l_and_d, NULL, NULL },
-	{ "VMRUN intercept clear", vmrun_intercept_clear, NULL, NULL },
-	{ "ASID 0", asid_zero, NULL, NULL },
-	{ "MSRPM ends beyond MAXPHYADDR", msrpm_beyond_maxphyaddr, "bochs-vmrun-pm-base-unchecked", NULL },
-	{ "IOPM ends beyond MAXPHYADDR", iopm_beyond_maxphyaddr, "bochs-vmrun-pm-base-unchecked", NULL },
-	{ "EVENTINJ type 1 (reserved)", event_type1, NULL, NULL },
-	{ "EVENTINJ type 5 (reserved)", event_type5, NULL, NULL },
-	{ "EVENTINJ type 6 (reserved)", event_type6, NULL, NULL },
-	{ "EVENTINJ type 7 (reserved)", event_type7, NULL, NULL },
-	{ "EVENTINJ exception with vector 2 (NMI, not an exception)", event_exc_vector2, NULL, NULL },
-	{ "EVENTINJ exception with vector 15 (reserved)", event_exc_vector15, "any-evtinj-reserved-vector-accepted", NULL },
-	{ "EVENTINJ exception with vector 32", event_exc_vector32, NULL, NULL },
-	{ "EVENTINJ exception with vector 255", event_exc_vector255, NULL, NULL },
-	{ "EVENTINJ #BR into a 64-bit guest", event_br_64bit, "any-evtinj-impossible-accepted", NULL },
+	CASE(efer_svme_clear, "guest EFER.SVME=0", NULL, NULL),
+	CASE(cr0_nw_without_cd, "CR0.CD=0 with CR0.NW=1", NULL, NULL),
+	CASE(cr0_high_bit, "CR0 bit 32 set", NULL, NULL),
+	CASE(cr3_bit63, "CR3 bit 63 set (MBZ in long mode)", "bochs-vmrun-cr3-mbz-unchecked", NULL),
+	CASE(cr3_above_maxphyaddr, "CR3 bit MAXPHYADDR set", "bochs-vmrun-cr3-mbz-unchecked", NULL),
+	CASE(cr4_bit15, "CR4 bit 15 set (reserved)", NULL, NULL),
+	CASE(cr4_bit63, "CR4 bit 63 set", NULL, NULL),
+	CASE(dr6_high_bit, "DR6 bit 32 set", NULL, NULL),
+	CASE(dr7_high_bit, "DR7 bit 32 set", NULL, NULL),
+	CASE(efer_bit63, "EFER bit 63 set", NULL, NULL),
+	CASE(long_mode_without_pae, "EFER.LME=1 CR0.PG=1 with CR4.PAE=0", NULL, NULL),
+	CASE(paging_without_pe, "EFER.LME=1 CR0.PG=1 with CR0.PE=0", NULL, "bochs-vmrun-pg-without-pe-panics"),
+	CASE(cs_l_and_d, "long mode with CS.L=1 and CS.D=1", NULL, NULL),
+	CASE(vmrun_intercept_clear, "VMRUN intercept clear", NULL, NULL),
+	CASE(asid_zero, "ASID 0", NULL, NULL),
+	CASE(msrpm_beyond_maxphyaddr, "MSRPM ends beyond MAXPHYADDR", "bochs-vmrun-pm-base-unchecked", NULL),
+	CASE(iopm_beyond_maxphyaddr, "IOPM ends beyond MAXPHYADDR", "bochs-vmrun-pm-base-unchecked", NULL),
+	CASE(event_type1, "EVENTINJ type 1 (reserved)", NULL, NULL),
+	CASE(event_type5, "EVENTINJ type 5 (reserved)", NULL, NULL),
+	CASE(event_type6, "EVENTINJ type 6 (reserved)", NULL, NULL),
+	CASE(event_type7, "EVENTINJ type 7 (reserved)", NULL, NULL),
+	CASE(event_exc_vector2, "EVENTINJ exception with vector 2 (NMI, not an exception)", NULL, NULL),
+	CASE(event_exc_vector15, "EVENTINJ exception with vector 15 (reserved)", "any-evtinj-reserved-vector-accepted", NULL),
+	CASE(event_exc_vector32, "EVENTINJ exception with vector 32", NULL, NULL),
+	CASE(event_exc_vector255, "EVENTINJ exception with vector 255", NULL, NULL),
+	CASE(event_br_64bit, "EVENTINJ #BR into a 64-bit guest", "any-evtinj-impossible-accepted", NULL),
 };
 
 /*
@@ -175,14 +178,16 @@ static void test_illegal_states(void)
 	if (!baseline())
 		return;
 	for (unsigned i = 0; i < ARRAY_SIZE(cases); i++) {
-		if (cases[i].fatal_erratum && report_not_executed(cases[i].fatal_erratum, "VMRUN with %s",
-								   cases[i].name))
-			continue;
-		uint64_t code = run_case(&cases[i]);
-		svm_report_exit(cases[i].erratum, VMEXIT_INVALID, refusal_code(code),
-				"VMRUN with %s (EXITCODE as stored %#llx, guest RIP at exit %#llx)",
-				cases[i].name, (unsigned long long)code,
-				(unsigned long long)guest.vmcb->save.rip);
+		report_rule_begin(&cases[i].row);
+		if (!cases[i].fatal_erratum || !report_not_executed(cases[i].fatal_erratum, "VMRUN with %s",
+								     cases[i].name)) {
+			uint64_t code = run_case(&cases[i]);
+			svm_report_exit(cases[i].erratum, VMEXIT_INVALID, refusal_code(code),
+					"VMRUN with %s (EXITCODE as stored %#llx, guest RIP at exit %#llx)",
+					cases[i].name, (unsigned long long)code,
+					(unsigned long long)guest.vmcb->save.rip);
+		}
+		report_rule_end();
 	}
 	report_skip("EFER.LME/LMA with no long mode support: this processor has long mode "
 		    "(CPUID 0x80000001 EDX[29]=%d)", cpu_has(X86_FEATURE_LM));
