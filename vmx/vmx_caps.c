@@ -1,11 +1,12 @@
 /*
- * setup_vmcs_config: the VMX capability MSRs (SDM Vol. 3C, Appendix A)
- * checked rule by rule on every CPU, the configuration KVM derives from
- * them, and the behavioural sweep: every control a capability MSR allows
- * to be 1 can be set without VM entry failing with "invalid control field"
- * (VM-instruction error 7), and every control it does not allow (a
- * must-be-0 set, a must-be-1 cleared) makes VM entry fail with error 7
- * (SDM 26.2.1 "Checks on VMX Controls").
+ * setup_vmcs_config: the VMX capability MSRs (SDM Vol. 3C, Appendix A "VMX
+ * Capability Reporting Facility") checked rule by rule on every CPU, the
+ * configuration KVM derives from them, and the behavioural sweep: every
+ * control a capability MSR allows to be 1, set in the harness's valid
+ * state, lets VM entry succeed and the guest run and exit as planned, and
+ * every control it does not allow (a must-be-0 set, a must-be-1 cleared)
+ * makes VM entry fail with "invalid control field" (VM-instruction error
+ * 7) (SDM Vol. 3C, 27.2.1 "Checks on VMX Controls").
  */
 #include "hvtest.h"
 #include "vmx/caps.h"
@@ -235,7 +236,8 @@ HV_EACH_CPU(consistency)
 /* The behavioural sweep. */
 
 /*
- * Controls whose setting requires others (SDM 26.2.1.1-26.2.1.3); each is
+ * Controls whose setting requires others (SDM Vol. 3C, 27.2.1.1 "VM-Execution
+ * Control Fields" and 27.2.1.3 "VM-Entry Control Fields"); each is
  * set together with what it requires.
  */
 static const struct control_dep {
@@ -264,7 +266,7 @@ static const struct control_dep {
 };
 
 /*
- * 26.2.1.3: outside SMM, "entry to SMM" and "deactivate dual-monitor
+ * 27.2.1.3: outside SMM, "entry to SMM" and "deactivate dual-monitor
  * treatment" must be 0 whatever the capability MSR allows: VM entry fails
  * with error 7 when either is set.
  */
@@ -372,7 +374,7 @@ static void sweep_allowed_1(const uint32_t base[VMX_PROCBASED3], enum vmx_contro
 				 vmx_exit_str(&sweep_guest, got, sizeof(got)));
 		report_result(control == ENTRY_ENTRY_TO_SMM ? "bochs-vmx-entry-to-smm" : NULL,
 			      VMFAIL_VALID(VMXERR_ENTRY_INVALID_CONTROL_FIELD), r,
-			      "%s set outside SMM (26.2.1.3)%s", label, then);
+			      "%s set outside SMM (27.2.1.3)%s", label, then);
 		return;
 	}
 	if (!report_result(NULL, HV_RESULT_OK, r, "%s set (allowed-1): VMLAUNCH", label))
@@ -387,7 +389,10 @@ static void sweep_allowed_1(const uint32_t base[VMX_PROCBASED3], enum vmx_contro
 		       vmx_exit_str(&sweep_guest, got, sizeof(got)));
 }
 
-/* 26.2.1.1-26.2.1.3: a control set where it must be 0, or cleared where it must be 1 -> VMfailValid(7). */
+/*
+ * 27.2.1 "Checks on VMX Controls": a control set where it must be 0, or
+ * cleared where it must be 1 -> VMfailValid(7).
+ */
 static void sweep_not_allowed(const uint32_t base[VMX_PROCBASED3], enum vmx_control_word w, uint32_t control,
 			      bool set)
 {

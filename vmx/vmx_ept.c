@@ -1,11 +1,13 @@
 /*
  * kvm_mmu_module_init / kvm_configure_mmu / vmx_enable_tdp: EPT (SDM Vol.
- * 3C, 29.3).  A guest runs under an identity map; a read, a write and an
- * instruction fetch the EPT does not allow exit with reason 48 and the
- * exact exit qualification (28.2.1, Table 28-7) and guest-physical
+ * 3C, 29.3 "The Extended Page Table Mechanism (EPT)").  A guest runs under
+ * an identity map; a read, a write and an instruction fetch the EPT does
+ * not allow exit with reason 48 and the exact exit qualification (28.2.1
+ * "Basic VM-Exit Information", Table 28-7 "Exit Qualification for EPT
+ * Violations") and guest-physical
  * address; a write-without-read entry exits with reason 49; 2M and 1G
  * leaves, accessed/dirty flags and 4- or 5-level walks where advertised;
- * and the EPTP checks VM entry makes (26.2.1.1).
+ * and the EPTP checks VM entry makes (27.2.1.1 "VM-Execution Control Fields").
  */
 #include "hvtest.h"
 #include "vmx/caps.h"
@@ -350,7 +352,7 @@ static void walk_lengths(void)
 }
 
 /*
- * 26.2.1.1 "VM-Execution Control Fields": VM entry fails with error 7 for
+ * 27.2.1.1 "VM-Execution Control Fields": VM entry fails with error 7 for
  * an EPTP the capabilities do not allow.  Each case takes the valid EPTP
  * of a guest that runs (identity) and changes one field: clears `clear`,
  * sets `set`.

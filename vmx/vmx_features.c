@@ -61,7 +61,7 @@ static void spin_guest(void *arg)
 }
 
 /*
- * 26.7.4 / 27.5.4 (VMX-preemption timer): with value 0 the VM exit (52)
+ * SDM Vol. 3C, 26.5.1 and 27.7.4 "VMX-Preemption Timer": with value 0 the VM exit (52)
  * comes before the guest's first instruction; with "save VMX-preemption
  * timer value" the remaining count is stored at exit, having counted down
  * by one every 2^MISC[4:0] TSC ticks the guest ran.
@@ -104,7 +104,8 @@ static void preemption_timer(void)
 }
 
 /*
- * 26.3.1.1 / 27.2 unrestricted guest: with EPT, a guest in real-address
+ * 26.6 "Unrestricted Guests" and 27.3.1.1 "Checks on Guest Control Registers,
+ * Debug Registers, and MSRs": with EPT, a guest in real-address
  * mode (CR0.PE = PG = 0) enters; its VMCALL exits with the real-mode RIP.
  */
 static void unrestricted_guest(void)
@@ -122,7 +123,7 @@ static void unrestricted_guest(void)
 	vmcs_write(VMCS_ENTRY_CONTROLS, g.ctl[VMX_ENTRY]);
 	if (g.ctl[VMX_ENTRY] & ENTRY_LOAD_IA32_EFER)
 		vmcs_write(VMCS_GUEST_IA32_EFER, 0);
-	/* 26.3.1.1: with unrestricted guest only PE and PG are exempt from the FIXED0 bits. */
+	/* 27.3.1.1 "Checks on Guest Control Registers, ...": with unrestricted guest only PE and PG are exempt from the FIXED0 bits. */
 	vmcs_write(VMCS_GUEST_CR0, read_cr0() & ~(X86_CR0_PE | X86_CR0_PG));
 	vmcs_write(VMCS_GUEST_CR4, vmx_this_cap(MSR_IA32_VMX_CR4_FIXED0));
 	for (unsigned i = 0; i < 6; i++) {	/* ES CS SS DS FS GS: real-mode segments */
@@ -196,7 +197,7 @@ static void vmfunc_bad_index(void *arg)
 }
 
 /*
- * 25.5.6.3 / 27.5.6 EPTP switching (VM function 0): the guest's VMFUNC
+ * 26.5, "VM Functions", "EPTP Switching" (VM function 0): the guest's VMFUNC
  * with index 1 loads EPTP-list entry 1 without a VM exit; index 512 exits (59).
  */
 static void vmfunc(void)
@@ -222,7 +223,7 @@ static void vmfunc(void)
 	vmcs_write(VMCS_EPTP_LIST_ADDR, virt_to_phys(list));
 	vmx_guest_run_to_done(&g, "guest switches to EPTP-list entry 1");
 	report_u64(NULL, list[1], vmcs_read(VMCS_EPT_POINTER), "EPT pointer after VMFUNC(0, 1)");
-	/* The EPTP-index field exists, and VMFUNC(0) writes it, only with "EPT-violation #VE" (Appendix B, 27.5.6.3). */
+	/* The EPTP-index field exists, and VMFUNC(0) writes it, only with "EPT-violation #VE" (Appendix B; 26.5 "EPTP Switching"). */
 	if (vmx_may1(VMX_PROCBASED2, CPU2_EPT_VIOLATION_VE))
 		report_u64(NULL, 1, vmcs_read(VMCS_EPTP_INDEX), "EPTP index after VMFUNC(0, 1)");
 	vmx_guest_set_fn(&g, vmfunc_bad_index, NULL);

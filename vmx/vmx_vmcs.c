@@ -1,8 +1,9 @@
 /*
  * kvm_cache_create_usercopy: a VMCS per vCPU.  The VMCS lifecycle (SDM
- * Vol. 3C, 25.1 and 31.3: VMCLEAR, VMPTRLD, VMPTRST, VMLAUNCH, VMRESUME)
- * with each VM-instruction error it defines, and the field sweep up to
- * IA32_VMX_VMCS_ENUM's highest index (25.11.2, A.9).
+ * Vol. 3C, 25.1 "Overview" and 31.3 "VMX Instructions": VMCLEAR, VMPTRLD,
+ * VMPTRST, VMLAUNCH, VMRESUME) with each VM-instruction error it defines,
+ * and the field sweep up to IA32_VMX_VMCS_ENUM's highest index (25.11.2
+ * "VMREAD, VMWRITE, and Encodings of VMCS Fields", A.9 "VMCS Enumeration").
  */
 #include "hvtest.h"
 #include "vmx/caps.h"
@@ -132,11 +133,13 @@ static void failed_entry(struct vmx_guest *g, struct hv_result expected, uint32_
 }
 
 /*
- * The three ways VM entry fails (26.1-26.4), each decoded: invalid host
- * state -> VMfailValid(8) (26.2.3: host CS selector 0); invalid guest
- * state -> exit 0x80000021, qualification 0 (26.3.1.4: RFLAGS bit 1 clear);
+ * The three ways VM entry fails (27.1-27.4), each decoded: invalid host
+ * state -> VMfailValid(8) (27.2.3 "Checks on Host Segment and
+ * Descriptor-Table Registers": host CS selector 0); invalid guest state ->
+ * exit 0x80000021, qualification 0 (27.3.1.4 "Checks on Guest RIP, RFLAGS,
+ * and SSP": RFLAGS bit 1 clear);
  * MSR loading -> exit 0x80000022, qualification = the failing entry's
- * number counted from 1 (26.4: IA32_FS_BASE may not be loaded from the
+ * number counted from 1 (27.4 "Loading MSRs": IA32_FS_BASE may not be loaded from the
  * VM-entry MSR-load area).  After each, the
  * VMCS is still not launched: the fixed VMCS launches.
  */

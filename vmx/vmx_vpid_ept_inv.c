@@ -1,9 +1,10 @@
 /*
  * cpu_has_vmx_vpid / cpu_has_vmx_invvpid / INVEPT: each INVVPID and INVEPT
  * type EPT_VPID_CAP advertises works, each type it does not advertise
- * fails with VMfailValid(28) (SDM Vol. 3C, 31.3 INVEPT / INVVPID, A.10),
+ * fails with VMfailValid(28) (SDM Vol. 3C, 31.3 "VMX Instructions", INVEPT
+ * and INVVPID; A.10 "VPID and EPT Capabilities"),
  * the descriptor checks of both, and VPID 0 with "enable VPID" fails VM
- * entry (26.2.1.1).  A guest runs with VPID 1.
+ * entry (27.2.1.1 "VM-Execution Control Fields").  A guest runs with VPID 1.
  */
 #include "hvtest.h"
 #include "vmx/caps.h"
@@ -170,7 +171,7 @@ static void vpid_guest_code(void *arg)
 {
 }
 
-/* 26.2.1.1: with "enable VPID" the VPID must not be 0 -> VMfailValid(7); VPID 1 runs. */
+/* 27.2.1.1: with "enable VPID" the VPID must not be 0 -> VMfailValid(7); VPID 1 runs. */
 static void vpid_entry(void)
 {
 	struct vmx_guest g;

@@ -37,14 +37,14 @@ asm(".text\n"
 #define VALID_POSTED_INTR_VECTOR	0xf2
 /* 25.6.5: the TSC multiplier 1.0 (bits 63:48 integer part). */
 #define TSC_MULTIPLIER_ONE	(1ull << 48)
-/* 25.4.1: DR7 after reset; RFLAGS bit 1 is always 1 (26.3.1.4). */
+/* 25.4.1: DR7 after reset; RFLAGS bit 1 is always 1 (27.3.1.4). */
 #define DR7_INIT		0x400ull
 #define RFLAGS_FIXED1		0x2ull
 /* 25.4.2: activity state "active", no blocking, no pending debug exceptions. */
 #define ACTIVITY_ACTIVE		0
-/* 26.3.1.5: the VMCS link pointer when no shadow VMCS is linked. */
+/* 27.3.1.5: the VMCS link pointer when no shadow VMCS is linked. */
 #define LINK_POINTER_NONE	(~0ull)
-/* 26.3.1.2: an unusable segment has access-rights bit 16 set. */
+/* 27.3.1.2: an unusable segment has access-rights bit 16 set. */
 #define AR_UNUSABLE		(1u << 16)
 #define MSR_IA32_PERF_GLOBAL_CTRL	0x38f
 

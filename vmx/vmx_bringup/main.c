@@ -308,7 +308,7 @@ static void cpu_has_vmx_ept(void)
 }
 
 /*
- * 31.3 INVEPT single-context applies the VM-entry EPTP checks (26.2.1.1)
+ * 31.3 INVEPT single-context applies the VM-entry EPTP checks (27.2.1.1)
  * to its EPTP and fails with VMfailValid(28) where they fail: the CPU's
  * own verdict on the EPTP the configuration chose.
  */
