@@ -12,7 +12,6 @@
 _Static_assert(offsetof(struct vmx_guest, gprs.rax) == 0x00, "entry.S G_RAX");
 _Static_assert(offsetof(struct vmx_guest, gprs.r15) == 0x70, "entry.S G_R15");
 _Static_assert(offsetof(struct vmx_guest, exit.reason) == 0x78, "entry.S G_REASON");
-_Static_assert(offsetof(struct vmx_guest, exit.instruction_len) == 0x7c, "entry.S G_LEN");
 _Static_assert(offsetof(struct vmx_guest, exit.guest_rip) == 0x80, "entry.S G_RIP");
 _Static_assert(offsetof(struct vmx_guest, handlers) == 0xa0, "entry.S G_HANDLERS");
 _Static_assert(offsetof(struct vmx_guest, counts) == 0xa8, "entry.S G_COUNTS");
@@ -178,24 +177,39 @@ static void put(struct loader *l, uint32_t field, uint64_t val)
 	}
 }
 
-/* A GDT descriptor's base, limit and access rights in the VMCS format (25.4.1, Table 25-2). */
+/*
+ * A segment descriptor (SDM Vol. 3A, 3.4.5 "Segment Descriptors"): limit
+ * 15:0 and 51:48, base 39:16 and 63:56, type/S/DPL/P 47:40, AVL/L/D/G
+ * 55:52; a system descriptor (S clear) in 64-bit mode is 16 bytes with base
+ * 63:32 in the next quadword.
+ */
+#define SEL_INDEX_MASK		(~7u)		/* selector bits 15:3 */
+#define DESC_S			(1ull << 44)
+#define DESC_G			(1ull << 55)	/* limit in 4 KiB units */
+#define DESC_LIMIT_LOW(d)	((uint32_t)((d) & 0xffff))
+#define DESC_LIMIT_HIGH(d)	((uint32_t)(((d) >> 32) & 0xf0000))
+#define DESC_BASE(d)		((((d) >> 16) & 0xffffff) | (((d) >> 56) & 0xff) << 24)
+/* The VMCS access-rights format (25.4.1, Table 25-2): descriptor bits 47:40 at 7:0, 55:52 at 15:12. */
+#define DESC_AR(d)		((uint32_t)((((d) >> 40) & 0xff) | (((d) >> 52) & 0xf) << 12))
+
+/* A GDT descriptor's base, limit and access rights in the VMCS format. */
 static uint32_t segment_ar(uint16_t sel, uint64_t *base, uint32_t *limit)
 {
 	struct descriptor_table_ptr gdtr;
 
 	sgdt(&gdtr);
-	if (!(sel & ~7)) {
+	if (!(sel & SEL_INDEX_MASK)) {
 		*base = 0;
 		*limit = 0;
 		return AR_UNUSABLE;
 	}
-	uint64_t d = *(uint64_t *)(gdtr.base + (sel & ~7));
-	uint32_t lim = (uint32_t)((d & 0xffff) | ((d >> 32) & 0xf0000));
-	*limit = (d & (1ull << 55)) ? (lim << 12) | 0xfff : lim;
-	*base = ((d >> 16) & 0xffffff) | (((d >> 56) & 0xff) << 24);
-	if (!(d & (1ull << 44)))	/* system descriptor (TSS): 16 bytes, base 63:32 next */
-		*base |= *(uint64_t *)(gdtr.base + (sel & ~7) + 8) << 32;
-	return (uint32_t)(((d >> 40) & 0xff) | (((d >> 52) & 0xf) << 12));
+	const uint64_t *d = (const uint64_t *)(gdtr.base + (sel & SEL_INDEX_MASK));
+	uint32_t lim = DESC_LIMIT_LOW(*d) | DESC_LIMIT_HIGH(*d);
+	*limit = (*d & DESC_G) ? (lim << PAGE_SHIFT) | (PAGE_SIZE - 1) : lim;
+	*base = DESC_BASE(*d);
+	if (!(*d & DESC_S))
+		*base |= d[1] << 32;
+	return DESC_AR(*d);
 }
 
 static uint16_t read_es(void) { uint16_t s; asm volatile("mov %%es, %0" : "=r"(s)); return s; }
