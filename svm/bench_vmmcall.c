@@ -120,8 +120,9 @@ static unsigned long bare_loop(struct vmcb *vmcb, unsigned long n, uint64_t *las
 /*
  * The bare loop plus the harness's state switch at the instruction level:
  * CLGI; VMSAVE host; VMLOAD guest; VMRUN; VMSAVE guest; VMLOAD host; STGI
- * (svm/vmrun.S).  What remains between this and the harness is C: calls,
- * GPR save/restore, dispatch and the counting under a lock.
+ * (lib/svm/vmrun.S).  What remains between this and the harness is the
+ * rest of its path: GPRs saved and loaded, counting, the dispatch through
+ * the table and the handler's call.
  */
 static unsigned long bare_state_loop(struct vmcb *vmcb, unsigned long n, uint64_t *last)
 {

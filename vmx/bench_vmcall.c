@@ -3,10 +3,10 @@
  * VMCALL, each handled and the guest resumed,
  *
  *   harness  through the guest harness: vmx_guest_run() with a VMCALL
- *            handler that checks the guest's RAX and steps RIP
+ *            handler that checks the guest's RAX and steps RIP by 3
  *            (lib/vmx/guest.h, entry.S: GPRs saved and loaded around
- *            VMRESUME, exit reason, RIP and instruction length read, the
- *            exit counted on this CPU and dispatched through the table);
+ *            VMRESUME, exit reason and RIP read, the exit counted on this
+ *            CPU and dispatched through the table);
  *   bare     a loop of the same instruction without the harness: VMRESUME,
  *            at HOST_RIP read the exit reason, check it, GUEST_RIP += 3,
  *            VMRESUME again (the guest touches no register), interrupts off.
@@ -18,11 +18,10 @@
  *   INFO: bench: harness round_trips=N tsc_cycles=C cycles_per_trip=X.Y
  *   INFO: bench: bare begin round_trips=N
  *   INFO: bench: bare round_trips=N tsc_cycles=C cycles_per_trip=X.Y
- *   INFO: bench: bare_decode ... (the same for the variant below)
  *
- * bare_decode, information only: the bare loop plus the harness's VMX
- * instructions per exit (HOST_RSP written, six VMREADs), to tell the cost
- * of those instructions from the cost of the harness's C.
+ * The harness executes the same VMX instructions per exit as the bare
+ * loop (VMREAD of the exit reason and of GUEST_RIP, VMWRITE of GUEST_RIP,
+ * VMRESUME): what it adds is plain instructions.
  *
  * The "begin" line is drained from the UART before the clock starts, so
  * the host can time the loop by the arrival of the two lines.  Checks:
@@ -63,7 +62,7 @@ static bool on_vmcall(struct vmx_guest *g)
 {
 	harness_exits++;
 	harness_bad_rax += g->gprs.rax != BENCH_RAX;
-	vmx_guest_skip_instruction(g);
+	vmx_guest_skip(g, VMCALL_LEN);
 	return true;
 }
 
@@ -127,57 +126,6 @@ static unsigned long bare_loop(unsigned long n, uint64_t *reason)
 	return n - left;	/* an exit that ended the loop early is not counted */
 }
 
-/*
- * The bare loop plus what the harness does per exit at the instruction
- * level: VMWRITE of HOST_RSP before each entry and the six VMREADs of the
- * exit's decoding (reason, qualification, guest-physical and linear
- * address, RIP, instruction length), RIP stepped by the length read.  What
- * remains between this and the harness is C: calls, GPR save/restore, the
- * checks and the counting.
- */
-static unsigned long bare_decode_loop(unsigned long n, uint64_t *reason)
-{
-	unsigned long left = n;
-	uint64_t r = ~0ull, field = 0, tmp = 0, len = 0;
-
-	asm volatile("lea 2f(%%rip), %[tmp]\n\t"
-		     "mov %[host_rip], %[field]\n\t"
-		     "vmwrite %[tmp], %[field]\n"
-		     "1:\tmov %[host_rsp], %[field]\n\t"
-		     "vmwrite %%rsp, %[field]\n\t"
-		     "vmresume\n\t"
-		     "jmp 3f\n"
-		     "2:\tmov %[exit_reason], %[field]\n\t"
-		     "vmread %[field], %[r]\n\t"
-		     "mov %[qual], %[field]\n\t"
-		     "vmread %[field], %[tmp]\n\t"
-		     "mov %[gpa], %[field]\n\t"
-		     "vmread %[field], %[tmp]\n\t"
-		     "mov %[gla], %[field]\n\t"
-		     "vmread %[field], %[tmp]\n\t"
-		     "mov %[ilen], %[field]\n\t"
-		     "vmread %[field], %[len]\n\t"
-		     "mov %[guest_rip], %[field]\n\t"
-		     "vmread %[field], %[tmp]\n\t"
-		     "cmp %[vmcall], %[r]\n\t"
-		     "jne 3f\n\t"
-		     "add %[len], %[tmp]\n\t"
-		     "vmwrite %[tmp], %[field]\n\t"
-		     "dec %[left]\n\t"
-		     "jnz 1b\n"
-		     "3:"
-		     : [left] "+r"(left), [r] "+r"(r), [field] "+r"(field), [tmp] "+r"(tmp),
-		       [len] "+r"(len)
-		     : [host_rsp] "i"(VMCS_HOST_RSP), [host_rip] "i"(VMCS_HOST_RIP),
-		       [exit_reason] "i"(VMCS_EXIT_REASON), [guest_rip] "i"(VMCS_GUEST_RIP),
-		       [qual] "i"(VMCS_EXIT_QUALIFICATION), [gpa] "i"(VMCS_GUEST_PHYSICAL_ADDR),
-		       [gla] "i"(VMCS_GUEST_LINEAR_ADDR), [ilen] "i"(VMCS_EXIT_INSTRUCTION_LEN),
-		       [vmcall] "i"(VMX_EXIT_VMCALL)
-		     : "memory", "cc");
-	*reason = r;
-	return n - left;
-}
-
 static void bench_bare(const char *kind, unsigned long (*loop)(unsigned long, uint64_t *))
 {
 	struct vmx_guest g;
@@ -219,7 +167,6 @@ int main(int argc, char **argv)
 	report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());
 	bench_harness();
 	bench_bare("bare", bare_loop);
-	bench_bare("bare_decode", bare_decode_loop);
 	vmx_program_finish();
 	return 0;
 }

@@ -11,6 +11,7 @@ _Static_assert(offsetof(struct svm_guest, vmcb) == 0x70, "vmrun.S G_VMCB");
 _Static_assert(offsetof(struct svm_guest, handlers) == 0x78, "vmrun.S G_HANDLERS");
 _Static_assert(offsetof(struct svm_guest, counts) == 0x80, "vmrun.S G_COUNTS");
 _Static_assert(offsetof(struct svm_guest, host_save_pa) == 0x88, "vmrun.S G_HOST_SAVE");
+_Static_assert(offsetof(struct svm_guest, switch_extra_state) == 0x90, "vmrun.S G_SWITCH");
 _Static_assert(offsetof(struct vmcb, control.exit_code) == 0x70, "vmrun.S VMCB_EXIT_CODE");
 _Static_assert(offsetof(struct vmcb, save.rip) == 0x578, "vmrun.S VMCB_RIP");
 
@@ -26,6 +27,9 @@ _Static_assert(offsetof(struct vmcb, save.rip) == 0x578, "vmrun.S VMCB_RIP");
 #define SLOT_HIGH_BASE		0x100	/* VMEXIT_NPF ... */
 #define SLOT_OTHER		0x1ef	/* a code outside the ranges below */
 #define SLOT_NEGATIVE_BASE	0x1f0	/* -16 .. -1 (VMEXIT_INVALID is the last) */
+#define SLOT_NEGATIVE_COUNT	16
+/* A flat segment: base 0, limit 4 GiB - 1 (as the host's GDT entries). */
+#define FLAT_LIMIT		0xffffffffu
 
 uint64_t svm_run_asm(struct svm_guest *g);
 /* Where every guest starts (vmrun.S): RDI = arg, RSI = fn; then VMMCALL at svm_guest_done_rip. */
@@ -37,8 +41,8 @@ unsigned svm_exit_slot(uint64_t code)
 		return (unsigned)code;
 	if (code >= VMEXIT_NPF && code < VMEXIT_NPF + SLOT_HIGH_BASE)
 		return SLOT_HIGH_BASE + (unsigned)(code - VMEXIT_NPF);
-	if ((int64_t)code < 0 && (int64_t)code >= -16)
-		return SLOT_NEGATIVE_BASE + (unsigned)(code & 0xf);
+	if ((int64_t)code < 0 && (int64_t)code >= -SLOT_NEGATIVE_COUNT)
+		return SLOT_NEGATIVE_BASE + (unsigned)((int64_t)code + SLOT_NEGATIVE_COUNT);
 	return SLOT_OTHER;
 }
 
@@ -49,7 +53,7 @@ static uint64_t slot_code(unsigned slot)
 	if (slot < SLOT_HIGH_BASE * 2)
 		return VMEXIT_NPF + slot - SLOT_HIGH_BASE;
 	if (slot >= SLOT_NEGATIVE_BASE)
-		return (uint64_t)(int64_t)((int)(slot - SLOT_NEGATIVE_BASE) - 16);
+		return (uint64_t)((int64_t)(slot - SLOT_NEGATIVE_BASE) - SLOT_NEGATIVE_COUNT);
 	return SVM_GUEST_STOPPED;
 }
 
@@ -59,9 +63,10 @@ static bool stop_guest(struct svm_guest *g)
 	return false;
 }
 
-/* The watchdog's interrupt (INTR intercept): the host took it after STGI; now the bound is judged. */
+/* The watchdog's interrupt (INTR intercept): taken by the host with GIF set for a moment, then the bound is judged. */
 static bool watchdog_exit(struct svm_guest *g)
 {
+	asm volatile("stgi; nop; clgi" ::: "memory");
 	if (!hv_watchdog_expired(&g->watch, hv_exits_except(g->counts, VMEXIT_INTR)))
 		return true;
 	return stop_guest(g);
@@ -238,6 +243,7 @@ static bool write_save(struct svm_guest *g)
 bool svm_guest_load(struct svm_guest *g)
 {
 	memset(g->vmcb, 0, sizeof(*g->vmcb));	/* reserved areas: SBZ */
+	g->switch_extra_state = false;
 	write_control(g);
 	if (!write_save(g))
 		return false;
@@ -275,11 +281,6 @@ uint64_t svm_guest_run(struct svm_guest *g)
 	g->done = svm_run_asm(g);
 	hv_watchdog_stop();
 	return g->stopped ? SVM_GUEST_STOPPED : g->vmcb->control.exit_code;
-}
-
-void svm_guest_skip(struct svm_guest *g, unsigned len)
-{
-	g->vmcb->save.rip += len;
 }
 
 void svm_iopm_set(struct svm_guest *g, uint32_t port, bool intercept)

@@ -13,11 +13,11 @@
  *                      state for FS, GS, TR, LDTR and the SYSCALL/SYSENTER
  *                      MSRs; then the load hook, where a check changes one
  *                      thing
- *   svm_guest_run      CLGI; VMSAVE host; VMLOAD guest; VMRUN; VMSAVE guest;
- *                      VMLOAD host; STGI (vmrun.S); exits dispatched by
- *                      exit code through g's table until one is not
- *                      handled; bounded (harness.h: the INTR intercept and
- *                      the watchdog timer)
+ *   svm_guest_run      VMRUN (vmrun.S; with CLGI, VMSAVE/VMLOAD around it
+ *                      for a guest whose FS/GS/TR/LDTR/SYSCALL state is its
+ *                      own), exits dispatched by exit code through g's
+ *                      table until one is not handled; bounded (harness.h:
+ *                      the INTR intercept and the watchdog timer)
  *   svm_guest_free     every page given back
  *
  * The guest is done when its function returns: it then executes VMMCALL at
@@ -63,6 +63,13 @@ struct svm_guest {
 	svm_exit_fn **handlers;		/* by exit slot (svm_exit_slot) */
 	uint32_t *counts;		/* this CPU's row of hv_exit_counts */
 	uint64_t host_save_pa;		/* this CPU's page for the host's VMSAVE state */
+	/*
+	 * The VMCB's FS, GS, TR, LDTR, KernelGSBase, STAR/LSTAR/CSTAR/SFMASK
+	 * or SYSENTER state differs from this CPU's (a check changed it): run
+	 * with VMSAVE/VMLOAD around VMRUN.  Load clears it (the valid state
+	 * has this CPU's).
+	 */
+	bool switch_extra_state;
 
 	bool done;			/* the guest function returned */
 	bool stopped;			/* the harness stopped it (SVM_GUEST_STOPPED) */
@@ -111,7 +118,10 @@ uint64_t svm_guest_run(struct svm_guest *g);
 /* Handle exits of this code with fn (NULL: end the run there). */
 void svm_guest_on_exit(struct svm_guest *g, uint64_t code, svm_exit_fn *fn);
 /* Advance the guest RIP past an instruction of `len` bytes. */
-void svm_guest_skip(struct svm_guest *g, unsigned len);
+static inline void svm_guest_skip(struct svm_guest *g, unsigned len)
+{
+	g->vmcb->save.rip += len;
+}
 
 /* Intercept bits in the guest's IOPM / MSRPM. */
 void svm_iopm_set(struct svm_guest *g, uint32_t port, bool intercept);

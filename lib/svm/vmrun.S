@@ -7,18 +7,23 @@
  * VMRUN saves and restores only part of the host state (RSP, RAX, RIP,
  * RFLAGS, CRs, EFER, CS/SS/DS/ES, GDTR/IDTR); FS, GS (and so the per-CPU
  * base), TR, LDTR, KernelGSBase and the SYSCALL/SYSENTER MSRs are the VMM's
- * job, done with VMSAVE/VMLOAD around it, all with GIF clear so that no
- * interrupt sees a half-switched state.  The host runs the loop with
- * RFLAGS.IF set: with V_INTR_MASKING the host's IF at VMRUN masks physical
- * interrupts (15.21.1), so the watchdog's interrupt reaches the INTR
- * intercept, and the host takes it after STGI.
+ * job.  The harness's guests have this CPU's values of them (guest load
+ * takes them with VMSAVE) and keep them, so nothing needs switching; a
+ * guest given state of its own (g->switch_extra_state) gets CLGI, VMSAVE
+ * host, VMLOAD guest around VMRUN and VMSAVE guest, VMLOAD host, STGI after.
+ *
+ * GIF stays clear from the first #VMEXIT to the end of the run (VMRUN sets
+ * it in the guest): exits are handled with interrupts held.  The host runs
+ * the loop with RFLAGS.IF set: with V_INTR_MASKING the host's IF at VMRUN
+ * governs physical interrupts (15.21.1), so the watchdog's interrupt
+ * reaches the INTR intercept; its handler sets GIF for a moment to take it.
  *
  * At each #VMEXIT the guest's GPRs are stored in g->regs, the exit is
  * counted in g->counts[EXITCODE] (codes from 100h up: svm_exit_cold()); a
  * VMMCALL at svm_guest_done_rip ends the run (returns 1: the guest is
  * done); otherwise the handler g->handlers[EXITCODE], if there is one,
- * decides: re-enter, or end the run (returns 0).  Callee-saved registers
- * and RFLAGS are preserved.
+ * decides: re-enter, or end the run (returns 0).  GIF is set again at the
+ * end.  Callee-saved registers and RFLAGS are preserved.
  */
 #define G_RBX		0x00
 #define G_RCX		0x08
@@ -38,6 +43,7 @@
 #define G_HANDLERS	0x78
 #define G_COUNTS	0x80
 #define G_HOST_SAVE	0x88
+#define G_SWITCH	0x90
 #define VMCB_EXIT_CODE	0x070
 #define VMCB_RIP	0x578
 #define VMEXIT_VMMCALL	0x081
@@ -56,11 +62,10 @@ svm_run_asm:
 	mov	%rdi, %rbx		/* g */
 	sti
 .Lenter:
-	clgi
-	mov	G_HOST_SAVE(%rbx), %rax
-	vmsave	%rax
 	mov	G_VMCB(%rbx), %rax	/* identity-mapped: the VMCB's address is its pointer */
-	vmload	%rax
+	cmpb	$0, G_SWITCH(%rbx)
+	jne	.Lswitch_in
+.Lload:
 	push	%rbx			/* g, found again at #VMEXIT */
 	mov	G_RCX(%rbx), %rcx
 	mov	G_RDX(%rbx), %rdx
@@ -78,7 +83,6 @@ svm_run_asm:
 	mov	G_RBX(%rbx), %rbx
 	vmrun	%rax
 	/* #VMEXIT: RSP and RAX (the VMCB) are the host's again; GIF is clear. */
-	vmsave	%rax
 	xchg	%rbx, (%rsp)		/* %rbx = g; the guest's RBX on the stack */
 	mov	%rcx, G_RCX(%rbx)
 	mov	%rdx, G_RDX(%rbx)
@@ -94,22 +98,21 @@ svm_run_asm:
 	mov	%r14, G_R14(%rbx)
 	mov	%r15, G_R15(%rbx)
 	pop	G_RBX(%rbx)
-	mov	G_HOST_SAVE(%rbx), %rax
-	vmload	%rax
-	stgi
-	mov	G_VMCB(%rbx), %rdx
-	mov	VMCB_EXIT_CODE(%rdx), %rax
-	cmp	$SLOTS_DIRECT - 1, %rax
+	cmpb	$0, G_SWITCH(%rbx)
+	jne	.Lswitch_out
+.Ldispatch:
+	mov	VMCB_EXIT_CODE(%rax), %rdx
+	cmp	$SLOTS_DIRECT - 1, %rdx
 	ja	.Lcold
 	mov	G_COUNTS(%rbx), %rcx
-	incl	(%rcx,%rax,4)
-	cmp	$VMEXIT_VMMCALL, %eax
+	incl	(%rcx,%rdx,4)
+	cmp	$VMEXIT_VMMCALL, %edx
 	jne	1f
 	lea	svm_guest_done_rip(%rip), %rcx
-	cmp	%rcx, VMCB_RIP(%rdx)
+	cmp	%rcx, VMCB_RIP(%rax)
 	je	.Ldone
 1:	mov	G_HANDLERS(%rbx), %rcx
-	mov	(%rcx,%rax,8), %rcx
+	mov	(%rcx,%rdx,8), %rcx
 	test	%rcx, %rcx
 	jz	.Lexit
 	mov	%rbx, %rdi
@@ -127,6 +130,7 @@ svm_run_asm:
 .Ldone:
 	mov	$1, %eax
 .Lreturn:
+	stgi
 	pop	%r15
 	pop	%r14
 	pop	%r13
@@ -135,6 +139,21 @@ svm_run_asm:
 	pop	%rbp
 	popfq
 	ret
+
+/* A guest with FS/GS/TR/LDTR/SYSCALL state of its own: switched with GIF clear. */
+.Lswitch_in:
+	clgi
+	mov	G_HOST_SAVE(%rbx), %rax
+	vmsave	%rax
+	mov	G_VMCB(%rbx), %rax
+	vmload	%rax
+	jmp	.Lload
+.Lswitch_out:
+	vmsave	%rax
+	mov	G_HOST_SAVE(%rbx), %rax
+	vmload	%rax
+	mov	G_VMCB(%rbx), %rax
+	jmp	.Ldispatch
 
 /*
  * Where every guest starts: %rdi = arg, %rsi = fn.  When fn returns, the

@@ -8,8 +8,9 @@
  * HOST_RSP written here) the guest's GPRs are stored in g->gprs, the exit
  * is counted in g->counts[reason & 0xff], GUEST_RIP is read; a VMCALL at
  * vmx_guest_done_rip ends the run (the guest is done); otherwise the
- * handler g->handlers[reason & 0xff], if there is one, is called with the
- * instruction length read, and decides: re-enter (VMRESUME) or end the run.
+ * handler g->handlers[reason & 0xff], if there is one, decides: re-enter
+ * (VMRESUME) or end the run.  Nothing else is read here: a handler that
+ * needs more reads it (vmx_guest_skip_instruction reads the length).
  * Returns 0 when the run ended at an exit (g->exit.reason), 1 when it
  * ended at the guest's end, else RFLAGS of a failed VMLAUNCH/VMRESUME (never
  * 0 or 1: bit 1 is always set).  A fault of VMLAUNCH/VMRESUME continues on
@@ -20,7 +21,6 @@
 #define VMCS_HOST_RSP			0x6c14
 #define VMCS_EXIT_REASON		0x4402
 #define VMCS_GUEST_RIP			0x681e
-#define VMCS_EXIT_INSTRUCTION_LEN	0x440c
 #define VMX_EXIT_VMCALL			18
 
 /* struct vmx_guest (guest.h; the offsets are checked in guest.c). */
@@ -40,7 +40,6 @@
 #define G_R14		0x68
 #define G_R15		0x70
 #define G_REASON	0x78
-#define G_LEN		0x7c
 #define G_RIP		0x80
 #define G_HANDLERS	0xa0
 #define G_COUNTS	0xa8
@@ -135,9 +134,6 @@ vmx_exit_point:
 	mov	(%rdx,%rcx,8), %rdx
 	test	%rdx, %rdx
 	jz	.Lexit
-	mov	$VMCS_EXIT_INSTRUCTION_LEN, %eax
-	vmread	%rax, %rax
-	mov	%eax, G_LEN(%rdi)
 	call	*%rdx
 	test	%al, %al
 	jnz	.Lreenter

@@ -12,7 +12,6 @@
 _Static_assert(offsetof(struct vmx_guest, gprs.rax) == 0x00, "entry.S G_RAX");
 _Static_assert(offsetof(struct vmx_guest, gprs.r15) == 0x70, "entry.S G_R15");
 _Static_assert(offsetof(struct vmx_guest, exit.reason) == 0x78, "entry.S G_REASON");
-_Static_assert(offsetof(struct vmx_guest, exit.instruction_len) == 0x7c, "entry.S G_LEN");
 _Static_assert(offsetof(struct vmx_guest, exit.guest_rip) == 0x80, "entry.S G_RIP");
 _Static_assert(offsetof(struct vmx_guest, handlers) == 0xa0, "entry.S G_HANDLERS");
 _Static_assert(offsetof(struct vmx_guest, counts) == 0xa8, "entry.S G_COUNTS");

@@ -22,10 +22,10 @@
  * the caller sees (or a handler takes).
  *
  * A run ends at an exit no handler takes: g->exit holds it, fully decoded
- * (qualification, guest-physical and linear address are read then, not on
- * handled exits).  On a handled exit only the reason, guest RIP and
- * instruction length are read, with plain VMREADs; the exit is counted on
- * this CPU (hv_exit_counts) without a lock.
+ * (instruction length, qualification, guest-physical and linear address
+ * are read then, not on handled exits).  On a handled exit only the reason
+ * and the guest RIP are read, with plain VMREADs; a handler reads what else
+ * it needs.  The exit is counted on this CPU (hv_exit_counts) without a lock.
  */
 #ifndef HV_VMX_GUEST_H
 #define HV_VMX_GUEST_H
@@ -46,7 +46,7 @@
 
 struct vmx_exit {
 	uint32_t reason;		/* the whole exit-reason field, or VMX_GUEST_STOPPED */
-	uint32_t instruction_len;	/* of a handled exit and the last exit */
+	uint32_t instruction_len;	/* of the exit that ended the run */
 	uint64_t guest_rip;
 	uint64_t qualification;		/* these three: of the exit that ended the run */
 	uint64_t guest_physical;	/* with EPT (28.2.1 / 25.9.1), else 0 */
@@ -155,10 +155,16 @@ static inline void vmx_write(uint32_t field, uint64_t val)
 	asm volatile("vmwrite %1, %0" :: "r"((uint64_t)field), "rm"(val) : "cc", "memory");
 }
 
-/* In a handler (or after a run): step the guest over the instruction that exited. */
+/* In a handler (or after a run): advance the guest RIP past an instruction of `len` bytes. */
+static inline void vmx_guest_skip(struct vmx_guest *g, unsigned len)
+{
+	vmx_write(VMCS_GUEST_RIP, g->exit.guest_rip + len);
+}
+
+/* The same by the exit's instruction length (SDM 28.2.4), read here. */
 static inline void vmx_guest_skip_instruction(struct vmx_guest *g)
 {
-	vmx_write(VMCS_GUEST_RIP, g->exit.guest_rip + g->exit.instruction_len);
+	vmx_guest_skip(g, (unsigned)vmx_read(VMCS_EXIT_INSTRUCTION_LEN));
 }
 
 /* VMCALL from guest code. */
