@@ -29,7 +29,6 @@ _Static_assert(offsetof(struct vmcb, save.rip) == 0x578, "vmrun.S VMCB_RIP");
 #define SLOT_NEGATIVE_BASE	0x1f0	/* -16 .. -1 (VMEXIT_INVALID is the last) */
 #define SLOT_NEGATIVE_COUNT	16
 /* A flat segment: base 0, limit 4 GiB - 1 (as the host's GDT entries). */
-#define FLAT_LIMIT		0xffffffffu
 
 uint64_t svm_run_asm(struct svm_guest *g);
 /* Where every guest starts (vmrun.S): RDI = arg, RSI = fn; then VMMCALL at svm_guest_done_rip. */
