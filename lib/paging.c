@@ -23,6 +23,21 @@ void pt_init(struct page_table *pt, const struct pt_format *fmt, unsigned levels
 	pt->fmt = fmt;
 	pt->levels = levels;
 	pt->root = alloc_page();
+	pt->shared = 0;
+}
+
+void pt_init_over(struct page_table *pt, const struct page_table *below)
+{
+	pt_init(pt, below->fmt, below->levels + 1);
+	pt->root[0] = virt_to_phys(below->root) | pt->fmt->table_flags;
+	pt->shared = 1;
+}
+
+void pt_share_root(struct page_table *pt, const struct page_table *from, unsigned n)
+{
+	for (unsigned i = 0; i < n; i++)
+		pt->root[i] = from->root[i];
+	pt->shared = n;
 }
 
 static void destroy_level(const struct page_table *pt, uint64_t *table, unsigned level)
@@ -36,6 +51,8 @@ static void destroy_level(const struct page_table *pt, uint64_t *table, unsigned
 
 void pt_destroy(struct page_table *pt)
 {
+	for (unsigned i = 0; i < pt->shared; i++)
+		pt->root[i] = 0;
 	destroy_level(pt, pt->root, pt->levels);
 	pt->root = NULL;
 }
@@ -120,6 +137,19 @@ uint64_t *pt_walk(const struct page_table *pt, uint64_t va, unsigned *level)
 		table = phys_to_virt(*e & PT_ADDR_MASK);
 	}
 	return NULL;
+}
+
+uint64_t *pt_entry(const struct page_table *pt, uint64_t va, unsigned level)
+{
+	uint64_t *table = pt->root;
+
+	for (unsigned l = pt->levels; l > level; l--) {
+		uint64_t e = table[pt_index(va, l)];
+		if (!(e & pt->fmt->present) || (l <= 3 && (e & pt->fmt->large)))
+			return NULL;
+		table = phys_to_virt(e & PT_ADDR_MASK);
+	}
+	return &table[pt_index(va, level)];
 }
 
 bool pt_translate(const struct page_table *pt, uint64_t va, uint64_t *pa)

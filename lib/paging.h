@@ -51,13 +51,20 @@ struct page_table {
 	const struct pt_format *fmt;
 	unsigned levels;	/* 4 or 5 */
 	uint64_t *root;
+	unsigned shared;	/* root entries [0, shared) are another table's: pt_destroy leaves them */
 };
 
 #define PT_LEVEL_SHIFT(level)	(12 + 9 * ((level) - 1))	/* level 1 = 4K leaves */
 
 void pt_init(struct page_table *pt, const struct pt_format *fmt, unsigned levels);
-/* Free every table page of pt (not the memory it maps). */
+/* Free every table page of pt (not the memory it maps, not shared root entries). */
 void pt_destroy(struct page_table *pt);
+/*
+ * Make root entries [0, n) of pt those of `from` (same format and levels):
+ * pt then maps what `from` maps there, through `from`'s tables, which
+ * pt_destroy(pt) leaves alone.
+ */
+void pt_share_root(struct page_table *pt, const struct page_table *from, unsigned n);
 
 /*
  * Map [va, va+size) to [pa, pa+size) with leaves of 1 << page_shift bytes
@@ -77,6 +84,17 @@ void pt_protect(struct page_table *pt, uint64_t va, uint64_t size, uint64_t clea
  * which a not-present entry ended the walk.
  */
 uint64_t *pt_walk(const struct page_table *pt, uint64_t va, unsigned *level);
+/*
+ * A table one level taller than `below` (same format) whose first root
+ * entry references below's root: a 5-level table over a 4-level one maps
+ * the low 256 TiB as `below` does.  pt_destroy(pt) leaves `below` alone.
+ */
+void pt_init_over(struct page_table *pt, const struct page_table *below);
+/*
+ * The entry at `level` (pt->levels = the root, 1 = a page table) on the
+ * path of va, or NULL when an entry above it is not present or a leaf.
+ */
+uint64_t *pt_entry(const struct page_table *pt, uint64_t va, unsigned level);
 /* The address va translates to, or false when not mapped. */
 bool pt_translate(const struct page_table *pt, uint64_t va, uint64_t *pa);
 

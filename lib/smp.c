@@ -211,7 +211,7 @@ static void left_out(struct percpu *c)
 	report_prefix_pop();
 }
 
-void on_cpu_wait(unsigned cpu)
+void on_cpu_wait_serving(unsigned cpu, void (*serve)(void))
 {
 	struct percpu *c = &percpu_area[cpu];
 	uint64_t deadline = rdtsc() + tsc_hz() / 1000 * SMP_ANSWER_MS;
@@ -221,10 +221,20 @@ void on_cpu_wait(unsigned cpu)
 			left_out(c);
 			return;
 		}
+		if (serve)
+			serve();
 		cpu_relax();
 	}
-	while (!c->lost && __atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) != c->work_seq)
+	while (!c->lost && __atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) != c->work_seq) {
+		if (serve)
+			serve();
 		cpu_relax();
+	}
+}
+
+void on_cpu_wait(unsigned cpu)
+{
+	on_cpu_wait_serving(cpu, NULL);
 }
 
 static void dispatch(unsigned cpu, void (*fn)(void *), void *arg)

@@ -21,6 +21,8 @@ void on_cpu(unsigned cpu, void (*fn)(void *arg), void *arg);
 /* Start fn(arg) on `cpu` without waiting; on_cpu_wait() waits. */
 void on_cpu_async(unsigned cpu, void (*fn)(void *arg), void *arg);
 void on_cpu_wait(unsigned cpu);
+/* on_cpu_wait(), calling serve() (when not NULL) while it waits: this CPU answers requests meanwhile. */
+void on_cpu_wait_serving(unsigned cpu, void (*serve)(void));
 /* Run fn(arg) on every CPU at once (this one included) and wait for all. */
 void on_cpus(void (*fn)(void *arg), void *arg);
 
