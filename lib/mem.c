@@ -6,12 +6,12 @@
 #include "spinlock.h"
 
 #define MAX_PFN		(1ul << 20)	/* RAM below 4 GiB */
-#define NOT_FREE	0xff
+#define NOT_FREE	0		/* free_order[] as the BSS starts: nothing free */
 
 struct free_block { struct free_block *next, *prev; };
 
 static struct free_block free_lists[MAX_ORDER + 1];
-static uint8_t free_order[MAX_PFN];	/* order of the free block starting at pfn, or NOT_FREE */
+static uint8_t free_order[MAX_PFN];	/* 1 + order of the free block starting at pfn, or NOT_FREE */
 static uint64_t free_bytes, ram_top;
 static struct spinlock mem_lock;
 
@@ -23,7 +23,7 @@ static void list_add(unsigned order, uint64_t pfn)
 	b->prev = head;
 	head->next->prev = b;
 	head->next = b;
-	free_order[pfn] = (uint8_t)order;
+	free_order[pfn] = (uint8_t)(order + 1);
 }
 
 static void list_del(uint64_t pfn)
@@ -40,7 +40,7 @@ static void free_block_locked(uint64_t pfn, unsigned order)
 	free_bytes += PAGE_SIZE << order;
 	while (order < MAX_ORDER) {
 		uint64_t buddy = pfn ^ (1ul << order);
-		if (buddy >= MAX_PFN || free_order[buddy] != order)
+		if (buddy >= MAX_PFN || free_order[buddy] != order + 1)
 			break;
 		list_del(buddy);
 		pfn &= ~(1ul << order);
@@ -49,10 +49,22 @@ static void free_block_locked(uint64_t pfn, unsigned order)
 	list_add(order, pfn);
 }
 
+/* Free the pages of [start, end) in the largest naturally aligned blocks they hold. */
+static void free_range(uint64_t start, uint64_t end)
+{
+	while (start < end) {
+		unsigned order = 0;
+		while (order < MAX_ORDER && !(start & (PAGE_SIZE << order)) &&
+		       start + (PAGE_SIZE << (order + 1)) <= end)
+			order++;
+		free_block_locked(start >> PAGE_SHIFT, order);
+		start += PAGE_SIZE << order;
+	}
+}
+
 void mem_init(const struct mem_region *map, unsigned n, uint64_t reserved_start,
 	      uint64_t reserved_end)
 {
-	memset(free_order, NOT_FREE, sizeof(free_order));
 	for (unsigned o = 0; o <= MAX_ORDER; o++)
 		free_lists[o].next = free_lists[o].prev = &free_lists[o];
 	for (unsigned i = 0; i < n; i++) {
@@ -66,9 +78,8 @@ void mem_init(const struct mem_region *map, unsigned n, uint64_t reserved_start,
 			ram_top = end;
 		if (start < 0x100000)	/* low memory: BIOS data, loader, AP trampoline */
 			start = 0x100000;
-		for (uint64_t pa = start; pa < end; pa += PAGE_SIZE)
-			if (pa < reserved_start || pa >= reserved_end)
-				free_block_locked(pa >> PAGE_SHIFT, 0);
+		free_range(start, end < reserved_start ? end : reserved_start);
+		free_range(start > reserved_end ? start : reserved_end, end);
 	}
 }
 

@@ -47,12 +47,13 @@ start32:
 	mov	%eax, %esi		/* loader magic */
 	mov	%ebx, %ebp		/* multiboot info */
 
-	/* Zero BSS (the loader may or may not have). */
+	/* Zero BSS (the loader may or may not have); both ends are 16-byte aligned. */
 	mov	$__bss_start, %edi
 	mov	$__bss_end, %ecx
 	sub	%edi, %ecx
+	shr	$2, %ecx
 	xor	%eax, %eax
-	rep stosb
+	rep stosl
 	mov	%esi, boot_mb_magic
 	mov	%ebp, boot_mb_info
 
