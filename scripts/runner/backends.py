@@ -117,8 +117,13 @@ def program_errata(root, entry, errata):
 
 
 def guest_args(entry, env, errata):
-    """The guest's command line words after the program name."""
-    args = list(entry.test_args) + [f"env={env}"]
+    """The guest's command line words after the program name.
+
+    cpus=N: the runtime starts exactly that many CPUs (lib/smp.c); firmware
+    tables cannot be trusted for it (SeaBIOS under Bochs lists one CPU
+    whatever the count).
+    """
+    args = list(entry.test_args) + [f"cpus={entry.smp}", f"env={env}"]
     names = [e.name for e in errata if e.applies_to(env)]
     if names:
         args.append("errata=" + ",".join(names))

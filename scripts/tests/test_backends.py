@@ -143,13 +143,13 @@ class Choice(unittest.TestCase):
         errata = [cfg.Erratum("e1", ["qemu-tcg"], "r", "o", "s", "w"),
                   cfg.Erratum("e2", ["bochs"], "r", "o", "s", "w")]
         args = backends.guest_args(e, "qemu-tcg", errata)
-        self.assertEqual(args, ["one", "env=qemu-tcg", "errata=e1"])
+        self.assertEqual(args, ["one", "cpus=2", "env=qemu-tcg", "errata=e1"])
         inv = backends.qemu_invocation("/r", e, "qemu-tcg", make_host(), args)
         argv = inv.argv
         self.assertEqual(argv[argv.index("-accel") + 1], "tcg")
         self.assertEqual(argv[argv.index("-smp") + 1], "2")
         self.assertEqual(argv[argv.index("-m") + 1], "256")
-        self.assertEqual(argv[argv.index("-append") + 1], "one env=qemu-tcg errata=e1")
+        self.assertEqual(argv[argv.index("-append") + 1], "one cpus=2 env=qemu-tcg errata=e1")
         self.assertEqual(argv[-2:], ["-cpu", "max,+x2apic"])
         self.assertIn("isa-debug-exit,iobase=0xf4,iosize=4", argv)
 
