@@ -14,6 +14,30 @@
 #define AP_TRAMPOLINE_ADDR	0x8000
 #define AP_MAX_SLOTS		63	/* application processors (MAX_CPUS - 1) */
 
+/*
+ * Boot milestones: one byte each on the debug port (port 0xE9: Bochs with
+ * port_e9_hack, QEMU with -debugcon), written only where reading the port
+ * gives 0xE9 back, i.e. where it exists; so make bench can time a boot's
+ * phases (docs/bench.md).  Elsewhere a milestone costs one port read.
+ */
+#define DEBUG_PORT		0xe9
+#define MILESTONE_LOADER	0x4c	/* 'L': the loader begins (boot sector or hvtest's ROM) */
+#define MILESTONE_KERNEL	0x4b	/* 'K': the loader jumps to the kernel */
+#define MILESTONE_SMP		0x53	/* 'S': the runtime starts the other CPUs */
+#define MILESTONE_MAIN		0x4d	/* 'M': every CPU online, main() begins */
+
+#ifdef __ASSEMBLER__
+/* Clobbers %al; the same bytes in 16- and 32-bit code. */
+.macro MILESTONE byte
+	in	$DEBUG_PORT, %al
+	cmp	$DEBUG_PORT, %al
+	jne	.Lmilestone\@
+	mov	$\byte, %al
+	out	%al, $DEBUG_PORT
+.Lmilestone\@:
+.endm
+#endif
+
 #ifdef __ASSEMBLER__	/* C code has these in processor.h and paging.h */
 #define PTE_P			0x001
 #define PTE_W			0x002

@@ -63,6 +63,7 @@ void hv_start_bsp(void)
 	for (int i = 1, n = 0; i < hv_argc && n < (int)sizeof(args); i++)
 		n += snprintf(args + n, sizeof(args) - n, "%s%s", i > 1 ? " " : "", hv_argv[i]);
 	printf("HVTEST-START: %s cpus=%u env=%s args=%s\n", hv_program_name(), nr_cpus, hv_env_name(), args);
+	boot_milestone(MILESTONE_MAIN);
 	main(hv_argc, hv_argv);
 	hv_exit();
 }

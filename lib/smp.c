@@ -3,6 +3,7 @@
 #include "acpi.h"
 #include "apic.h"
 #include "args.h"
+#include "console.h"
 #include "cpuid.h"
 #include "desc.h"
 #include "libc.h"
@@ -146,7 +147,8 @@ static unsigned wake_aps(unsigned aps)
 /*
  * The number of CPUs to start: the command line's cpus=N (the runner passes
  * it on every backend: SeaBIOS under Bochs lists one processor in its MADT
- * whatever the count), else the enabled processors of the firmware's ACPI MADT, else the boot CPU alone.
+ * whatever the count), else the enabled processors of the firmware's ACPI
+ * MADT, else the boot CPU alone.
  */
 void smp_init(void)
 {
@@ -155,6 +157,7 @@ void smp_init(void)
 	unsigned want = hv_cpus_arg() ? hv_cpus_arg() : listed ? listed : 1;
 	unsigned arrived = 0, order[AP_MAX_SLOTS];
 
+	boot_milestone(MILESTONE_SMP);
 	percpu_prepare(0, apic_id());
 	percpu_area[0].online = true;
 	set_irq_handler(IPI_WORK_VECTOR, work_ipi);

@@ -36,6 +36,8 @@
  * AH=0Eh) and on COM1, then halts for good.
  */
 
+#include "boot.h"
+
 #define STACK_TOP	0x7000
 #define MBI		0x7000
 #define MMAP		0x7100
@@ -45,8 +47,6 @@
 #define BUF_ADDR	0x10000
 #define CHUNK_SECTORS	64		/* 32 KiB per read and copy */
 #define SMAP		0x534d4150
-#define MB_HEADER_MAGIC	0x1badb002
-#define MB_LOADER_MAGIC	0x2badb002
 #define COM1		0x3f8
 
 /* Multiboot info fields (offsets). */
@@ -61,6 +61,7 @@
 	.text
 	.globl _start
 _start:
+	MILESTONE MILESTONE_LOADER	/* the BIOS is done */
 	ljmp	$0, $1f			/* CS:IP = 0:0x7cxx whatever the BIOS used */
 1:	cli
 	xor	%ax, %ax
@@ -321,6 +322,7 @@ pm32:
 	mov	%eax, %gs
 	mov	%eax, %ss
 	mov	$STACK_TOP, %esp
+	MILESTONE MILESTONE_KERNEL
 	mov	$MB_LOADER_MAGIC, %eax
 	mov	$MBI, %ebx
 	jmp	*entry

@@ -2,9 +2,9 @@
 # Layout and loader: x86/boot/bootsect.S, x86/boot/mkimage.sh.
 bootsect := $(O)/x86/boot/bootsect
 
-$(bootsect).o: x86/boot/bootsect.S config.mak
+$(bootsect).o: x86/boot/bootsect.S lib/boot.h config.mak
 	@mkdir -p $(dir $@)
-	$(call quiet,AS,$@)$(CC) -m32 -c -o $@ $<
+	$(call quiet,AS,$@)$(CC) -m32 -I lib -c -o $@ $<
 
 # Boot sector, command line placeholder and second stage, linked at 0x7c00.
 $(bootsect).bin: $(bootsect).o
