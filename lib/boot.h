@@ -5,6 +5,11 @@
 #define MB_HEADER_MAGIC		0x1BADB002
 #define MB_HEADER_FLAGS		0x00000002	/* bit 1: memory information wanted */
 #define MB_LOADER_MAGIC		0x2BADB002
+/* Multiboot v1 information flags (specification 0.6.96, 3.3). */
+#define MBI_FLAG_MEM		(1 << 0)	/* mem_lower, mem_upper */
+#define MBI_FLAG_CMDLINE	(1 << 2)
+#define MBI_FLAG_MMAP		(1 << 6)	/* mmap_length, mmap_addr */
+#define E820_RAM		1		/* a memory map entry's type: usable RAM */
 
 #define BOOT_CS64		0x08
 #define BOOT_DS			0x10

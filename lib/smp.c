@@ -147,8 +147,8 @@ static unsigned wake_aps(unsigned aps)
 /*
  * The number of CPUs to start: the command line's cpus=N (the runner passes
  * it on every backend: SeaBIOS under Bochs lists one processor in its MADT
- * whatever the count), else the enabled processors of the firmware's ACPI
- * MADT, else the boot CPU alone.
+ * whatever the count, hvtest's Bochs ROM has no ACPI tables), else the
+ * enabled processors of the firmware's ACPI MADT, else the boot CPU alone.
  */
 void smp_init(void)
 {
