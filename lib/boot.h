@@ -54,4 +54,22 @@
 #define EFER_LME		0x00000100
 #endif
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* Multiboot v1 information, as the loader hands it over (the runtime keeps it). */
+struct multiboot_info {
+	uint32_t flags, mem_lower, mem_upper, boot_device, cmdline;
+	uint32_t mods_count, mods_addr, syms[4], mmap_length, mmap_addr;
+} __attribute__((packed));
+
+/* The loader's EAX and EBX at the kernel's entry (x86/boot/cstart64.S). */
+extern uint32_t boot_mb_magic, boot_mb_info;
+
+static inline const struct multiboot_info *boot_multiboot_info(void)
+{
+	return (const struct multiboot_info *)(uintptr_t)boot_mb_info;
+}
+#endif
+
 #endif

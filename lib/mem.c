@@ -1,5 +1,6 @@
 /* Buddy allocator over the RAM regions of the memory map. */
 #include "mem.h"
+#include "boot.h"
 #include "processor.h"
 #include "libc.h"
 #include "report.h"
@@ -49,6 +50,28 @@ static void free_block_locked(uint64_t pfn, unsigned order)
 	list_add(order, pfn);
 }
 
+unsigned mem_boot_map(struct mem_region *map, unsigned max)
+{
+	const struct multiboot_info *mbi = boot_multiboot_info();
+	unsigned n = 0;
+
+	if (mbi->flags & MBI_FLAG_MMAP) {
+		uint64_t p = mbi->mmap_addr, end = p + mbi->mmap_length;
+		while (p < end && n < max) {
+			uint32_t size = *(uint32_t *)p;
+			memcpy(&map[n].base, (void *)(p + 4), 8);
+			memcpy(&map[n].len, (void *)(p + 12), 8);
+			memcpy(&map[n].type, (void *)(p + 20), 4);
+			n++;
+			p += size + 4;
+		}
+	} else if (mbi->flags & MBI_FLAG_MEM) {
+		map[n++] = (struct mem_region){ 0, (uint64_t)mbi->mem_lower << 10, E820_RAM };
+		map[n++] = (struct mem_region){ 0x100000, (uint64_t)mbi->mem_upper << 10, E820_RAM };
+	}
+	return n;
+}
+
 /* Free the pages of [start, end) in the largest naturally aligned blocks they hold. */
 static void free_range(uint64_t start, uint64_t end)
 {
@@ -68,7 +91,7 @@ void mem_init(const struct mem_region *map, unsigned n, uint64_t reserved_start,
 	for (unsigned o = 0; o <= MAX_ORDER; o++)
 		free_lists[o].next = free_lists[o].prev = &free_lists[o];
 	for (unsigned i = 0; i < n; i++) {
-		if (map[i].type != 1)
+		if (map[i].type != E820_RAM)
 			continue;
 		uint64_t start = ALIGN_UP(map[i].base, PAGE_SIZE);
 		uint64_t end = (map[i].base + map[i].len) & ~(PAGE_SIZE - 1);
