@@ -18,11 +18,13 @@ from .cfg import BACKENDS
 
 PREFERENCE = BACKENDS            # kvm > tcg > bochs
 BUILD_DIR = "build"             # where make puts every program
-# Bochs' emulated clock (instructions per virtual second).  The firmware
-# waits in virtual time (SeaBIOS' boot menu) while the APs it parked spin,
-# so a slower virtual clock costs fewer instructions: 4M keeps a 4-CPU boot
-# near 3 s where 50M takes 17 s.
-BOCHS_IPS = 4000000
+# Bochs' emulated clock (instructions per virtual second; the guest's TSC
+# runs at it).  Every wait in virtual time (the UART's 115200 baud, the
+# PIT, udelay, SeaBIOS' menu) costs ips instructions per second, so a slower
+# clock costs less: the suite's Bochs runs take 16% less CPU at 2M than at
+# 4M, 45% more at 8M; below 2M little is gained and x86/apic's "TSC above
+# 1 MHz" fails at 1M (docs/bochs.md).
+BOCHS_IPS = 2000000
 FLAT_CYLINDER = 516096           # Bochs sees a smaller flat image as 0 cylinders
 BOCHS_ROM = "bochs-rom.bin"      # in BUILD_DIR
 # Where the loaders find the command line (x86/boot/loader.h: CMDLINE, CMDLINE_SIZE).

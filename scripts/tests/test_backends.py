@@ -201,7 +201,7 @@ class Choice(unittest.TestCase):
             self.assertEqual(img[512:512 + 20], b"t env=bochs:ryzen\0\0\0")
             with open(os.path.join(scratch, "bochsrc")) as f:
                 rc = f.read()
-            self.assertIn("cpu: model=ryzen, count=2, ips=4000000, reset_on_triple_fault=0, ignore_bad_msrs=0", rc)
+            self.assertIn("cpu: model=ryzen, count=2, ips=2000000, reset_on_triple_fault=0, ignore_bad_msrs=0", rc)
             self.assertIn("romimage: file=/usr/share/seabios/bios-256k.bin", rc)
             self.assertIn(f"ata0-master: type=disk, path={os.path.join(scratch, 't.img')}, mode=flat", rc)
             self.assertIn("display_library: term", rc)
