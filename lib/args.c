@@ -1,5 +1,6 @@
 /* Command-line arguments and subtest selection. */
 #include "args.h"
+#include "percpu.h"
 #include "libc.h"
 #include "report.h"
 
@@ -8,6 +9,27 @@ char *hv_argv[MAX_ARGS];
 static char cmdline_buf[1024];
 static char program[64] = "unknown";
 static const char *env_name = "unknown";
+static unsigned cpus_arg;
+
+/* The runtime's own arguments after the program name: consumed, not in hv_argv. */
+static bool runtime_arg(const char *arg)
+{
+	if (!strncmp(arg, "errata=", 7)) {
+		errata_set(arg + 7);
+	} else if (!strncmp(arg, "env=", 4)) {
+		env_name = arg + 4;
+	} else if (!strncmp(arg, "cpus=", 5)) {
+		char *end;
+		unsigned long n = strtoul(arg + 5, &end, 10);
+		if (end == arg + 5 || *end || n < 1 || n > MAX_CPUS)
+			report(false, "command line: '%s' is not a CPU count from 1 to %u", arg, MAX_CPUS);
+		else
+			cpus_arg = (unsigned)n;
+	} else {
+		return false;
+	}
+	return true;
+}
 
 void args_parse(const char *cmdline)
 {
@@ -21,19 +43,10 @@ void args_parse(const char *cmdline)
 		char *arg = p;
 		while (*p && *p != ' ')
 			p++;
-		if (hv_argc && !strncmp(arg, "errata=", 7)) {
-			if (*p)
-				*p++ = 0;
-			errata_set(arg + 7);
-			continue;
-		}
-		if (hv_argc && !strncmp(arg, "env=", 4)) {
-			if (*p)
-				*p++ = 0;
-			env_name = arg + 4;
-			continue;
-		}
-		hv_argv[hv_argc++] = arg;
+		if (*p)
+			*p++ = 0;
+		if (!hv_argc || !runtime_arg(arg))
+			hv_argv[hv_argc++] = arg;
 	}
 	if (hv_argc) {
 		const char *base = hv_argv[0];
@@ -55,6 +68,11 @@ const char *hv_program_name(void)
 const char *hv_env_name(void)
 {
 	return env_name;
+}
+
+unsigned hv_cpus_arg(void)
+{
+	return cpus_arg;
 }
 
 bool subtest_selected(const char *name)

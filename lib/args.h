@@ -6,12 +6,13 @@
 
 #define MAX_ARGS 32
 
-/* Split the command line; consume the runtime's own arguments (errata=, env=). */
+/* Split the command line; consume the runtime's own arguments (errata=, env=, cpus=). */
 void args_parse(const char *cmdline);
 extern int hv_argc;
 extern char *hv_argv[MAX_ARGS];
 const char *hv_program_name(void);	/* argv[0]'s base name without extension */
 const char *hv_env_name(void);		/* env=NAME, or "unknown" */
+unsigned hv_cpus_arg(void);		/* cpus=N: the number of CPUs to start; 0 when absent */
 
 struct subtest {
 	const char *name;

@@ -1,5 +1,6 @@
 /* 16550 UART on COM1, polled, 115200 8N1. */
 #include "console.h"
+#include "boot.h"
 #include "libc.h"
 #include "processor.h"
 #include "spinlock.h"
@@ -75,4 +76,10 @@ int printf(const char *fmt, ...)
 void puts(const char *s)
 {
 	console_write(s, strlen(s));
+}
+
+void boot_milestone(unsigned char milestone)
+{
+	if (inb(DEBUG_PORT) == DEBUG_PORT)
+		outb(DEBUG_PORT, milestone);
 }

@@ -9,5 +9,7 @@ void console_init(void);
 void console_write(const char *s, size_t n);
 /* Wait until the transmitter is empty (LSR.TEMT): nothing is lost at exit. */
 void console_drain(void);
+/* A boot milestone (lib/boot.h, MILESTONE_*) on the debug port, where there is one. */
+void boot_milestone(unsigned char milestone);
 
 #endif

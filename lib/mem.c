@@ -1,17 +1,18 @@
 /* Buddy allocator over the RAM regions of the memory map. */
 #include "mem.h"
+#include "boot.h"
 #include "processor.h"
 #include "libc.h"
 #include "report.h"
 #include "spinlock.h"
 
 #define MAX_PFN		(1ul << 20)	/* RAM below 4 GiB */
-#define NOT_FREE	0xff
+#define NOT_FREE	0		/* free_order[] as the BSS starts: nothing free */
 
 struct free_block { struct free_block *next, *prev; };
 
 static struct free_block free_lists[MAX_ORDER + 1];
-static uint8_t free_order[MAX_PFN];	/* order of the free block starting at pfn, or NOT_FREE */
+static uint8_t free_order[MAX_PFN];	/* 1 + order of the free block starting at pfn, or NOT_FREE */
 static uint64_t free_bytes, ram_top;
 static struct spinlock mem_lock;
 
@@ -23,7 +24,7 @@ static void list_add(unsigned order, uint64_t pfn)
 	b->prev = head;
 	head->next->prev = b;
 	head->next = b;
-	free_order[pfn] = (uint8_t)order;
+	free_order[pfn] = (uint8_t)(order + 1);
 }
 
 static void list_del(uint64_t pfn)
@@ -40,7 +41,7 @@ static void free_block_locked(uint64_t pfn, unsigned order)
 	free_bytes += PAGE_SIZE << order;
 	while (order < MAX_ORDER) {
 		uint64_t buddy = pfn ^ (1ul << order);
-		if (buddy >= MAX_PFN || free_order[buddy] != order)
+		if (buddy >= MAX_PFN || free_order[buddy] != order + 1)
 			break;
 		list_del(buddy);
 		pfn &= ~(1ul << order);
@@ -49,14 +50,48 @@ static void free_block_locked(uint64_t pfn, unsigned order)
 	list_add(order, pfn);
 }
 
+unsigned mem_boot_map(struct mem_region *map, unsigned max)
+{
+	const struct multiboot_info *mbi = boot_multiboot_info();
+	unsigned n = 0;
+
+	if (mbi->flags & MBI_FLAG_MMAP) {
+		uint64_t p = mbi->mmap_addr, end = p + mbi->mmap_length;
+		while (p < end && n < max) {
+			uint32_t size = *(uint32_t *)p;
+			memcpy(&map[n].base, (void *)(p + 4), 8);
+			memcpy(&map[n].len, (void *)(p + 12), 8);
+			memcpy(&map[n].type, (void *)(p + 20), 4);
+			n++;
+			p += size + 4;
+		}
+	} else if (mbi->flags & MBI_FLAG_MEM) {
+		map[n++] = (struct mem_region){ 0, (uint64_t)mbi->mem_lower << 10, E820_RAM };
+		map[n++] = (struct mem_region){ 0x100000, (uint64_t)mbi->mem_upper << 10, E820_RAM };
+	}
+	return n;
+}
+
+/* Free the pages of [start, end) in the largest naturally aligned blocks they hold. */
+static void free_range(uint64_t start, uint64_t end)
+{
+	while (start < end) {
+		unsigned order = 0;
+		while (order < MAX_ORDER && !(start & (PAGE_SIZE << order)) &&
+		       start + (PAGE_SIZE << (order + 1)) <= end)
+			order++;
+		free_block_locked(start >> PAGE_SHIFT, order);
+		start += PAGE_SIZE << order;
+	}
+}
+
 void mem_init(const struct mem_region *map, unsigned n, uint64_t reserved_start,
 	      uint64_t reserved_end)
 {
-	memset(free_order, NOT_FREE, sizeof(free_order));
 	for (unsigned o = 0; o <= MAX_ORDER; o++)
 		free_lists[o].next = free_lists[o].prev = &free_lists[o];
 	for (unsigned i = 0; i < n; i++) {
-		if (map[i].type != 1)
+		if (map[i].type != E820_RAM)
 			continue;
 		uint64_t start = ALIGN_UP(map[i].base, PAGE_SIZE);
 		uint64_t end = (map[i].base + map[i].len) & ~(PAGE_SIZE - 1);
@@ -66,9 +101,8 @@ void mem_init(const struct mem_region *map, unsigned n, uint64_t reserved_start,
 			ram_top = end;
 		if (start < 0x100000)	/* low memory: BIOS data, loader, AP trampoline */
 			start = 0x100000;
-		for (uint64_t pa = start; pa < end; pa += PAGE_SIZE)
-			if (pa < reserved_start || pa >= reserved_end)
-				free_block_locked(pa >> PAGE_SHIFT, 0);
+		free_range(start, end < reserved_start ? end : reserved_start);
+		free_range(start > reserved_end ? start : reserved_end, end);
 	}
 }
 

@@ -13,8 +13,13 @@
 #define PAGE_SHIFT	12
 #define MAX_ORDER	10	/* largest block: 4 MiB */
 
-struct mem_region { uint64_t base, len; uint32_t type; };	/* type 1 = RAM */
+struct mem_region { uint64_t base, len; uint32_t type; };	/* type E820_RAM (1) = RAM */
 
+/*
+ * The memory map the loader handed over (multiboot info, lib/boot.h), at
+ * most max regions; from mem_lower/mem_upper when it has no map.
+ */
+unsigned mem_boot_map(struct mem_region *map, unsigned max);
 void mem_init(const struct mem_region *map, unsigned n, uint64_t reserved_start,
 	      uint64_t reserved_end);
 

@@ -2,6 +2,8 @@
 #include "smp.h"
 #include "acpi.h"
 #include "apic.h"
+#include "args.h"
+#include "console.h"
 #include "cpuid.h"
 #include "desc.h"
 #include "libc.h"
@@ -18,6 +20,7 @@ unsigned nr_cpus = 1;
 
 extern const char ap_tramp_start[], ap_tramp_end[];
 extern volatile uint32_t ap_arrivals;
+extern uint32_t ap_slots;			/* arrival slots with a stack */
 extern uint64_t ap_slot_stack[AP_MAX_SLOTS];
 static volatile uint32_t slot_apic_id[AP_MAX_SLOTS];
 static volatile bool slot_reported[AP_MAX_SLOTS];	/* slot_apic_id[] is valid */
@@ -111,18 +114,18 @@ void hv_start_ap(unsigned slot)
 
 /*
  * Wake every other processor with a broadcast INIT-SIPI-SIPI (SDM Vol. 3A,
- * 9.4.4.1) and wait until the `expected` number (from the MADT) arrived,
- * at most 2 s.  A MADT listing one processor is not trusted (SeaBIOS under
- * Bochs lists one whatever the count): then wait until no new processor
- * arrived for 20 ms.
+ * 9.4.4.1 "Typical BSP Initialization Sequence") and wait until `aps` of
+ * them arrived, at most 1 s: the count is known (cpus= or the MADT), so no
+ * waiting for stragglers.  Only `aps` arrival slots get a stack: a processor
+ * beyond them halts in the boot code (x86/boot/cstart64.S).
  */
-static unsigned wake_aps(unsigned expected)
+static unsigned wake_aps(unsigned aps)
 {
 	const uint32_t all_but_self = 3u << 18;
-	uint64_t ms = tsc_hz() / 1000;
 
-	for (unsigned i = 0; i < AP_MAX_SLOTS; i++)
+	for (unsigned i = 0; i < aps; i++)
 		ap_slot_stack[i] = stack_top(KERNEL_STACK_ORDER);
+	ap_slots = aps;
 	memcpy((void *)AP_TRAMPOLINE_ADDR, ap_tramp_start, (size_t)(ap_tramp_end - ap_tramp_start));
 	apic_icr_write(0, all_but_self | APIC_ICR_INIT | APIC_ICR_ASSERT | APIC_ICR_LEVEL);
 	udelay(10000);
@@ -130,41 +133,44 @@ static unsigned wake_aps(unsigned expected)
 		apic_icr_write(0, all_but_self | APIC_ICR_STARTUP | (AP_TRAMPOLINE_ADDR >> 12));
 		udelay(200);
 	}
-	uint64_t last_change = rdtsc(), deadline = rdtsc() + 2000 * ms;
-	unsigned seen = 0, reported;
-	for (;;) {
-		unsigned now = ap_arrivals < AP_MAX_SLOTS ? ap_arrivals : AP_MAX_SLOTS;
-		reported = 0;
-		for (unsigned i = 0; i < now; i++)
-			reported += __atomic_load_n(&slot_reported[i], __ATOMIC_ACQUIRE);
-		if (now != seen) {
-			seen = now;
-			last_change = rdtsc();
-		}
-		if (expected > 1 && reported + 1 >= expected && reported == now)
-			break;
-		/* Without a trustworthy count, stop once 20 ms pass with no new arrival. */
-		if (expected <= 1 && rdtsc() - last_change > 20 * ms && reported == now)
-			break;
-		if (rdtsc() > deadline)
-			break;
+	uint64_t deadline = rdtsc() + tsc_hz();
+	unsigned reported = 0;
+	while (reported < aps && rdtsc() < deadline) {
 		cpu_relax();
+		reported = 0;
+		for (unsigned i = 0; i < aps; i++)
+			reported += __atomic_load_n(&slot_reported[i], __ATOMIC_ACQUIRE);
 	}
 	return reported;
 }
 
+/*
+ * The number of CPUs to start: the command line's cpus=N (the runner passes
+ * it on every backend: SeaBIOS under Bochs lists one processor in its MADT
+ * whatever the count, hvtest's Bochs ROM has no ACPI tables), else the
+ * enabled processors of the firmware's ACPI MADT, else the boot CPU alone.
+ */
 void smp_init(void)
 {
 	uint32_t madt[MAX_CPUS];
 	unsigned listed = acpi_madt_apic_ids(madt, MAX_CPUS);
-	unsigned arrived, order[AP_MAX_SLOTS];
+	unsigned want = hv_cpus_arg() ? hv_cpus_arg() : listed ? listed : 1;
+	unsigned arrived = 0, order[AP_MAX_SLOTS];
 
+	boot_milestone(MILESTONE_SMP);
 	percpu_prepare(0, apic_id());
 	percpu_area[0].online = true;
 	set_irq_handler(IPI_WORK_VECTOR, work_ipi);
-	arrived = wake_aps(listed);
+	if (want > 1)
+		arrived = wake_aps(want - 1);
+	if (arrived + 1 < want)
+		report(false, "smp: %u CPUs expected (%s), %u answered a broadcast INIT-SIPI-SIPI within 1 s",
+		       want, hv_cpus_arg() ? "command line cpus=" : "ACPI MADT", arrived + 1);
+	if (ap_arrivals > want - 1)
+		report_info("smp: %u processor(s) answered INIT-SIPI-SIPI, %u expected: the others halt",
+			    ap_arrivals + 1, want);
 
-	/* Number the CPUs in APIC ID order, the boot CPU first. */
+	/* Number the CPUs in APIC ID order, the boot CPU first; all set themselves up at once. */
 	for (unsigned i = 0; i < arrived; i++) {
 		unsigned j = i;
 		for (; j > 0 && slot_apic_id[order[j - 1]] > slot_apic_id[i]; j--)
@@ -172,26 +178,23 @@ void smp_init(void)
 		order[j] = i;
 	}
 	for (unsigned k = 0; k < arrived; k++) {
-		unsigned slot = order[k], cpu = k + 1;
-		percpu_prepare(cpu, slot_apic_id[slot]);
-		__atomic_store_n(&slot_cpu[slot], cpu, __ATOMIC_RELEASE);
-		uint64_t deadline = rdtsc() + tsc_hz();
-		while (!percpu_area[cpu].online && rdtsc() < deadline)
+		percpu_prepare(k + 1, slot_apic_id[order[k]]);
+		__atomic_store_n(&slot_cpu[order[k]], k + 1, __ATOMIC_RELEASE);
+	}
+	uint64_t deadline = rdtsc() + tsc_hz();
+	for (unsigned k = 0; k < arrived; k++) {
+		while (!percpu_area[k + 1].online && rdtsc() < deadline)
 			cpu_relax();
-		if (!percpu_area[cpu].online) {
-			report_prefix_push_cpu(cpu);
+		if (!percpu_area[k + 1].online) {
+			report_prefix_push_cpu(k + 1);
 			report(false, "smp: APIC ID %u answered INIT-SIPI-SIPI but did not finish "
-			       "its setup within 1 s", slot_apic_id[slot]);
+			       "its setup within 1 s", slot_apic_id[order[k]]);
 			report_prefix_pop();
 		}
 	}
 	nr_cpus = arrived + 1;
-	if (listed && listed != nr_cpus)
-		report_info("smp: the firmware's ACPI MADT lists %u enabled processor(s); %u answered "
-			    "a broadcast INIT-SIPI-SIPI", listed, nr_cpus);
-	if (!listed)
-		report_info("smp: no ACPI MADT found; %u processor(s) answered a broadcast INIT-SIPI-SIPI",
-			    nr_cpus);
+	if (!listed && !hv_cpus_arg())
+		report_info("smp: no cpus= on the command line and no ACPI MADT: the boot CPU only");
 	for (unsigned i = 0; i < listed; i++) {
 		bool found = false;
 		for_each_cpu(cpu)

@@ -1,13 +1,16 @@
 /* String and memory functions. */
 #include "libc.h"
 
+/*
+ * memcpy and memset as one REP MOVSB / REP STOSB: a single instruction to
+ * an emulator (Bochs runs it as a block where a byte loop costs it several
+ * instructions per byte), and fast on processors with ERMSB.
+ */
 void *memcpy(void *dst, const void *src, size_t n)
 {
-	unsigned char *d = dst;
-	const unsigned char *s = src;
+	void *d = dst;
 
-	while (n--)
-		*d++ = *s++;
+	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) :: "memory");
 	return dst;
 }
 
@@ -25,10 +28,15 @@ void *memmove(void *dst, const void *src, size_t n)
 
 void *memset(void *dst, int c, size_t n)
 {
-	unsigned char *d = dst;
+	void *d = dst;
 
-	while (n--)
-		*d++ = (unsigned char)c;
+	if (((uintptr_t)dst | n) & 7) {
+		asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	} else {			/* whole quadwords (pages): an eighth of the iterations */
+		uint64_t q = 0x0101010101010101ull * (unsigned char)c;
+		n /= 8;
+		asm volatile("rep stosq" : "+D"(d), "+c"(n) : "a"(q) : "memory");
+	}
 	return dst;
 }
 

@@ -12,8 +12,13 @@ Sections (--only NAME,...):
             its emulator command, QEMU TCG and Bochs (information)
   boot      emulator start to HVTEST-START, and to the emulator's exit
   switch    world switch: harness against bare loop (bench_vmcall/vmmcall)
-  scaling   the bring-up programs with 1, 2, 4, 8 CPUs: whole run and the program's part
-  suite     wall time of the default suite with -j 1 and -j 2
+  breakdown a Bochs run's phases (emulator start, firmware, loader, runtime
+            boot, AP start-up, program, exit) from the boot milestones, for
+            hvtest's ROM and for SeaBIOS and the disk, with 1, 2, 4, 8 CPUs
+  scaling   the bring-up programs with 1, 2, 4, 8 CPUs: whole run and the
+            program's part (Bochs: both boots)
+  suite     wall time of the default suite with -j 1 and -j 2, and with -j 2
+            and every Bochs run forced onto SeaBIOS and the disk
 
 Standard library only.  The emulator commands are built by the runner's own
 code (scripts/runner/backends.py), so "direct" is exactly what the runner
@@ -42,7 +47,7 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 from runner import backends, cfg, guest_output, host as hostmod, outcome  # noqa: E402
 
-SECTIONS = ("overhead", "boot", "switch", "scaling", "suite")
+SECTIONS = ("overhead", "boot", "switch", "breakdown", "scaling", "suite")
 TRIVIAL = "printf"
 OVERHEAD_ENVS = (("qemu-tcg", None), ("bochs", "corei7_skylake_x"))
 BOOT_ENVS = (("qemu-tcg", None), ("bochs", "corei7_skylake_x"), ("bochs", "ryzen"))
@@ -51,6 +56,10 @@ SWITCH_RUNS = (("bench_vmmcall", "qemu-tcg", None), ("bench_vmcall", "bochs", "c
 SCALING_RUNS = (("svm_bringup", "qemu-tcg", None), ("svm_bringup", "bochs", "ryzen"),
                 ("vmx_bringup", "bochs", "corei7_skylake_x"))
 SCALING_CPUS = (1, 2, 4, 8)
+# A Bochs run's phases, between the boot milestones (lib/boot.h) on port 0xE9.
+BREAKDOWN_RUN = ("vmx_bringup", "corei7_skylake_x")
+PHASES = ("emulator start", "firmware", "loader", "runtime boot", "AP start-up", "program", "exit")
+MILESTONES = b"LKSM"            # MILESTONE_LOADER, _KERNEL, _SMP, _MAIN
 # Information only: the bare loop plus the harness's VM instructions per exit
 # (bare_state: SVM, CLGI/VMSAVE/VMLOAD/STGI, the switch the harness makes for a guest whose
 # FS/GS/TR/LDTR/SYSCALL state differs from the host's).
@@ -63,6 +72,9 @@ TARGET_PER_TEST = 0.05      # the runner's cost per test / the emulator's time p
 TARGET_STARTUP = 0.060      # seconds: the runner's fixed start-up (QEMU=/bin/true)
 TARGET_SWITCH = 1.25        # harness / bare, wall time per round trip (issue 10, part 9)
 TARGET_SCALING = 4.0        # 8 CPUs / 1 CPU: "well under 8 times"
+TARGET_BOOT = 0.15          # s: a Bochs run's cost beyond the program's part, 1 CPU ...
+TARGET_BOOT_PER_CPU = 0.05  # s: ... and this much more for each further CPU
+TARGET_SUITE_SHARE = 1 / 3  # the default suite / the same with every Bochs run on SeaBIOS
 
 RUNNER = os.path.join(ROOT, "run_tests.sh")
 
@@ -108,6 +120,7 @@ class Bench:
         self.rows = []          # (section, label, Stats | None, unit, note)
         self.targets = []       # dicts
         self.figures = []       # for JSON
+        self.matrices = []      # (title, [(row name, [cell text])]): the breakdown
         self.problems = []
 
     # -- helpers -------------------------------------------------------------
@@ -237,6 +250,107 @@ class Bench:
         if partial:
             lines.append((t_exit, partial.decode("utf-8", errors="replace")))
         return lines, t_exit, code
+
+    def run_milestones(self, inv, timeout):
+        """Start a Bochs run whose bochsrc enables port_e9_hack and read its stdout live.
+
+        Returns ({point: (seconds since start, Bochs' CPU seconds or None)}, serial
+        lines, exit code); the points are "first" (the debugger's prompt before the
+        first instruction: the machine is built), the milestone bytes (lib/boot.h;
+        they come between the debugger's lines, which start with "(" or "Next"),
+        "magic" (the magic breakpoint: hv_exit) and "exit".  CPU time is the
+        process's from /proc/PID/schedstat (Linux), so that a loaded machine's
+        waits can be told from Bochs' own work.
+        """
+        env = dict(os.environ, **inv.env) if inv.env else None
+        t0 = time.perf_counter()
+        p = subprocess.Popen(inv.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, cwd=inv.cwd, env=env, start_new_session=True)
+        timer = threading.Timer(timeout, lambda: os.killpg(p.pid, signal.SIGKILL))
+        timer.start()
+
+        def now():
+            try:
+                with open(f"/proc/{p.pid}/schedstat") as f:
+                    cpu = int(f.read().split()[0]) / 1e9
+            except (OSError, ValueError, IndexError):
+                cpu = None
+            return time.perf_counter() - t0, cpu
+
+        points, pending, line_start, skipping = {}, b"", True, False
+        while True:
+            data = os.read(p.stdout.fileno(), 65536)
+            if not data:
+                break
+            at = now()
+            if "first" not in points:
+                pending += data
+                i = pending.find(b"Next at t=0\n")
+                if i < 0:
+                    continue
+                points["first"] = at
+                data, pending = pending[i + len(b"Next at t=0\n"):], b""
+            if b"Magic breakpoint" in data and "magic" not in points:
+                points["magic"] = at
+            for byte in data:
+                if skipping:
+                    skipping = byte != ord("\n")
+                    line_start = not skipping
+                elif line_start and byte in b"(N":
+                    skipping = True
+                elif byte in MILESTONES and chr(byte) not in points and "magic" not in points:
+                    points[chr(byte)] = at
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        timer.cancel()
+        p.stdout.close()
+        points["exit"] = (time.perf_counter() - t0, usage.ru_utime + usage.ru_stime)
+        try:
+            with open(inv.serial_file, encoding="utf-8", errors="replace") as f:
+                serial = f.read().splitlines()
+        except OSError:
+            serial = []
+        return points, serial, p.returncode
+
+    def breakdown(self):
+        """vmx_bringup under Bochs, each boot, 1-8 CPUs: the time between the milestones."""
+        prog, model = BREAKDOWN_RUN
+        env = env_label("bochs", model)
+        if not self.built(self.entry(prog)):
+            self.problems.append(f"breakdown {prog}: not built")
+            return
+        order = ["first", chr(MILESTONES[0]), chr(MILESTONES[1]), chr(MILESTONES[2]), chr(MILESTONES[3]),
+                 "magic", "exit"]
+        rows = []
+        for n in SCALING_CPUS:
+            per = {boot: {"wall": [], "cpu": []} for boot in cfg.BOCHS_BOOTS}
+            for _ in range(self.repeat):
+                for boot in cfg.BOCHS_BOOTS:        # interleaved: both see the same load
+                    e = self.entry(prog, smp=n, bochs_boot=boot,
+                                   bochs_params=list(self.entry(prog).bochs_params) + ["port_e9_hack: enabled=1"])
+                    s = self.scratch()
+                    points, serial, code = self.run_milestones(self.invocation(e, "bochs", model, s), 600)
+                    shutil.rmtree(s, ignore_errors=True)
+                    st = self.judge([(0, t) for t in serial], "bochs", code)
+                    if st not in outcome.JUDGED_OK or any(k not in points for k in order):
+                        self.problems.append(f"breakdown {prog}@{env} {boot} smp={n}: {st}, milestones seen: "
+                                             f"{sorted(points)}")
+                        continue
+                    for kind, i in (("wall", 0), ("cpu", 1)):
+                        at = [0.0] + [points[k][i] for k in order]
+                        if None not in at:
+                            per[boot][kind].append([b - a for a, b in zip(at, at[1:])] + [at[-1]])
+            for boot in cfg.BOCHS_BOOTS:
+                label = f"{env} {prog}, {boot} boot, {n} CPU{'s' if n > 1 else ''}"
+                cells = []
+                for j, phase in enumerate(PHASES + ("total",)):
+                    w = Stats([r[j] for r in per[boot]["wall"]])
+                    c = Stats([r[j] for r in per[boot]["cpu"]])
+                    self.figures.append(dict({"section": "breakdown", "figure": f"{label}: {phase}", "unit": "s"},
+                                             **w.json(), cpu=c.json()))
+                    cells.append(f"{fmt(w.median, 's')} ({c.median:.3f})" if w.ok and c.ok else fmt(w.median, "s"))
+                rows.append((f"{boot}, {n} CPU{'s' if n > 1 else ''}", cells))
+        self.matrices.append((f"breakdown: {env} {prog}, medians: wall (Bochs' CPU seconds)", rows))
 
     def judge(self, lines, backend, code):
         g = guest_output.parse([t for _, t in lines])
@@ -462,53 +576,75 @@ class Bench:
     def scaling(self):
         """Each bring-up program with 1, 2, 4, 8 CPUs, started as the runner starts it
         (backends.py builds the command) but read live, so that the program's own time
-        (HVTEST-START to exit) is apart from the firmware's and the runtime's boot."""
+        (HVTEST-START to exit) is apart from the firmware's and the runtime's boot.
+        Under Bochs both boots run, interleaved; the default one's cost beyond the
+        program's part (start to HVTEST-START) has a target."""
         for prog, backend, model in SCALING_RUNS:
-            env = env_label(backend, model)
             e0 = self.entry(prog)
             if not self.built(e0):
                 self.problems.append(f"scaling {prog}: not built")
                 continue
-            per = {}
+            boots = cfg.BOCHS_BOOTS if backend == "bochs" else (None,)
+            per = {boot: {} for boot in boots}
             for n in SCALING_CPUS:
-                e = self.entry(prog, smp=n)
-                total, program = [], []
+                total = {boot: [] for boot in boots}
+                program = {boot: [] for boot in boots}
                 for _ in range(self.repeat):
-                    s = self.scratch()
-                    inv = self.invocation(e, backend, model, s)
-                    lines, t_exit, code = self.run_live(inv, 600)
-                    shutil.rmtree(s, ignore_errors=True)
-                    st = self.judge(lines, backend, code)
-                    t_first = next((t for t, text in lines if text.startswith("HVTEST-START:")), None)
-                    if st not in outcome.JUDGED_OK or t_first is None:
-                        self.problems.append(f"scaling {prog}@{env} smp={n}: {st}")
-                        total.append(None)
-                        program.append(None)
-                        continue
-                    total.append(t_exit)
-                    program.append(t_exit - t_first)
+                    for boot in boots:
+                        e = self.entry(prog, smp=n, **({"bochs_boot": boot} if boot else {}))
+                        s = self.scratch()
+                        inv = self.invocation(e, backend, model, s)
+                        lines, t_exit, code = self.run_live(inv, 600)
+                        shutil.rmtree(s, ignore_errors=True)
+                        st = self.judge(lines, backend, code)
+                        t_first = next((t for t, text in lines if text.startswith("HVTEST-START:")), None)
+                        if st not in outcome.JUDGED_OK or t_first is None:
+                            self.problems.append(f"scaling {prog}@{scaling_env(backend, model, boot)} smp={n}: {st}")
+                            total[boot].append(None)
+                            program[boot].append(None)
+                            continue
+                        total[boot].append(t_exit)
+                        program[boot].append(t_exit - t_first)
                 cpus = f"{n} CPU{'s' if n > 1 else ''}"
-                per[n] = Stats(program)
-                self.figure("scaling", f"{env} {prog}: {cpus}: program (HVTEST-START -> exit)",
-                            per[n], "s")
-                self.figure("scaling", f"{env} {prog}: {cpus}: whole run (firmware, boot, program)",
-                            Stats(total), "s")
-            one, eight = per.get(1), per.get(8)
-            if one and eight and one.ok and eight.ok:
-                self.target("scaling", f"{env} {prog}: program, 8 CPUs / 1 CPU", eight.min / one.min,
-                            eight.median / one.median, TARGET_SCALING, "median")
+                for boot in boots:
+                    env = scaling_env(backend, model, boot)
+                    per[boot][n] = Stats(program[boot])
+                    whole = Stats(total[boot])
+                    self.figure("scaling", f"{env} {prog}: {cpus}: program (HVTEST-START -> exit)",
+                                per[boot][n], "s")
+                    self.figure("scaling", f"{env} {prog}: {cpus}: whole run (firmware, boot, program)",
+                                whole, "s")
+                    if boot == cfg.BOCHS_BOOTS[0] and whole.ok and per[boot][n].ok:
+                        beyond = [t - p for t, p in zip(total[boot], program[boot]) if t is not None]
+                        self.target("scaling", f"{env} {prog}: {cpus}: cost beyond the program (start -> "
+                                    f"HVTEST-START)", min(beyond), statistics.median(beyond),
+                                    TARGET_BOOT + TARGET_BOOT_PER_CPU * (n - 1), "min", unit="s")
+            for boot in boots:
+                one, eight = per[boot].get(1), per[boot].get(8)
+                if one and eight and one.ok and eight.ok:
+                    self.target("scaling", f"{scaling_env(backend, model, boot)} {prog}: program, 8 CPUs / 1 CPU",
+                                eight.min / one.min, eight.median / one.median, TARGET_SCALING, "median")
 
     def suite(self):
-        for jobs in (1, 2):
-            times, totals = [], set()
-            for _ in range(self.repeat):
-                wall, code, out = self.runner(["-j", str(jobs)])
-                times.append(wall)
+        """The default suite with -j 1 and -j 2, and with -j 2 and --bochs-boot disk
+        (SeaBIOS and the disk image for every Bochs run), interleaved."""
+        kinds = (("-j 1", ["-j", "1"]), ("-j 2", ["-j", "2"]),
+                 ("-j 2 --bochs-boot disk", ["-j", "2", "--bochs-boot", "disk"]))
+        times = {k: [] for k, _ in kinds}
+        totals = {k: set() for k, _ in kinds}
+        for _ in range(self.repeat):
+            for k, args in kinds:
+                wall, code, out = self.runner(args)
+                times[k].append(wall)
                 last = [ln for ln in out.splitlines() if "test runs:" in ln]
-                totals.add(last[-1] if last else f"exit {code}")
-            self.figure("suite", f"./run_tests.sh -j {jobs}", Stats(times), "s",
-                        outcome="; ".join(sorted(totals)))
-            self.rows.append(("suite", f"  -j {jobs} outcome: {'; '.join(sorted(totals))}", None, ""))
+                totals[k].add(last[-1] if last else f"exit {code}")
+        for k, _ in kinds:
+            self.figure("suite", f"./run_tests.sh {k}", Stats(times[k]), "s",
+                        outcome="; ".join(sorted(totals[k])))
+            self.rows.append(("suite", f"  {k} outcome: {'; '.join(sorted(totals[k]))}", None, ""))
+        rom, disk = Stats(times["-j 2"]), Stats(times["-j 2 --bochs-boot disk"])
+        self.target("suite", "./run_tests.sh -j 2 / the same with --bochs-boot disk", rom.min / disk.min,
+                    rom.median / disk.median, TARGET_SUITE_SHARE, "median")
 
     # -- output --------------------------------------------------------------
 
@@ -547,6 +683,10 @@ class Bench:
                 out.append(f"   {label:<75} {fmt(vmin, unit):>12} {fmt(vmed, unit):>12}  {judged}")
             else:
                 out.append(f"   {label:<75} {fmt(st.min, unit):>12} {fmt(st.median, unit):>12}")
+        for title, rows in self.matrices:
+            out.append(f"-- {title}")
+            out.append(f"   {'':<14}" + "".join(f"{p:>19}" for p in PHASES + ('total',)))
+            out.extend(f"   {name:<14}" + "".join(f"{cell:>19}" for cell in cells) for name, cells in rows)
         if self.problems:
             out.append("-- problems")
             out.extend(f"   {p}" for p in self.problems)
@@ -578,6 +718,11 @@ def children_cpu():
     """User + system seconds of every child process this one has waited for."""
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
+
+
+def scaling_env(backend, model, boot):
+    env = env_label(backend, model)
+    return f"{env} ({boot} boot)" if boot else env
 
 
 BENCH_LINE = re.compile(r"^INFO: (?:\[[^\]]*\] )?bench: (.*?)(?: at=\S+)?$")

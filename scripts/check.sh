@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make check` after the build: the runner's unit tests (with the checks of
-# the GitHub workflow and action: docs/ci.md), the default suite, and the
-# runner's negative tests.  Ends with one line: N passed, N failed[, N skipped].
+# the GitHub workflow and action: docs/ci.md), the default suite, the two
+# Bochs boots compared, and the runner's negative tests.
+# Ends with one line: N passed, N failed[, N skipped].
 set -u
 # Every tool the unit tests need was installed (install-deps.sh --check): none may SKIP.
 export HVTEST_CHECK_TOOLS=required
@@ -30,7 +31,42 @@ PY
 status=$?
 [ "$status" -le 1 ] || echo "check: run_tests.sh failed to run the suite (exit $status)" >&2
 
-# 3. Negative tests, on every backend: each must give exactly its expected outcome.
+# 3. Both Bochs boots hand a program the same start: bootinfo (hvtest's ROM) and
+#    bootinfo_disk (SeaBIOS and the disk loader) must print the same "env" lines
+#    (docs/bochs.md).  Read now: the next run moves these logs to logs.old.
+"$py" -S -E - "$tmp/suite.json" "$tmp/env" <<'PY'
+import json, sys
+passed = failed = 0
+try:
+    with open(sys.argv[1]) as f:
+        runs = json.load(f)["runs"]
+except (OSError, ValueError):
+    runs = []
+
+def env_lines(run):
+    try:
+        with open(run["log"], encoding="utf-8", errors="replace") as f:
+            return [ln for ln in f.read().splitlines() if ln.startswith("INFO: env: ")]
+    except (OSError, TypeError):
+        return None
+
+rom = {r["env"]: r for r in runs if r["test"] == "bootinfo" and r["backend"] == "bochs"}
+disk = {r["env"]: r for r in runs if r["test"] == "bootinfo_disk" and r["backend"] == "bochs"}
+for env in sorted(set(rom) | set(disk)):
+    a, b = rom.get(env), disk.get(env)
+    la, lb = (env_lines(a) if a else None), (env_lines(b) if b else None)
+    if la and la == lb:
+        passed += 1
+        print(f"PASS both Bochs boots give the same start on {env} ({len(la)} env lines)")
+    else:
+        failed += 1
+        print(f"check: {env}: hvtest's ROM and SeaBIOS give different starts: bootinfo {la}, "
+              f"bootinfo_disk {lb}", file=sys.stderr)
+with open(sys.argv[2], "w") as f:
+    f.write(f"{passed} {failed}\n")
+PY
+
+# 4. Negative tests, on every backend: each must give exactly its expected outcome.
 #    Their runner output is kept in logs/negative.out; a verdict line each is printed below.
 ./run_tests.sh -g negative --all-backends --json "$tmp/neg.json" >"$tmp/neg.out" 2>&1
 cp "$tmp/neg.out" logs/negative.out 2>/dev/null
@@ -39,6 +75,8 @@ cp "$tmp/neg.out" logs/negative.out 2>/dev/null
 import json, os, sys
 tmp = sys.argv[1]
 passed, failed, skipped = (int(x) for x in open(os.path.join(tmp, "unit")).read().split())
+env_passed, env_failed = (int(x) for x in open(os.path.join(tmp, "env")).read().split())
+passed, failed = passed + env_passed, failed + env_failed
 
 def runs(name):
     try:

@@ -4,22 +4,39 @@ qemu-kvm  QEMU with -accel kvm -cpu host: needs a usable /dev/kvm and, for
           VMX/SVM tests, a host of the matching vendor with nested enabled.
 qemu-tcg  QEMU with -accel tcg -cpu max: SVM yes, VMX never (TCG does not
           emulate VMX).
-bochs     Bochs booting build/NAME.img, once per CPU model in bochs_models:
-          VMX on Intel models, SVM on AMD models (checked in cfg.py).
+bochs     Bochs, once per CPU model in bochs_models: VMX on Intel models,
+          SVM on AMD models (checked in cfg.py).  bochs_boot = rom (the
+          default): hvtest's ROM (build/bochs-rom.bin, x86/boot/rom.S) enters
+          build/NAME.bin, which Bochs loads into RAM; bochs_boot = disk:
+          SeaBIOS boots build/NAME.img (our boot sector and loader).
 """
 import os
+import struct
 from dataclasses import dataclass, field
 
 from .cfg import BACKENDS
 
 PREFERENCE = BACKENDS            # kvm > tcg > bochs
 BUILD_DIR = "build"             # where make puts every program
-# Bochs' emulated clock (instructions per virtual second).  The firmware
-# waits in virtual time (SeaBIOS' boot menu) while the APs it parked spin,
-# so a slower virtual clock costs fewer instructions: 4M keeps a 4-CPU boot
-# near 3 s where 50M takes 17 s.
-BOCHS_IPS = 4000000
+# Bochs' emulated clock (instructions per virtual second; the guest's TSC
+# runs at it).  Every wait in virtual time (the UART's 115200 baud, the
+# PIT, udelay, SeaBIOS' menu) costs ips instructions per second, so a slower
+# clock costs less: the suite's Bochs runs take 16% less CPU at 2M than at
+# 4M, 45% more at 8M; below 2M little is gained and x86/apic's "TSC above
+# 1 MHz" fails at 1M (docs/bochs.md).
+BOCHS_IPS = 2000000
 FLAT_CYLINDER = 516096           # Bochs sees a smaller flat image as 0 cylinders
+BOCHS_ROM = "bochs-rom.bin"      # in BUILD_DIR
+# Where the loaders find the command line (x86/boot/loader.h: CMDLINE, CMDLINE_SIZE).
+CMDLINE_ADDR = 0x7e00
+CMDLINE_SIZE = 512
+# Bochs 2.7 reads an optramimage into host memory that is contiguous from the
+# 128-KiB block of its first byte, but gives guest blocks their host memory in
+# the order the guest first touches them: a RAM image must lie in one block
+# (x86/boot/rom.S).  There are 4 optramimage slots: 3 for the program.
+BOCHS_RAM_BLOCK = 0x20000
+BOCHS_RAM_IMAGES = 4
+MB_HEADER_MAGIC = 0x1BADB002
 ISA_DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=4"
 
 
@@ -117,8 +134,13 @@ def program_errata(root, entry, errata):
 
 
 def guest_args(entry, env, errata):
-    """The guest's command line words after the program name."""
-    args = list(entry.test_args) + [f"env={env}"]
+    """The guest's command line words after the program name.
+
+    cpus=N: the runtime starts exactly that many CPUs (lib/smp.c); firmware
+    tables cannot be trusted for it (SeaBIOS under Bochs lists one CPU) and
+    hvtest's Bochs ROM has none.
+    """
+    args = list(entry.test_args) + [f"cpus={entry.smp}", f"env={env}"]
     names = [e.name for e in errata if e.applies_to(env)]
     if names:
         args.append("errata=" + ",".join(names))
@@ -150,16 +172,13 @@ def qemu_invocation(root, entry, backend, host, args, gdb_port=None, scratch=Non
     return Invocation(argv + list(entry.qemu_params) + list(host.qemu_params), needs=needs)
 
 
-def bochsrc_text(entry, host, model, image, scratch):
+def bochsrc_text(entry, host, model, boot_lines, scratch):
     lines = [
         f"megs: {entry.memory}",
         # ignore_bad_msrs=0: an unimplemented MSR raises #GP as the SDM says
         # (Bochs would otherwise ignore the access and log it).
         f"cpu: model={model}, count={entry.smp}, ips={BOCHS_IPS}, reset_on_triple_fault=0, ignore_bad_msrs=0",
-        f"romimage: file={host.seabios}",
-        f"vgaromimage: file={host.vgabios}",
-        "boot: disk",
-        f"ata0-master: type=disk, path={image}, mode=flat",
+    ] + boot_lines + [
         f"com1: enabled=1, mode=file, dev={os.path.join(scratch, 'serial.out')}",
         "display_library: term",
         f"log: {os.path.join(scratch, 'bochs.log')}",
@@ -174,11 +193,17 @@ def bochsrc_text(entry, host, model, image, scratch):
     return "\n".join(lines + list(entry.bochs_params)) + "\n"
 
 
+def command_line_bytes(cmdline):
+    """cmdline as the loaders read it: UTF-8, NUL-terminated, at most CMDLINE_SIZE bytes."""
+    data = cmdline.encode("utf-8") + b"\0"
+    if len(data) > CMDLINE_SIZE:
+        raise ValueError(f"command line too long for the loaders ({len(data)} > {CMDLINE_SIZE} bytes)")
+    return data
+
+
 def write_private_image(src, dst, cmdline):
     """Copy src to dst with cmdline in LBA 1 (NUL-terminated), size rounded up to a cylinder."""
-    data = cmdline.encode("utf-8") + b"\0"
-    if len(data) > 512:
-        raise ValueError(f"command line too long for the image's sector 1 ({len(data)} > 512 bytes)")
+    data = command_line_bytes(cmdline)
     with open(src, "rb") as f:
         image = bytearray(f.read())
     if len(image) < 1024:
@@ -191,19 +216,67 @@ def write_private_image(src, dst, cmdline):
         f.write(image)
 
 
+def ram_images(kernel, scratch):
+    """[(path, address)]: the program's .bin as Bochs RAM images, each within one
+    BOCHS_RAM_BLOCK, at the load address its multiboot header names.  A .bin
+    that fits one block is used as it is; a larger one is split into scratch."""
+    with open(kernel, "rb") as f:
+        data = f.read()
+    magic, _, _, header_addr, load_addr = struct.unpack_from("<5I", data) if len(data) >= 20 else (0,) * 5
+    if magic != MB_HEADER_MAGIC or header_addr != load_addr:
+        raise ValueError(f"{kernel}: no multiboot header with header_addr = load_addr at its start")
+    pieces, offset = [], 0
+    while offset < len(data):
+        addr = load_addr + offset
+        size = min(len(data) - offset, BOCHS_RAM_BLOCK - addr % BOCHS_RAM_BLOCK)
+        pieces.append((offset, size, addr))
+        offset += size
+    if len(pieces) > BOCHS_RAM_IMAGES - 1:
+        raise ValueError(f"{kernel}: {len(data)} bytes need {len(pieces)} Bochs RAM images of at most "
+                         f"{BOCHS_RAM_BLOCK // 1024} KiB, more than the {BOCHS_RAM_IMAGES - 1} there are "
+                         "(bochs_boot = disk boots it)")
+    if len(pieces) == 1:
+        return [(kernel, load_addr)]
+    images = []
+    for i, (offset, size, addr) in enumerate(pieces):
+        path = os.path.join(scratch, f"kernel.{i}")
+        with open(path, "wb") as f:
+            f.write(data[offset:offset + size])
+        images.append((path, addr))
+    return images
+
+
+def bochs_boot_lines(root, entry, host, cmdline, scratch):
+    """The bochsrc lines that boot the program, and the build files they need."""
+    if entry.bochs_boot == "disk":
+        img = program_path(root, entry.file, ".img")
+        private = os.path.join(scratch, entry.file + ".img")
+        if os.path.exists(os.path.join(root, img)):
+            write_private_image(os.path.join(root, img), private, cmdline)
+        return [f"romimage: file={host.seabios}", f"vgaromimage: file={host.vgabios}", "boot: disk",
+                f"ata0-master: type=disk, path={private}, mode=flat"], [img]
+    rom, kernel = os.path.join(BUILD_DIR, BOCHS_ROM), program_path(root, entry.file, ".bin")
+    lines = [f"romimage: file={os.path.join(root, rom)}"]
+    if os.path.exists(os.path.join(root, kernel)):
+        path = os.path.join(scratch, "cmdline")
+        with open(path, "wb") as f:
+            f.write(command_line_bytes(cmdline))
+        images = ram_images(os.path.join(root, kernel), scratch) + [(path, CMDLINE_ADDR)]
+        lines += [f"optramimage{i}: file={p}, address={a:#x}" for i, (p, a) in enumerate(images, 1)]
+    return lines, [rom, kernel]
+
+
 def bochs_invocation(root, entry, host, model, args, scratch):
-    """Writes the private image, bochsrc and cont.rc into scratch (which must exist)."""
-    img = program_path(root, entry.file, ".img")
+    """Writes the boot files, bochsrc and cont.rc into scratch (which must exist)."""
+    boot, needs = bochs_boot_lines(root, entry, host, " ".join([entry.file] + args), scratch)
     inv = Invocation([host.bochs, "-q", "-f", os.path.join(scratch, "bochsrc"),
                       "-rc", os.path.join(scratch, "cont.rc")],
                      env={"TERM": "dumb"}, cwd=scratch,
-                     serial_file=os.path.join(scratch, "serial.out"), needs=[img])
-    if not os.path.exists(os.path.join(root, img)):
+                     serial_file=os.path.join(scratch, "serial.out"), needs=needs)
+    if not all(os.path.exists(os.path.join(root, n)) for n in needs):
         return inv
-    private = os.path.join(scratch, entry.file + ".img")
-    write_private_image(os.path.join(root, img), private, " ".join([entry.file] + args))
     with open(os.path.join(scratch, "bochsrc"), "w", encoding="utf-8") as f:
-        f.write(bochsrc_text(entry, host, model, private, scratch))
+        f.write(bochsrc_text(entry, host, model, boot, scratch))
     with open(os.path.join(scratch, "cont.rc"), "w", encoding="utf-8") as f:
         f.write("c\nquit\n")
     return inv

@@ -15,6 +15,7 @@ DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEMORY = 128
 BACKENDS = ("qemu-kvm", "qemu-tcg", "bochs")
 REQUIREMENTS = ("vmx", "svm")
+BOCHS_BOOTS = ("rom", "disk")   # bochs_boot: hvtest's ROM (default), or SeaBIOS and the disk image
 
 # Bochs 2.7's CPU models, by vendor (VMX lives on Intel models, SVM on AMD).
 BOCHS_AMD_MODELS = frozenset("""amd_k6_2_chomper athlon64_clawhammer athlon64_venice
@@ -51,6 +52,7 @@ class Entry:
     requires: str = None            # "vmx", "svm" or None
     backends: list = field(default_factory=lambda: list(BACKENDS))
     qemu_boot: str = "kernel"       # "kernel" (-kernel NAME.flat) or "disk" (-drive NAME.img)
+    bochs_boot: str = "rom"         # "rom" (hvtest's ROM, NAME.bin in RAM) or "disk" (SeaBIOS, NAME.img)
 
     @property
     def nodefault(self):
@@ -161,6 +163,12 @@ def _set_qemu_boot(e, v, w):
     e.qemu_boot = v
 
 
+def _set_bochs_boot(e, v, w):
+    if v not in BOCHS_BOOTS:
+        raise UserError(f"bochs_boot: expected {' or '.join(BOCHS_BOOTS)}, not {v!r}", w)
+    e.bochs_boot = v
+
+
 SETTERS = {
     "file": _set_file,
     "smp": lambda e, v, w: setattr(e, "smp", _int(v, w, 1, 255, "smp")),
@@ -178,6 +186,7 @@ SETTERS = {
     "requires": _set_requires,
     "backends": _set_backends,
     "qemu_boot": _set_qemu_boot,
+    "bochs_boot": _set_bochs_boot,
 }
 
 

@@ -57,6 +57,9 @@ def parse_args(argv, prog="run_tests.sh"):
     p.add_argument("--github", action="store_true",
                    help="GitHub Actions output (on by itself when GITHUB_ACTIONS=true): step summary, "
                         "an ::error annotation per failing check, step outputs; see docs/ci.md")
+    p.add_argument("--bochs-boot", choices=cfg.BOCHS_BOOTS,
+                   help="boot every Bochs run this way, whatever its cfg says (rom: hvtest's ROM; "
+                        "disk: SeaBIOS and the disk image)")
     p.add_argument("--cfg", default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.jobs is not None and args.jobs < 1:
@@ -239,6 +242,8 @@ def _main(argv, root, prog, keep_logs, emulators):
             raise UserError(f"--gdb needs exactly one test, '{args.gdb}' matches {len(selected)}")
     else:
         selected = cfg.select(entries, args.tests, args.group)
+    for e in selected if args.bochs_boot else ():
+        e.bochs_boot = args.bochs_boot
     if args.list:
         for e in selected:
             groups = f"  [{' '.join(e.groups)}]" if e.groups else ""

@@ -3,11 +3,11 @@
 A script is a short sh prologue followed by a zip archive (the prologue
 hands the file to python3, which runs a zip from its end, whatever comes
 before it).  The archive holds this runner package, the entry's own
-unittests.cfg section, errata.cfg and the program files (.flat, .img,
-.elf) at their paths in the checkout.  Run, it unpacks the project files
-into a private directory and calls the runner's main on it: the backend
-choice, the emulator commands, the verdicts and the exit status are those
-of `./run_tests.sh NAME`, by construction.  It needs python3 (standard
+unittests.cfg section, errata.cfg, the program files (.flat, .bin, .img,
+.elf) and hvtest's Bochs ROM at their paths in the checkout.  Run, it
+unpacks the project files into a private directory and calls the runner's
+main on it: the backend choice, the emulator commands, the verdicts and the
+exit status are those of `./run_tests.sh NAME`, by construction.  It needs python3 (standard
 library) and QEMU or Bochs.
 """
 import io
@@ -21,7 +21,7 @@ from . import backends, cfg, cli, execute
 from .cli import EXIT_INTERRUPTED
 
 PROJECT = "hvtest/"                  # the project's files inside the archive
-PROGRAM_SUFFIXES = (".flat", ".img", ".elf")
+PROGRAM_SUFFIXES = (".flat", ".bin", ".img", ".elf")
 PROLOGUE = """#!/bin/sh
 # hvtest standalone test '{name}', written by `make standalone` (scripts/standalone.py).
 # It is ./run_tests.sh {name} with its runner, cfg entry and program inside:
@@ -69,8 +69,8 @@ def script_bytes(root, entry, section, errata_text):
                     _add(z, "runner/" + name, f.read())
         _add(z, PROJECT + "unittests.cfg", section)
         _add(z, PROJECT + "errata.cfg", errata_text)
-        for suffix in PROGRAM_SUFFIXES:
-            rel = backends.program_path(root, entry.file, suffix)
+        rels = [backends.program_path(root, entry.file, suffix) for suffix in PROGRAM_SUFFIXES]
+        for rel in rels + [os.path.join(backends.BUILD_DIR, backends.BOCHS_ROM)]:
             try:
                 with open(os.path.join(root, rel), "rb") as f:
                     _add(z, PROJECT + rel, f.read())

@@ -1,7 +1,8 @@
 """Fake QEMU and Bochs (sh, fast to start) that record what they were started with.
 
 Each run appends to $FAKE_RECORD: its argv, for Bochs the bochsrc it was
-given, the guest command line in sector 1 of a disk image, then 'end'.
+given, the guest command line (sector 1 of a disk image, or the RAM image
+Bochs loads at 0x7e00 for hvtest's ROM), then 'end'.
 QEMU prints $FAKE_SERIAL (default: a passing run) on stdout and exits with
 $FAKE_RC (default 1, isa-debug-exit's PASS); Bochs writes the same run to
 its COM1 file and exits 0.  With $FAKE_PIDFILE set and mode=hang in the
@@ -44,14 +45,16 @@ BOCHS = "#!/bin/sh\n" + COMMON + r"""
 [ "${2:-}" = -n ] && { echo "Bochs x86 Emulator 2.7"; exit 0; }
 rc=$3
 img=$(sed -n 's/^ata0-master: .*path=\([^,]*\),.*/\1/p' "$rc")
+ram=$(sed -n 's/^optramimage[0-9]: file=\([^,]*\), address=0x7e00$/\1/p' "$rc")
+cmdline() { if [ -n "$img" ]; then sector1 "$img"; else printf 'cmdline '; tr -d '\000' < "$ram"; echo; fi; }
 {
 	echo bochs
 	for a; do printf 'arg %s\n' "$a"; done
 	sed 's/^/rc /' "$rc"
-	sector1 "$img"
+	cmdline
 	echo end
 } >> "${FAKE_RECORD:-/dev/null}"
-hang "$(sector1 "$img")"
+hang "$(cmdline)"
 printf '%b' "${FAKE_SERIAL:-%PASSING%}" > "$(sed -n 's/^com1: .*dev=//p' "$rc")"
 exit 0
 """.replace("%PASSING%", PASSING)

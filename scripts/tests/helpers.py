@@ -1,11 +1,12 @@
 """Shared fixtures: the runner package on sys.path, recorded guest output, fake hosts."""
 import os
+import struct
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from runner import cfg, guest_output, host, outcome, session  # noqa: E402
+from runner import backends, cfg, guest_output, host, outcome, session  # noqa: E402
 
 PASS_RUN = """\
 HVTEST-START: demo cpus=1 args=env=qemu-tcg
@@ -103,3 +104,22 @@ def alive(pid):
             return False
         time.sleep(0.1)
     return True
+
+
+def kernel_bin(size, load_addr=0x100000, magic=backends.MB_HEADER_MAGIC, tail=b""):
+    """A program's .bin as the build makes it: the multiboot header (magic, flags,
+    checksum, header_addr = load_addr, load_end, bss_end, entry), then filler."""
+    head = struct.pack("<8I", magic, 2, 0, load_addr, load_addr, load_addr + size, load_addr + size,
+                       load_addr + 0x20)
+    return head + bytes(i % 251 for i in range(size - len(head) - len(tail))) + tail
+
+
+def write_program_files(project, name, suffixes, tail=b""):
+    """Placeholders for build/NAME.SUFFIX (.bin a multiboot image, the others ELF-like,
+    each ending in tail) and hvtest's Bochs ROM, in project."""
+    for suffix in suffixes:
+        path = os.path.join(project, backends.program_path(project, name, suffix))
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(kernel_bin(1024, tail=tail) if suffix == ".bin" else b"\x7fELF" + b"\x55" * 1020 + tail)
+    open(os.path.join(project, backends.BUILD_DIR, backends.BOCHS_ROM), "ab").close()

@@ -2,7 +2,7 @@ import contextlib
 import os
 import unittest
 
-from helpers import cfg, entry, make_host, session
+from helpers import cfg, entry, kernel_bin, make_host, session
 from runner import backends, host
 
 
@@ -143,13 +143,13 @@ class Choice(unittest.TestCase):
         errata = [cfg.Erratum("e1", ["qemu-tcg"], "r", "o", "s", "w"),
                   cfg.Erratum("e2", ["bochs"], "r", "o", "s", "w")]
         args = backends.guest_args(e, "qemu-tcg", errata)
-        self.assertEqual(args, ["one", "env=qemu-tcg", "errata=e1"])
+        self.assertEqual(args, ["one", "cpus=2", "env=qemu-tcg", "errata=e1"])
         inv = backends.qemu_invocation("/r", e, "qemu-tcg", make_host(), args)
         argv = inv.argv
         self.assertEqual(argv[argv.index("-accel") + 1], "tcg")
         self.assertEqual(argv[argv.index("-smp") + 1], "2")
         self.assertEqual(argv[argv.index("-m") + 1], "256")
-        self.assertEqual(argv[argv.index("-append") + 1], "one env=qemu-tcg errata=e1")
+        self.assertEqual(argv[argv.index("-append") + 1], "one cpus=2 env=qemu-tcg errata=e1")
         self.assertEqual(argv[-2:], ["-cpu", "max,+x2apic"])
         self.assertIn("isa-debug-exit,iobase=0xf4,iosize=4", argv)
 
@@ -183,7 +183,7 @@ class Choice(unittest.TestCase):
         with self.assertRaises(cfg.UserError):
             entry("[t]\nfile = t\nqemu_boot = floppy\n")
 
-    def test_bochs_image_and_rc(self):
+    def test_bochs_disk_boot(self):
         import os
         import tempfile
         with tempfile.TemporaryDirectory() as d:
@@ -192,18 +192,79 @@ class Choice(unittest.TestCase):
                 f.write(b"\x55" * 512 + b"old" + b"\0" * 2000)
             scratch = os.path.join(d, "s")
             os.makedirs(scratch)
-            e = entry("[t]\nfile = t\nsmp = 2\n")
+            e = entry("[t]\nfile = t\nsmp = 2\nbochs_boot = disk\n")
             inv = backends.bochs_invocation(d, e, make_host(), "ryzen", ["env=bochs:ryzen"], scratch)
+            self.assertEqual(inv.needs, ["build/t.img"])
             with open(os.path.join(scratch, "t.img"), "rb") as f:
                 img = f.read()
             self.assertEqual(len(img) % backends.FLAT_CYLINDER, 0)
             self.assertEqual(img[512:512 + 20], b"t env=bochs:ryzen\0\0\0")
             with open(os.path.join(scratch, "bochsrc")) as f:
                 rc = f.read()
-            self.assertIn("cpu: model=ryzen, count=2, ips=4000000, reset_on_triple_fault=0, ignore_bad_msrs=0", rc)
+            self.assertIn("cpu: model=ryzen, count=2, ips=2000000, reset_on_triple_fault=0, ignore_bad_msrs=0", rc)
+            self.assertIn("romimage: file=/usr/share/seabios/bios-256k.bin", rc)
+            self.assertIn(f"ata0-master: type=disk, path={os.path.join(scratch, 't.img')}, mode=flat", rc)
             self.assertIn("display_library: term", rc)
             self.assertEqual(inv.env, {"TERM": "dumb"})
             self.assertIn("-q", inv.argv)
+
+    def test_bochs_rom_boot(self):
+        import os
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "build"))
+            with open(os.path.join(d, "build", "t.bin"), "wb") as f:
+                f.write(kernel_bin(70000))
+            open(os.path.join(d, "build", "bochs-rom.bin"), "wb").close()
+            scratch = os.path.join(d, "s")
+            os.makedirs(scratch)
+            e = entry("[t]\nfile = t\nsmp = 2\n")
+            self.assertEqual(e.bochs_boot, "rom")
+            inv = backends.bochs_invocation(d, e, make_host(), "ryzen", ["cpus=2", "env=bochs:ryzen"], scratch)
+            self.assertEqual(inv.needs, ["build/bochs-rom.bin", "build/t.bin"])
+            with open(os.path.join(scratch, "bochsrc")) as f:
+                rc = f.read().splitlines()
+            cmdline = os.path.join(scratch, "cmdline")
+            self.assertIn(f"romimage: file={os.path.join(d, 'build', 'bochs-rom.bin')}", rc)
+            self.assertIn(f"optramimage1: file={os.path.join(d, 'build', 't.bin')}, address=0x100000", rc)
+            self.assertIn(f"optramimage2: file={cmdline}, address=0x7e00", rc)
+            self.assertFalse([line for line in rc if line.startswith(("ata0", "boot:", "vgaromimage"))])
+            with open(cmdline, "rb") as f:
+                self.assertEqual(f.read(), b"t cpus=2 env=bochs:ryzen\0")
+            # Not built: no bochsrc, the missing file named by needs.
+            os.remove(os.path.join(d, "build", "bochs-rom.bin"))
+            s2 = os.path.join(d, "s2")
+            os.makedirs(s2)
+            backends.bochs_invocation(d, e, make_host(), "ryzen", ["env=bochs:ryzen"], s2)
+            self.assertFalse(os.path.exists(os.path.join(s2, "bochsrc")))
+            with self.assertRaises(ValueError):
+                backends.bochs_invocation(d, e, make_host(), "ryzen", ["x" * 600], scratch)
+
+    def test_ram_images_within_blocks(self):
+        import os
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "k.bin")
+            data = kernel_bin(300 * 1024)
+            with open(path, "wb") as f:
+                f.write(data)
+            images = backends.ram_images(path, d)
+            self.assertEqual([a for _, a in images], [0x100000, 0x120000, 0x140000])
+            joined = b""
+            for p, _ in images:
+                with open(p, "rb") as f:
+                    joined += f.read()
+            self.assertEqual(joined, data)
+            self.assertEqual([os.path.getsize(p) for p, _ in images], [0x20000, 0x20000, 300 * 1024 - 0x40000])
+            with open(path, "wb") as f:          # not on a block boundary: the first piece ends at one
+                f.write(kernel_bin(100 * 1024, load_addr=0x110000))
+            self.assertEqual([(os.path.getsize(p), a) for p, a in backends.ram_images(path, d)],
+                             [(0x10000, 0x110000), (100 * 1024 - 0x10000, 0x120000)])
+            for bad in (kernel_bin(400 * 1024), kernel_bin(4096, magic=0x12345678), b"\0" * 8):
+                with open(path, "wb") as f:
+                    f.write(bad)
+                with self.assertRaises(ValueError):
+                    backends.ram_images(path, d)
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ class CfgErrors(unittest.TestCase):
         self.assertIn("u.cfg:3: accel", self.error("[a]\nfile = a\naccel = hvf\n"))
         self.assertIn("u.cfg:3: check", self.error("[a]\nfile = a\ncheck = nonsense\n"))
         self.assertIn("u.cfg:3: cannot split", self.error("[a]\nfile = a\ntest_args = 'open\n"))
+        self.assertIn("u.cfg:3: bochs_boot: expected rom or disk", self.error("[a]\nfile = a\nbochs_boot = bios\n"))
 
     def test_structure_errors(self):
         self.assertIn("u.cfg:1: 'file' outside", self.error("file = a\n"))
@@ -44,7 +45,8 @@ class CfgErrors(unittest.TestCase):
         self.assertEqual(e.bochs_models[0], "corei7_skylake_x")
         self.assertEqual(len(e.bochs_models), 5)
         d = cfg.parse_unittests("[b]\nfile = b\n", "u.cfg")[0]
-        self.assertEqual((d.timeout, d.bochs_models, d.smp), (30.0, ["corei7_skylake_x"], 1))
+        self.assertEqual((d.timeout, d.bochs_models, d.smp, d.bochs_boot), (30.0, ["corei7_skylake_x"], 1, "rom"))
+        self.assertEqual(cfg.parse_unittests("[c]\nfile = c\nbochs_boot = disk\n", "u.cfg")[0].bochs_boot, "disk")
 
     def test_select(self):
         es = cfg.parse_unittests("[a1]\nfile = a\n[a2]\nfile = a\ngroups = g\n"

@@ -19,7 +19,7 @@ import unittest
 from unittest import mock
 
 import fake_emulators
-from helpers import alive
+from helpers import alive, write_program_files
 from runner import backends, cli, execute, standalone
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -60,11 +60,7 @@ class Endings(unittest.TestCase):
         os.makedirs(cls.project)
         with open(os.path.join(cls.project, "unittests.cfg"), "w") as f:
             f.write(CFG)
-        for suffix in standalone.PROGRAM_SUFFIXES:
-            path = os.path.join(cls.project, backends.program_path(cls.project, "t", suffix))
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as f:
-                f.write(b"\x7fELF" + b"\0" * 1020)
+        write_program_files(cls.project, "t", standalone.PROGRAM_SUFFIXES)
         (cls.script,), problems = standalone.write_all(cls.project, ["hang"], os.path.join(cls.dir, "tests"))
         assert not problems, problems
 

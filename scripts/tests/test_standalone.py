@@ -18,7 +18,7 @@ import tempfile
 import unittest
 
 import fake_emulators
-import helpers  # noqa: F401  (puts the runner on sys.path)
+import helpers
 from runner import backends, cfg, standalone
 
 SCRIPTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,11 +35,7 @@ def make_project(d):
     entries = cfg.load_unittests(os.path.join(project, "unittests.cfg"))
     names = b" ".join(e.name.encode() for e in cfg.load_errata(os.path.join(project, "errata.cfg")))
     for e in entries:
-        for suffix in standalone.PROGRAM_SUFFIXES:
-            path = os.path.join(project, backends.program_path(project, e.file, suffix))
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "wb") as f:
-                f.write(b"\x7fELF" + b"\x55" * 1020 + names)
+        helpers.write_program_files(project, e.file, standalone.PROGRAM_SUFFIXES, names)
     os.symlink(os.path.join(ROOT, "scripts"), os.path.join(project, "scripts"))
     shutil.copy(os.path.join(ROOT, "run_tests.sh"), project)
     return project, entries

@@ -1,6 +1,6 @@
 /*
  * hvtest disk loader: BIOS boot sector plus second stage, one binary linked
- * at 0x7c00 (see x86/image.mk).  It gives a test program the same start as a
+ * at 0x7c00 (see x86/boot/image.mk).  It gives a test program the same start as a
  * multiboot v1 loader would (QEMU -kernel):
  *   32-bit protected mode, flat 4 GiB segments, paging and interrupts off,
  *   EAX = 0x2BADB002, EBX = multiboot info with mem_lower/mem_upper (bit 0),
@@ -21,9 +21,9 @@
  * (INT 13h AH=42h) to a buffer at 0x10000 and copied to its load address with
  * INT 15h AH=87h; the rest up to bss_end_addr is zeroed the same way.
  *
- * Low memory used, all below the AP trampoline page (0x8000) except the
- * second stage's code itself and the read buffer, both dead once the kernel
- * runs:
+ * Low memory used (x86/boot/loader.h: the same as hvtest's Bochs ROM
+ * leaves it), all below the AP trampoline page (0x8000) except the second
+ * stage's code itself and the read buffer, both dead once the kernel runs:
  *   0x0500-0x6fff  stack (top 0x7000)
  *   0x7000-0x70ff  multiboot info
  *   0x7100-0x7bff  E820 map, multiboot format (up to 117 entries)
@@ -36,38 +36,26 @@
  * AH=0Eh) and on COM1, then halts for good.
  */
 
-#define STACK_TOP	0x7000
-#define MBI		0x7000
-#define MMAP		0x7100
-#define MMAP_END	0x7c00
-#define CMDLINE		0x7e00
+#include "boot.h"
+#include "loader.h"
+
 #define BUF_SEG		0x1000		/* read buffer at 0x10000 */
 #define BUF_ADDR	0x10000
 #define CHUNK_SECTORS	64		/* 32 KiB per read and copy */
 #define SMAP		0x534d4150
-#define MB_HEADER_MAGIC	0x1badb002
-#define MB_LOADER_MAGIC	0x2badb002
-#define COM1		0x3f8
-
-/* Multiboot info fields (offsets). */
-#define MBI_FLAGS	0
-#define MBI_MEM_LOWER	4
-#define MBI_MEM_UPPER	8
-#define MBI_CMDLINE	16
-#define MBI_MMAP_LENGTH	44
-#define MBI_MMAP_ADDR	48
 
 	.code16
 	.text
 	.globl _start
 _start:
+	MILESTONE MILESTONE_LOADER	/* the BIOS is done */
 	ljmp	$0, $1f			/* CS:IP = 0:0x7cxx whatever the BIOS used */
 1:	cli
 	xor	%ax, %ax
 	mov	%ax, %ds
 	mov	%ax, %es
 	mov	%ax, %ss
-	mov	$STACK_TOP, %sp
+	mov	$LOADER_STACK_TOP, %sp
 	sti
 	cld
 	mov	%dl, boot_drive
@@ -106,22 +94,7 @@ read_sectors:
 /* Print "hvtest-loader: " and the string at %si, then halt for good. */
 fail:
 	push	%si
-	/* COM1: 115200 8N1, FIFO on; harmless if the kernel redoes it. */
-	mov	$COM1 + 3, %dx
-	mov	$0x80, %al
-	out	%al, %dx
-	mov	$COM1, %dx
-	mov	$1, %al
-	out	%al, %dx
-	inc	%dx
-	xor	%al, %al
-	out	%al, %dx
-	mov	$COM1 + 3, %dx
-	mov	$3, %al
-	out	%al, %dx
-	mov	$COM1 + 2, %dx
-	mov	$7, %al
-	out	%al, %dx
+	COM1_INIT
 	mov	$msg_prefix, %si
 	call	puts
 	pop	%si
@@ -178,7 +151,7 @@ cmdline_sector:
 
 /* LBA 2..: the second stage, at 0x8000. */
 stage2:
-	movb	$0, CMDLINE + 511
+	movb	$0, CMDLINE + CMDLINE_SIZE - 1
 
 	/* A20: the BIOS first, then the fast A20 gate; check it either way. */
 	mov	$0x2401, %ax
@@ -230,11 +203,11 @@ stage2:
 	movzwl	%ax, %eax
 	mov	%eax, MBI + MBI_MEM_LOWER
 	mov	$MMAP, %si
-5:	cmpl	$0x100000, 4(%si)
+5:	cmpl	$KERNEL_MIN_ADDR, 4(%si)
 	jne	6f
 	cmpl	$0, 8(%si)
 	jne	6f
-	cmpl	$1, 20(%si)
+	cmpl	$E820_RAM, 20(%si)
 	jne	6f
 	mov	12(%si), %eax		/* length, in KiB, saturated at 4 GiB */
 	mov	16(%si), %edx
@@ -243,7 +216,7 @@ stage2:
 	jbe	7f
 	mov	$0x3fffff, %eax
 	jmp	7f
-6:	add	$24, %si
+6:	add	$MMAP_ENTRY_SIZE, %si
 	mov	MBI + MBI_MMAP_LENGTH, %ax
 	add	$MMAP, %ax
 	cmp	%ax, %si
@@ -253,7 +226,7 @@ stage2:
 	movzwl	%ax, %eax
 7:	mov	%eax, MBI + MBI_MEM_UPPER
 	movl	$CMDLINE, MBI + MBI_CMDLINE
-	movl	$((1 << 0) | (1 << 2) | (1 << 6)), MBI + MBI_FLAGS
+	movl	$(MBI_FLAG_MEM | MBI_FLAG_CMDLINE | MBI_FLAG_MMAP), MBI + MBI_FLAGS
 
 	/* The kernel, in chunks through the buffer. */
 	mov	kernel_sectors, %eax
@@ -310,17 +283,12 @@ zero_loop:
 	mov	%cr0, %eax
 	or	$1, %eax
 	mov	%eax, %cr0
-	ljmpl	$0x08, $pm32
+	ljmpl	$LOADER_CS, $pm32
 
 	.code32
 pm32:
-	mov	$0x10, %eax
-	mov	%eax, %ds
-	mov	%eax, %es
-	mov	%eax, %fs
-	mov	%eax, %gs
-	mov	%eax, %ss
-	mov	$STACK_TOP, %esp
+	LOADER_SEGMENTS
+	MILESTONE MILESTONE_KERNEL
 	mov	$MB_LOADER_MAGIC, %eax
 	mov	$MBI, %ebx
 	jmp	*entry
@@ -347,24 +315,24 @@ check_header:
 	mov	$BUF_SEG, %ax
 	mov	%ax, %es
 	mov	$msg_header, %si
-	cmpl	$MB_HEADER_MAGIC, %es:0
+	cmpl	$MB_HEADER_MAGIC, %es:MBH_MAGIC
 	jne	fail
-	mov	%es:12, %eax		/* header_addr: the .bin starts at the header */
-	cmp	%es:16, %eax		/* load_addr */
+	mov	%es:MBH_HEADER_ADDR, %eax	/* the .bin starts at the header */
+	cmp	%es:MBH_LOAD_ADDR, %eax
 	jne	fail
-	cmp	$0x100000, %eax		/* below 1 MiB would overwrite us */
+	cmp	$KERNEL_MIN_ADDR, %eax
 	jb	fail
 	mov	%eax, dest
 	mov	kernel_sectors, %edx
 	shl	$9, %edx
 	add	%eax, %edx		/* end of what the image holds */
-	mov	%es:20, %eax		/* load_end_addr */
+	mov	%es:MBH_LOAD_END_ADDR, %eax
 	cmp	%edx, %eax
 	mov	$msg_truncated, %si
 	ja	fail
-	mov	%es:24, %eax
+	mov	%es:MBH_BSS_END_ADDR, %eax
 	mov	%eax, bss_end
-	mov	%es:28, %eax
+	mov	%es:MBH_ENTRY_ADDR, %eax
 	mov	%eax, entry
 	pop	%es
 	ret
@@ -415,14 +383,7 @@ gdt87_dst:
 	.quad	0
 	.quad	0
 
-gdt:
-	.quad	0
-	.quad	0x00cf9b000000ffff	/* 0x08: flat 32-bit code */
-	.quad	0x00cf93000000ffff	/* 0x10: flat data */
-gdt_end:
-gdt_desc:
-	.word	gdt_end - gdt - 1
-	.long	gdt
+	LOADER_GDT
 
 	.balign 512
 loader_end:

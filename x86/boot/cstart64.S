@@ -47,12 +47,13 @@ start32:
 	mov	%eax, %esi		/* loader magic */
 	mov	%ebx, %ebp		/* multiboot info */
 
-	/* Zero BSS (the loader may or may not have). */
+	/* Zero BSS (the loader may or may not have); both ends are 16-byte aligned. */
 	mov	$__bss_start, %edi
 	mov	$__bss_end, %ecx
 	sub	%edi, %ecx
+	shr	$2, %ecx
 	xor	%eax, %eax
-	rep stosb
+	rep stosl
 	mov	%esi, boot_mb_magic
 	mov	%ebp, boot_mb_info
 
@@ -98,7 +99,8 @@ start64:
 /*
  * AP, arriving from the trampoline in long mode with the boot page tables.
  * APs may arrive together (broadcast SIPI): each takes an arrival slot and
- * the stack lib/smp.c prepared for that slot.
+ * the stack lib/smp.c prepared for that slot; one beyond the ap_slots that
+ * lib/smp.c prepared halts here.
  */
 ap_start64:
 	mov	$BOOT_DS, %eax
@@ -110,7 +112,7 @@ ap_start64:
 	mov	%eax, %gs
 	mov	$1, %edi
 	lock xadd %edi, ap_arrivals
-	cmp	$AP_MAX_SLOTS, %edi
+	cmp	ap_slots, %edi
 	jae	2f
 	mov	ap_slot_stack(,%rdi,8), %rsp
 	xor	%ebp, %ebp
@@ -165,7 +167,7 @@ boot_gdt_desc:
 	.word	boot_gdt_end - boot_gdt - 1
 	.quad	boot_gdt
 
-	.globl boot_mb_magic, boot_mb_info, ap_arrivals, ap_slot_stack, boot_pml4
+	.globl boot_mb_magic, boot_mb_info, ap_arrivals, ap_slots, ap_slot_stack, boot_pml4
 	.section .bss
 	.balign 4096
 boot_pml4:	.skip 4096
@@ -177,5 +179,6 @@ boot_stack_top:
 boot_mb_magic:	.long 0
 boot_mb_info:	.long 0
 ap_arrivals:	.long 0
+ap_slots:	.long 0
 	.balign 8
 ap_slot_stack:	.skip 8 * AP_MAX_SLOTS
