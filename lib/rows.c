@@ -32,12 +32,27 @@ uint64_t row_edges(uint64_t mask)
 	return edges;
 }
 
+void row_range_name(char *buf, size_t size, const char *fmt)
+{
+	size_t n = 0;
+
+	for (; *fmt && n + 1 < size; fmt++) {
+		if (fmt[0] == '%' && fmt[1] == 'u') {
+			buf[n++] = 'N';
+			fmt++;
+		} else {
+			buf[n++] = *fmt;
+		}
+	}
+	buf[n] = 0;
+}
+
 #define MAX_SKIP_REASONS 48
 static struct spinlock lock;
 static struct {
 	unsigned tried, passed, xfail;
 	unsigned nr_reasons;
-	struct { char why[112]; const char *first; unsigned rows; } skip[MAX_SKIP_REASONS];
+	struct { char why[112]; char first[64]; unsigned rows; } skip[MAX_SKIP_REASONS];
 } counts;
 
 void rows_tried(bool pass, bool xfail)
@@ -49,10 +64,11 @@ void rows_tried(bool pass, bool xfail)
 	spin_unlock(&lock);
 }
 
-void rows_skipped(const char *why, const char *row)
+void rows_skipped(struct report_site row, const char *why)
 {
 	unsigned i;
 
+	report_skip_at(row, "not tried: %s", why);
 	spin_lock(&lock);
 	for (i = 0; i < counts.nr_reasons && strcmp(counts.skip[i].why, why); i++)
 		;
@@ -62,7 +78,7 @@ void rows_skipped(const char *why, const char *row)
 		else
 			counts.nr_reasons++;
 		snprintf(counts.skip[i].why, sizeof(counts.skip[i].why), "%s", why);
-		counts.skip[i].first = row;
+		snprintf(counts.skip[i].first, sizeof(counts.skip[i].first), "%s", row.rule);
 	}
 	counts.skip[i].rows++;
 	spin_unlock(&lock);
@@ -78,6 +94,6 @@ void rows_print_counts(const char *what)
 		    what, nr_cpus, counts.tried, counts.passed, counts.xfail,
 		    counts.tried - counts.passed - counts.xfail, skipped);
 	for (unsigned i = 0; i < counts.nr_reasons; i++)
-		report_skip("%u rows (%s, ...) not tried: %s", counts.skip[i].rows, counts.skip[i].first,
-			    counts.skip[i].why);
+		report_info("%u rows not tried (%s%s): %s", counts.skip[i].rows, counts.skip[i].first,
+			    counts.skip[i].rows > 1 ? ", ..." : "", counts.skip[i].why);
 }

@@ -9,7 +9,9 @@
 #define HV_ROWS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
+#include "report.h"
 
 /* How a row (or its twin) changes its field from the valid value v. */
 enum row_op {
@@ -41,10 +43,14 @@ uint64_t row_apply(const struct row_change *c, uint64_t v, unsigned bit);
 /* The lowest and the highest bit of each run of 1s in mask. */
 uint64_t row_edges(uint64_t mask);
 
+/* A range row's name with its "%u" as "N": the name of the whole range. */
+void row_range_name(char *buf, size_t size, const char *fmt);
+
 /* The counts of the rows a program ran (all CPUs). */
 void rows_tried(bool pass, bool xfail);
-void rows_skipped(const char *why, const char *row);
-/* One INFO line with the counts, then one SKIP line per reason rows were not tried. */
+/* A row not tried on this CPU: a SKIP line naming the row and why (the capability it needs). */
+void rows_skipped(struct report_site row, const char *why);
+/* One INFO line with the counts, then one per reason rows were not tried (the SKIPs were printed). */
 void rows_print_counts(const char *what);
 
 #endif

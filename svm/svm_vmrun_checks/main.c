@@ -240,11 +240,11 @@ static void run_one(const struct vmrun_row *r, const char *name, unsigned bit)
 	const char *why = r->need ? r->need() : NULL;
 
 	if (why) {
-		rows_skipped(why, r->name);
+		rows_skipped(site, why);
 		return;
 	}
 	if (!ctx_ready(r->ctx) || !ctx_ready(tc)) {
-		rows_skipped("its context did not run (a FAIL above)", r->name);
+		rows_skipped(site, "its context did not run (a FAIL above)");
 		return;
 	}
 	report_rule_begin(&site);
@@ -287,7 +287,14 @@ static void run_row(const struct vmrun_row *r)
 		run_one(r, r->name, 0);
 		return;
 	}
-	uint64_t bits = r->bits();
+	const char *why = r->need ? r->need() : NULL;
+	uint64_t bits = why ? 0 : r->bits();
+	if (!bits) {
+		row_range_name(name, sizeof(name), r->name);
+		rows_skipped((struct report_site){ name, "svm/svm_vmrun_checks/table.c", r->line },
+			     why ? why : "the range has no bit on this CPU");
+		return;
+	}
 	for (unsigned bit = 0; bit < 64; bit++)
 		if (bits & BIT(bit)) {
 			snprintf(name, sizeof(name), r->name, bit);

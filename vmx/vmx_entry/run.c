@@ -233,11 +233,11 @@ static void run_one(const struct entry_table *t, const struct entry_row *r, cons
 	uint64_t v = 0, tv = 0;
 
 	if (why) {
-		rows_skipped(why, r->name);
+		rows_skipped(site, why);
 		return;
 	}
 	if (!ctx_ready(r->ctx) || !ctx_ready(tc)) {
-		rows_skipped("its context did not enter (a FAIL above)", r->name);
+		rows_skipped(site, "its context did not enter (a FAIL above)");
 		return;
 	}
 	report_rule_begin(&site);
@@ -290,11 +290,13 @@ static void run_row(const struct entry_table *t, const struct entry_row *r)
 	/* A range: its bits depend on this CPU, and they are known only when the row can run. */
 	enum entry_ctx tc = r->twin_ctx == CTX_SAME ? r->ctx : r->twin_ctx;
 	const char *why = row_need(r, tc);
-	if (why) {
-		rows_skipped(why, r->name);
+	uint64_t bits = why ? 0 : r->bits();
+	if (!bits) {
+		row_range_name(name, sizeof(name), r->name);
+		rows_skipped((struct report_site){ name, t->file, r->line },
+			     why ? why : "the range has no bit on this CPU");
 		return;
 	}
-	uint64_t bits = r->bits();
 	for (unsigned bit = 0; bit < 64; bit++)
 		if (bits & (1ull << bit)) {
 			snprintf(name, sizeof(name), r->name, bit);
