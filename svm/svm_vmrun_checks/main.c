@@ -45,7 +45,7 @@ static struct vmcb_seg flat_seg(uint16_t sel, uint16_t attrib)
 /* A real-mode segment (base anywhere: VMRUN loads the hidden base as is). */
 static struct vmcb_seg real_seg(uint64_t base, unsigned type)
 {
-	return (struct vmcb_seg){ .selector = 0, .attrib = vmcb_attr(type, true, 0, true, false, false, false, false),
+	return (struct vmcb_seg){ .selector = 0, .attrib = (uint16_t)(type | VMCB_ATTR_S | VMCB_ATTR_P),
 				  .limit = 0xffff, .base = base };
 }
 
@@ -60,8 +60,8 @@ static void context(enum vmrun_ctx c)
 		s->efer = EFER_SVME | (c == S_LME_NO_PG ? EFER_LME : 0);
 		s->cr0 &= ~X86_CR0_PG;
 		s->cr4 &= ~(X86_CR4_PCIDE | X86_CR4_LA57);
-		s->cs = flat_seg(KERNEL_CS32, vmcb_attr(0xb, true, 0, true, false, false, true, true));
-		s->ss = s->ds = s->es = flat_seg(KERNEL_DS, vmcb_attr(0x3, true, 0, true, false, false, true, true));
+		s->cs = flat_seg(KERNEL_CS32, 0xb | VMCB_ATTR_S | VMCB_ATTR_P | VMCB_ATTR_DB | VMCB_ATTR_G);
+		s->ss = s->ds = s->es = flat_seg(KERNEL_DS, 0x3 | VMCB_ATTR_S | VMCB_ATTR_P | VMCB_ATTR_DB | VMCB_ATTR_G);
 		s->rip = (uint64_t)g_vmmcall;
 		break;
 	case S_REAL_LME: case S_REAL:

@@ -56,7 +56,6 @@ asm(".text\n.globl entry_stub\nentry_stub:\n\tvmcall\n\tjmp entry_stub\n");
 static const uint8_t stub_bytes[] = { 0x0f, 0x01, 0xc1 };	/* VMCALL, in every mode */
 
 /* The MSRs of the VM-entry MSR-load area of CTX_ENTRY_MSR_LOAD (27.4: each loaded as by WRMSR). */
-#define MSR_IA32_SYSENTER_CS	0x174
 #define MSR_IA32_SYSENTER_ESP	0x175
 #define MSR_IA32_SYSENTER_EIP	0x176
 static const uint32_t area_msrs[3] = { MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_ESP, MSR_IA32_SYSENTER_EIP };
