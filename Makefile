@@ -55,7 +55,7 @@ outputs := $(elfs) $(elfs:.elf=.flat) $(elfs:.elf=.bin) $(elfs:.elf=.img)
 all: $(outputs)
 
 # Building needs config.mak; the set-up targets write it themselves.
-setup-goals := deps run check bench standalone clean distclean
+setup-goals := deps run check check-l1 bench standalone clean distclean
 ifeq ($(wildcard config.mak),)
 ifneq ($(filter-out $(setup-goals),$(or $(MAKECMDGOALS),all)),)
 $(error config.mak missing: run ./configure (or make run / make check, which do it))
@@ -111,6 +111,12 @@ check: deps
 	@$(MAKE) --no-print-directory all
 	scripts/check.sh
 
+# The whole SVM, VMX and x86 suite under the l1-kvm backend (real KVM as an
+# L1 under QEMU TCG and Bochs: docs/l1-kvm.md); make check runs only its smoke.
+check-l1: deps
+	@$(MAKE) --no-print-directory all
+	scripts/check.sh --l1-suite
+
 bench: deps
 	@$(MAKE) --no-print-directory all
 	python3 scripts/bench.py
@@ -120,11 +126,11 @@ standalone: deps
 	python3 scripts/standalone.py
 
 clean:
-	rm -rf $(B) logs logs.old tests
+	rm -rf $(B) logs logs.old logs.l1 tests
 
 distclean: clean
 	rm -f config.mak
 
-.PHONY: all deps run check bench standalone clean distclean
+.PHONY: all deps run check check-l1 bench standalone clean distclean
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

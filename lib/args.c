@@ -107,6 +107,7 @@ void run_subtests(const struct subtest *tests, unsigned n)
 	for (unsigned t = 0; t < n; t++) {
 		if (!subtest_selected(tests[t].name))
 			continue;
+		printf("SUBTEST: %s\n", tests[t].name);	/* names the place of a hang or crash */
 		report_prefix_push("%s", tests[t].name);
 		tests[t].fn();
 		report_prefix_pop();

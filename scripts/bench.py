@@ -19,6 +19,9 @@ Sections (--only NAME,...):
             program's part (Bochs: both boots)
   suite     wall time of the default suite with -j 1 and -j 2, and with -j 2
             and every Bochs run forced onto SeaBIOS and the disk
+  l1        the l1-kvm backend (an L1 Linux whose KVM runs the programs): each
+            L1's boot (emulator start to its init), each test's time under it,
+            and the whole run; once, whatever --repeat (a run costs minutes)
 
 Standard library only.  The emulator commands are built by the runner's own
 code (scripts/runner/backends.py), so "direct" is exactly what the runner
@@ -47,7 +50,8 @@ sys.path.insert(0, os.path.join(ROOT, "scripts"))
 
 from runner import backends, cfg, guest_output, host as hostmod, outcome  # noqa: E402
 
-SECTIONS = ("overhead", "boot", "switch", "breakdown", "scaling", "suite")
+SECTIONS = ("overhead", "boot", "switch", "breakdown", "scaling", "suite", "l1")
+L1_TESTS = ("svm_bringup", "svm_npt", "vmx_bringup_1cpu", "vmx_ept")   # make check's L1 smoke and its VMX half (make check-l1)
 TRIVIAL = "printf"
 OVERHEAD_ENVS = (("qemu-tcg", None), ("bochs", "corei7_skylake_x"))
 BOOT_ENVS = (("qemu-tcg", None), ("bochs", "corei7_skylake_x"), ("bochs", "ryzen"))
@@ -645,6 +649,29 @@ class Bench:
         rom, disk = Stats(times["-j 2"]), Stats(times["-j 2 --bochs-boot disk"])
         self.target("suite", "./run_tests.sh -j 2 / the same with --bochs-boot disk", rom.min / disk.min,
                     rom.median / disk.median, TARGET_SUITE_SHARE, "median")
+
+    def l1(self):
+        """The l1-kvm smoke once: L1 boot times and per-test times from the runner's JSON."""
+        path = os.path.join(self.scratch_dir, "l1.json")
+        wall, code, out = self.runner(["--backend", "l1-kvm", "--json", path] + list(L1_TESTS))
+        try:
+            with open(path) as f:
+                doc = json.load(f)
+        except (OSError, ValueError):
+            self.problems.append(f"l1: the runner wrote no JSON (exit {code})")
+            return
+        for vendor, info in sorted(((doc.get("host") or {}).get("l1") or {}).items()):
+            label = f"l1-kvm {vendor.upper()} L1 (Linux {info['kernel']} under {info['under']})"
+            self.figure("l1", f"{label}: boot to init ({info['boots']} boot(s))",
+                        Stats([info.get("boot_seconds")]), "s")
+        for r in doc["runs"]:
+            # The inner runner's duration, on the L1's clock: wall time under QEMU
+            # TCG, emulated time under Bochs (its TSC counts instructions at ips).
+            clock = "emulated time" if r["env"].startswith("qemu-kvm@bochs") else "wall"
+            self.figure("l1", f"{r['name']}: {r['status']} ({clock})", Stats([r["duration"]]), "s")
+            if r["status"] not in outcome.JUDGED_OK:
+                self.problems.append(f"l1 {r['name']}: {r['status']} {r['reason']}")
+        self.figure("l1", "./run_tests.sh --backend l1-kvm " + " ".join(L1_TESTS), Stats([wall]), "s")
 
     # -- output --------------------------------------------------------------
 

@@ -6,6 +6,9 @@
 # action (docs/ci.md): shellcheck and Node.js with npm (Debian packages),
 # and the npm packages pinned in scripts/ci/package.json and its lock file,
 # installed into build/npm (git-ignored; nothing outside the project).
+# The l1-kvm backend (docs/l1-kvm.md) needs busybox-static, syslinux, mtools,
+# dosfstools and e2fsprogs to build its L1's images, and a kernel: the host's
+# if readable, else Debian's, unpacked into the cache (scripts/l1/fetch-kernel.sh).
 set -eu
 cd "$(dirname "$0")/.."
 check=
@@ -15,7 +18,8 @@ case ${1:-} in
 *) echo "usage: scripts/install-deps.sh [--check]" >&2; exit 2 ;;
 esac
 
-pkgs="gcc make binutils python3 qemu-system-x86 seabios bochs bochs-term bochsbios vgabios"
+pkgs="gcc make binutils python3 qemu-system-x86 seabios bochs bochs-term bochsbios vgabios
+      busybox-static syslinux syslinux-common mtools dosfstools e2fsprogs"
 [ -z "$check" ] || pkgs="$pkgs shellcheck"
 missing=
 for p in $pkgs; do
@@ -38,6 +42,7 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086 # one word per package
 	$sudo apt-get install -y -q --no-install-recommends $missing
 fi
+scripts/l1/fetch-kernel.sh
 [ -n "$check" ] || exit 0
 
 # The npm packages: again only when the lock file changed since the last install.

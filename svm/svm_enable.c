@@ -24,9 +24,16 @@ static struct hv_result try_clgi(uint64_t pa) { return svm_clgi_try(); }
 static struct hv_result try_invlpga(uint64_t pa) { return svm_invlpga_try(pa, 1); }
 static struct hv_result try_stgi(void) { return svm_stgi_try(); }
 
-static const struct { const char *name; struct hv_result (*fn)(uint64_t pa); } gated[] = {
-	{ "VMRUN", svm_vmrun_try }, { "VMLOAD", svm_vmload_try }, { "VMSAVE", svm_vmsave_try },
-	{ "CLGI", try_clgi }, { "INVLPGA", try_invlpga },
+/* KVM with vGIF lets the CPU run CLGI/STGI of a guest whose EFER.SVME is 0 (errata.cfg). */
+#define KVM_GIF_WITHOUT_SVME "qemu-kvm-clgi-stgi-without-svme"
+
+static const struct {
+	const char *name;
+	struct hv_result (*fn)(uint64_t pa);
+	const char *erratum;
+} gated[] = {
+	{ "VMRUN", svm_vmrun_try, NULL }, { "VMLOAD", svm_vmload_try, NULL }, { "VMSAVE", svm_vmsave_try, NULL },
+	{ "CLGI", try_clgi, KVM_GIF_WITHOUT_SVME }, { "INVLPGA", try_invlpga, NULL },
 };
 
 /*
@@ -61,7 +68,7 @@ static void ud_without_svme(void *unused)
 		struct hv_result r = gated[i].fn(own_state_pa());
 		if (!hv_result_matches(HV_RESULT_UD, r))
 			svm_restore_gif();
-		report_result(NULL, HV_RESULT_UD, r, "%s with EFER.SVME=0 (EFER=%#llx)",
+		report_result(gated[i].erratum, HV_RESULT_UD, r, "%s with EFER.SVME=0 (EFER=%#llx)",
 			      gated[i].name, (unsigned long long)efer);
 	}
 }
@@ -88,7 +95,7 @@ static void stgi_skinit_without_svme(void *unused)
 			    "reinitialise the processor)", c->skinit, svml);
 		return;
 	}
-	report_result(NULL, HV_RESULT_UD, try_stgi(), "STGI with EFER.SVME=0 (EFER=%#llx), no SKINIT, "
+	report_result(KVM_GIF_WITHOUT_SVME, HV_RESULT_UD, try_stgi(), "STGI with EFER.SVME=0 (EFER=%#llx), no SKINIT, "
 		      "no SVML", (unsigned long long)efer);
 	report_result(NULL, HV_RESULT_UD, svm_skinit_try((uint32_t)virt_to_phys(scratch)),
 		      "SKINIT with EFER.SVME=0 (EFER=%#llx), no SKINIT, no SVML", (unsigned long long)efer);
@@ -208,15 +215,18 @@ static void svmdis_rules(void *unused)
 		       "read back 1, got %s, VM_CR=%#llx", hv_result_ok(r) ? "success" : "a fault",
 		       (unsigned long long)back);
 	efer = rdmsr(MSR_EFER);
-	report_result("qemu-tcg-vm-cr-ignored", HV_RESULT_GP0,
+	/* QEMU TCG ignores VM_CR; KVM stores SVMDIS but never consults it (errata.cfg). */
+	report_result(erratum_active("qemu-kvm-svmdis-not-enforced") ? "qemu-kvm-svmdis-not-enforced" :
+		      "qemu-tcg-vm-cr-ignored", HV_RESULT_GP0,
 		      wrmsr_safe(MSR_EFER, efer | EFER_SVME),
 		      "WRMSR EFER.SVME=1 while VM_CR.SVMDIS=1 (VM_CR=%#llx)", (unsigned long long)back);
 	wrmsr_safe(MSR_EFER, efer);
 	r = wrmsr_safe(SVM_MSR_VM_CR, vm_cr);
 	rdmsr_safe(SVM_MSR_VM_CR, &back);
-	report(hv_result_ok(r) && back == vm_cr, "WRMSR VM_CR back to %#llx: expected success and "
-	       "that value read back, got %s, read back %#llx", (unsigned long long)vm_cr,
-	       hv_result_ok(r) ? "success" : "a fault", (unsigned long long)back);
+	report_erratum("qemu-kvm-svmdis-sticky", hv_result_ok(r) && back == vm_cr,
+		       "WRMSR VM_CR back to %#llx (LOCK=0): expected success and that value read back, "
+		       "got %s, read back %#llx", (unsigned long long)vm_cr,
+		       hv_result_ok(r) ? "success" : "a fault", (unsigned long long)back);
 	struct svm_enable_result e = svm_hardware_enable();
 	report(e.status == SVM_ENABLE_OK, "hardware_enable after SVMDIS cleared: expected enabled, "
 	       "got %s", svm_enable_status_str(e.status));

@@ -9,14 +9,18 @@ bochs     Bochs, once per CPU model in bochs_models: VMX on Intel models,
           default): hvtest's ROM (build/bochs-rom.bin, x86/boot/rom.S) enters
           build/NAME.bin, which Bochs loads into RAM; bochs_boot = disk:
           SeaBIOS boots build/NAME.img (our boot sector and loader).
+l1-kvm    an L1 Linux under QEMU TCG (SVM) or Bochs (VMX) whose KVM runs the
+          programs with qemu-kvm (l1.py); only when asked for (--backend
+          l1-kvm): one L1 boot costs a minute or more.
 """
 import os
 import struct
 from dataclasses import dataclass, field
 
+from . import l1
 from .cfg import BACKENDS
 
-PREFERENCE = BACKENDS            # kvm > tcg > bochs
+PREFERENCE = tuple(b for b in BACKENDS if b != l1.BACKEND)   # kvm > tcg > bochs
 BUILD_DIR = "build"             # where make puts every program
 # Bochs' emulated clock (instructions per virtual second; the guest's TSC
 # runs at it).  Every wait in virtual time (the UART's 115200 baud, the
@@ -52,6 +56,8 @@ def can_run(entry, backend, host):
         return f"the test's cfg allows only {', '.join(entry.backends)}"
     if entry.accel and backend != "qemu-" + entry.accel:
         return f"the test's cfg says accel = {entry.accel}"
+    if backend == l1.BACKEND:
+        return l1.can_run(entry, host)
     if backend.startswith("qemu-") and not host.qemu:
         return "QEMU not installed"
     if backend == "qemu-kvm":
@@ -113,7 +119,9 @@ class Invocation:
     needs: list = field(default_factory=list)   # program files that must exist
 
 
-def env_name(backend, model=None):
+def env_name(backend, model=None, entry=None):
+    if backend == l1.BACKEND:
+        return l1.env_name(entry)
     return f"bochs:{model}" if backend == "bochs" else backend
 
 
@@ -133,7 +141,13 @@ def program_errata(root, entry, errata):
     return [e for e in errata if e.name.encode() in image]
 
 
-def guest_args(entry, env, errata):
+def run_env(env, host):
+    """The run's full environment: qemu-kvm inside an l1-kvm L1 is KVM stacked on
+    the emulator under that L1 (HVTEST_UNDER, host.py)."""
+    return f"{env}@{host.under}" if env == "qemu-kvm" and host is not None and host.under else env
+
+
+def guest_args(entry, env, errata, versions=None):
     """The guest's command line words after the program name.
 
     cpus=N: the runtime starts exactly that many CPUs (lib/smp.c); firmware
@@ -141,7 +155,7 @@ def guest_args(entry, env, errata):
     hvtest's Bochs ROM has none.
     """
     args = list(entry.test_args) + [f"cpus={entry.smp}", f"env={env}"]
-    names = [e.name for e in errata if e.applies_to(env)]
+    names = [e.name for e in errata if e.applies_to(env, versions)]
     if names:
         args.append("errata=" + ",".join(names))
     return args

@@ -13,7 +13,7 @@ from .errors import UserError
 
 DEFAULT_TIMEOUT = 30.0
 DEFAULT_MEMORY = 128
-BACKENDS = ("qemu-kvm", "qemu-tcg", "bochs")
+BACKENDS = ("qemu-kvm", "qemu-tcg", "bochs", "l1-kvm")
 REQUIREMENTS = ("vmx", "svm")
 BOCHS_BOOTS = ("rom", "disk")   # bochs_boot: hvtest's ROM (default), or SeaBIOS and the disk image
 
@@ -311,21 +311,106 @@ def select(entries, patterns, group=None):
     return sorted(chosen, key=lambda e: order[e.name])
 
 
+def version_key(text):
+    """'6.1.192' / '7.2.22' / '2.7' -> (6, 1, 192): the leading numbers, for comparing."""
+    nums = []
+    for part in text.replace("-", ".").split("."):
+        digits = ""
+        for c in part:
+            if not c.isdigit():
+                break
+            digits += c
+        if not digits:
+            break
+        nums.append(int(digits))
+    return tuple(nums)
+
+
+VERSION_OPS = {"<": lambda a, b: a < b, "<=": lambda a, b: a <= b, ">": lambda a, b: a > b,
+               ">=": lambda a, b: a >= b, "==": lambda a, b: a == b}
+# The layers an environment is made of, and whose version a bound names:
+# qemu-kvm the kernel running KVM, qemu-tcg the QEMU, bochs the Bochs.
+LAYERS = ("qemu-kvm", "qemu-tcg", "bochs")
+UNDER_KVM = ("qemu-tcg", "bochs")        # what KVM itself can run on (the l1-kvm backend)
+
+
+def _layer(env):
+    return env.partition(":")[0]
+
+
 @dataclass
 class Erratum:
     name: str
-    envs: list          # "qemu-tcg", "qemu-kvm", "bochs", "bochs:MODEL"
+    envs: list          # "qemu-tcg", "qemu-kvm", "bochs", "bochs:MODEL", "qemu-kvm@qemu-tcg", ...
     rule: str
     observed: str
     seen: str
     where: str
+    versions: list = field(default_factory=list)    # [(layer, op, version)]
 
-    def applies_to(self, env):
-        """env is "qemu-tcg", "qemu-kvm" or "bochs:MODEL"."""
-        return any(env == e or (e == "bochs" and env.startswith("bochs:")) for e in self.envs)
+    def applies_to(self, env, versions=None):
+        """env: the run's environment, "qemu-tcg", "bochs:MODEL", "qemu-kvm", or KVM
+        stacked on an emulator, "qemu-kvm@qemu-tcg" / "qemu-kvm@bochs:MODEL";
+        versions: {layer: version} of that environment ({} / None: unknown).
+
+        "qemu-kvm" names KVM's own deviations wherever KVM runs; "qemu-kvm@X"
+        a deviation of X that KVM passes through when it runs on X; "X" alone
+        only X itself.  A version bound holds when that layer's version is
+        unknown or within it.
+        """
+        top, _, under = env.partition("@")
+        if not any(_env_matches(e, top, under) for e in self.envs):
+            return False
+        versions = versions or {}
+        for layer, op, bound in self.versions:
+            have = versions.get(layer)
+            if have and not VERSION_OPS[op](version_key(have), version_key(bound)):
+                return False
+        return True
+
+
+def _env_matches(token, top, under):
+    t_top, _, t_under = token.partition("@")
+    if not _one_env_matches(t_top, top):
+        return False
+    if not t_under:
+        return not under or t_top == "qemu-kvm"
+    return bool(under) and _one_env_matches(t_under, under)
+
+
+def _one_env_matches(token, env):
+    return env == token or (token == "bochs" and env.startswith("bochs:"))
 
 
 ERRATUM_KEYS = ("env", "rule", "observed", "seen")
+ERRATUM_OPTIONAL = ("versions",)
+
+
+def _check_env(env, kwhere):
+    top, at, under = env.partition("@")
+    for part in (top, under) if at else (top,):
+        base, _, model = part.partition(":")
+        if part not in LAYERS and not (base == "bochs" and model in BOCHS_AMD_MODELS | BOCHS_INTEL_MODELS):
+            raise UserError(f"env: unknown environment {env!r} (qemu-tcg, qemu-kvm, bochs, bochs:MODEL, "
+                            "or qemu-kvm@ENV for KVM running on an emulator)", kwhere)
+    if at and (top != "qemu-kvm" or _layer(under) not in UNDER_KVM):
+        raise UserError(f"env: {env!r}: only KVM is stacked, on qemu-tcg or bochs (qemu-kvm@qemu-tcg, "
+                        "qemu-kvm@bochs[:MODEL])", kwhere)
+
+
+def _parse_versions(value, kwhere):
+    """'qemu-kvm>=6.1 qemu-kvm<6.13 qemu-tcg<=7.2.22' -> [(layer, op, version)]."""
+    bounds = []
+    for word in value.split():
+        for op in ("<=", ">=", "==", "<", ">"):
+            layer, sep, version = word.partition(op)
+            if sep:
+                break
+        if not sep or layer not in LAYERS or not version_key(version):
+            raise UserError(f"versions: expected LAYER OP VERSION like qemu-kvm<6.13 (layers: "
+                            f"{', '.join(LAYERS)}; ops: {', '.join(VERSION_OPS)}), not {word!r}", kwhere)
+        bounds.append((layer, op, version))
+    return bounds
 
 
 def parse_errata(text, path="errata.cfg"):
@@ -335,21 +420,20 @@ def parse_errata(text, path="errata.cfg"):
             raise UserError(f"erratum name {name!r} must not contain ','", where)
         values = {}
         for key, value, kwhere in items:
-            if key not in ERRATUM_KEYS:
-                raise UserError(f"unknown key '{key}' in [{name}] (known: {', '.join(ERRATUM_KEYS)})", kwhere)
+            if key not in ERRATUM_KEYS + ERRATUM_OPTIONAL:
+                raise UserError(f"unknown key '{key}' in [{name}] (known: "
+                                f"{', '.join(ERRATUM_KEYS + ERRATUM_OPTIONAL)})", kwhere)
             values[key] = value
             if key == "env":
                 for env in value.split():
-                    base, _, model = env.partition(":")
-                    if env not in ("qemu-tcg", "qemu-kvm", "bochs") and not (
-                            base == "bochs" and model in BOCHS_AMD_MODELS | BOCHS_INTEL_MODELS):
-                        raise UserError(f"env: unknown environment {env!r} "
-                                        "(qemu-tcg, qemu-kvm, bochs, bochs:MODEL)", kwhere)
+                    _check_env(env, kwhere)
+            if key == "versions":
+                values[key] = _parse_versions(value, kwhere)
         missing = [k for k in ERRATUM_KEYS if not values.get(k)]
         if missing:
             raise UserError(f"erratum [{name}] lacks {', '.join(missing)}", where)
         errata.append(Erratum(name, values["env"].split(), values["rule"], values["observed"],
-                              values["seen"], where))
+                              values["seen"], where, values.get("versions", [])))
     return errata
 
 

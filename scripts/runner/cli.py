@@ -5,7 +5,7 @@ import shlex
 import shutil
 import sys
 
-from . import cfg, execute, guest_output, host as hostmod, session, tree
+from . import cfg, execute, guest_output, host as hostmod, l1, session, tree
 from .errors import UserError
 from .outcome import FAILED, JUDGED_OK
 
@@ -60,6 +60,9 @@ def parse_args(argv, prog="run_tests.sh"):
     p.add_argument("--bochs-boot", choices=cfg.BOCHS_BOOTS,
                    help="boot every Bochs run this way, whatever its cfg says (rom: hvtest's ROM; "
                         "disk: SeaBIOS and the disk image)")
+    p.add_argument("--l1-kernel", metavar="PATH",
+                   help="the Linux the l1-kvm backend boots: a bzImage or a kernel build tree "
+                        "(default: the host's kernel, else Debian's; docs/l1-kvm.md)")
     p.add_argument("--cfg", default=None, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.jobs is not None and args.jobs < 1:
@@ -251,6 +254,7 @@ def _main(argv, root, prog, keep_logs, emulators):
         return 0
     errata = cfg.load_errata(os.path.join(root, "errata.cfg"))
     forced = forced_backend(args)
+    l1.configure(args.l1_kernel)
     host = hostmod.probe(root)
     check_emulators(host, forced)
     if args.gdb:
@@ -260,9 +264,15 @@ def _main(argv, root, prog, keep_logs, emulators):
         display.line(h)
     items = session.plan(selected, host, forced, args.all_backends or len(forced or ()) > 1)
     ctx = session.Context(root, host, errata, emulators, args.timeout_scale,
-                          rotate_logs(root) if keep_logs else None)
+                          rotate_logs(root) if keep_logs else None, planned=items,
+                          cfg_path=args.cfg and os.path.abspath(args.cfg))
+    l1_header = []
 
     def show(result):
+        if result.backend == l1.BACKEND and not l1_header:
+            l1_header.extend(ctx.l1.header())     # known once the L1s have run
+            for text in l1_header:
+                display.line(text)
         for text in describe(result, display, args):
             display.line(text)
 
@@ -275,7 +285,8 @@ def _main(argv, root, prog, keep_logs, emulators):
     display.line(totals)
     if args.tap:
         from . import tap
-        print("\n".join(tap.render(results, host.header())), flush=True)
+        print("\n".join(tap.render(results, host.header() + ctx.l1.header())), flush=True)
+    host.l1 = ctx.l1.to_json()
     if args.junit:
         from . import junit
         junit.write(args.junit, results, host)

@@ -93,12 +93,21 @@ class GuestOutput:
     ends: list = field(default_factory=list)         # every HVTEST-END line's status, as printed
     backtrace: list = field(default_factory=list)    # raw addresses, in order
     open_steps: list = field(default_factory=list)   # stack of paths begun, not ended
+    subtest: str = None                              # the last SUBTEST begun
 
     def counts(self):
         c = {v: 0 for v in CHECK_VERDICTS}
         for ch in self.checks:
             c[ch.verdict] += 1
         return c
+
+    def counts_text(self):
+        """'12 checks so far (10 passed, 2 failed)': what ran before the end came."""
+        c = self.counts()
+        n = sum(c[v] for v in ("PASS", "FAIL", "SKIP", "XFAIL", "XPASS"))
+        parts = [f"{c[v]} {w}" for v, w in (("PASS", "passed"), ("FAIL", "failed"), ("SKIP", "skipped"),
+                                             ("XFAIL", "xfail"), ("XPASS", "xpass")) if c[v]]
+        return f"{n} check{'' if n == 1 else 's'} so far" + (f" ({', '.join(parts)})" if parts else "")
 
     def crashed_in(self):
         """The innermost step begun and never ended, or None."""
@@ -170,6 +179,8 @@ def parse(lines):
             step.values = values.strip()
             if path in out.open_steps:
                 out.open_steps.remove(path)
+        elif kind == "SUBTEST":
+            out.subtest = rest.strip() or None
         elif kind == "SUMMARY":
             summary = parse_summary(rest)
             if summary:

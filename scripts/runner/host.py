@@ -36,6 +36,10 @@ class Host:
     bochs_missing: str = "not installed"
     seabios: str = "/usr/share/seabios/bios-256k.bin"
     vgabios: str = "/usr/share/vgabios/vgabios.bin"
+    kernel: str = ""                 # this kernel's version: KVM's, for errata bounds
+    under: str = None                # inside an l1-kvm L1: the emulator under its KVM
+    under_version: str = ""          #   ("qemu-tcg" / "bochs:MODEL") and that emulator's version
+    l1: dict = None                  # the l1-kvm backend's L1s, once they ran (l1.py)
 
     def header(self):
         """The lines printed at the top of a run."""
@@ -50,8 +54,22 @@ class Host:
         if self.qemu and self.qemu_params:
             qemu += f" (QEMU_PARAMS: {shlex.join(self.qemu_params)})"
         bochs = f"{self.bochs} {self.bochs_version}".strip() if self.bochs else self.bochs_missing
-        return [f"host: {self.vendor} CPU, {self.cpus} CPUs; /dev/kvm {kvm}",
-                f"host: QEMU {qemu}; Bochs {bochs}"]
+        lines = [f"host: {self.vendor} CPU, {self.cpus} CPUs; /dev/kvm {kvm}",
+                 f"host: QEMU {qemu}; Bochs {bochs}"]
+        if self.under:
+            lines.append(f"host: an l1-kvm L1: Linux {self.kernel}, its KVM running on {self.under} "
+                         f"{self.under_version}".rstrip())
+        return lines
+
+    def versions(self, env):
+        """{layer: version} of the run environment env (errata bounds, cfg.Erratum)."""
+        top, _, under = env.partition("@")
+        layer = {"qemu-kvm": "qemu-kvm", "qemu-tcg": "qemu-tcg"}.get(top, "bochs")
+        mine = {"qemu-kvm": self.kernel, "qemu-tcg": self.qemu_version, "bochs": self.bochs_version}
+        versions = {layer: mine[layer]}
+        if under:
+            versions[under.partition(":")[0]] = self.under_version
+        return versions
 
     def to_json(self):
         return asdict(self)
@@ -174,6 +192,16 @@ class VersionCache:
             pass
 
 
+def kernel_version(release, proc_version):
+    """The upstream version of the running kernel: Debian's release names its ABI
+    ('6.1.0-56-amd64'), /proc/version then carries the real one ('Debian 6.1.192-2')."""
+    i = proc_version.rfind(" Debian ")           # the last: gcc's version is "Debian 12.2.0-14"
+    word = _word_after(proc_version[i:], "Debian ") if i >= 0 else None
+    if word and word[:1].isdigit():
+        return word.split("-")[0]
+    return release.split("-")[0]
+
+
 def _word_after(text, marker):
     """The word right after marker in text, or None."""
     m = re.search(re.escape(marker) + r"(\S+)", text)
@@ -199,6 +227,10 @@ def probe(root, fs=None, cache=None, env=None):
     host.vendor = _cpu_vendor(fs.read("/proc/cpuinfo"))
     host.cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     host.kvm, host.kvm_reason = _kvm_state(fs, host.vendor)
+    host.kernel = kernel_version(os.uname().release, fs.read("/proc/version") or "")
+    under = env.get("HVTEST_UNDER")         # set by the l1-kvm backend's inner.sh (l1.py)
+    if under:
+        host.under, _, host.under_version = under.rpartition(":")
     host.nested_vmx = _nested_on(fs, NESTED["vmx"])
     host.nested_svm = _nested_on(fs, NESTED["svm"])
     host.seabios = conf.get("SEABIOS", host.seabios)

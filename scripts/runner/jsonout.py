@@ -24,6 +24,11 @@ def document(results, host):
                       for s in g.steps.values()],
             "summary": dict(zip(("checks", "passed", "failed", "skipped", "xfail", "xpass"),
                                 g.summary)) if g.summary else None,
+            # What the runner counted, also when the guest never printed its SUMMARY
+            # (TIMEOUT, CRASH), and where it was then.
+            "counts": {v.lower(): n for v, n in g.counts().items()},
+            "last_subtest": g.subtest,
+            "open_step": list(g.crashed_in()) if g.crashed_in() else None,
             "backtrace": r.backtrace,
         })
     totals = {}

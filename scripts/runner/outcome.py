@@ -36,8 +36,12 @@ def _step_text(path):
 
 
 def _where(guest):
+    """Where a run that did not end stopped: the last subtest and step begun, and
+    the checks so far (docs/output-format.md: SUBTEST, STEP-BEGIN)."""
     step = guest.crashed_in()
-    return f" in step {_step_text(step)}" if step else ""
+    place = ([f"subtest {guest.subtest}"] if guest.subtest else []) + \
+        ([f"step {_step_text(step)}"] if step else [])
+    return (f" in {', '.join(place)}" if place else "") + f"; {guest.counts_text()}"
 
 
 def expected_exit(kind, end):
@@ -60,7 +64,7 @@ def judge(guest, kind, exit_code, timed_out, timeout=None, message=""):
         if not guest.started:
             return Outcome("CRASH", f"no output at all (exit code {exit_code}: guest reset or "
                                     "triple fault before its console came up)")
-        return Outcome("CRASH", f"no HVTEST-END line{_where(guest)} (exit code {exit_code})")
+        return Outcome("CRASH", f"no HVTEST-END line (exit code {exit_code}){_where(guest)}")
     if timed_out:
         return Outcome("TIMEOUT", f"printed HVTEST-END: {guest.end} but did not exit within {timeout:g} s")
     want = expected_exit(kind, guest.end)

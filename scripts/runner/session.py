@@ -15,7 +15,7 @@ import threading
 import traceback
 from dataclasses import dataclass, field
 
-from . import backends, execute, guest_output
+from . import backends, execute, guest_output, l1
 from .errors import UserError
 from .guest_output import GuestOutput
 from .outcome import Outcome, judge
@@ -30,7 +30,7 @@ class Planned:
 
     @property
     def env(self):
-        return backends.env_name(self.backend, self.model)
+        return backends.env_name(self.backend, self.model, self.entry)
 
 
 @dataclass
@@ -75,6 +75,8 @@ def plan(entries, host, forced=None, every=False):
         for b in chosen:
             if b == "bochs":
                 items.extend(Planned(f"{e.name}@bochs:{m}", e, b, m) for m in e.bochs_models)
+            elif b == l1.BACKEND:
+                items.append(Planned(f"{e.name}@{b}", e, b))
             else:
                 items.append(Planned(f"{e.name}@{b}" if every else e.name, e, b))
     return items
@@ -107,14 +109,17 @@ def _last_line(text, marker=None):
 class Context:
     """What every run of one session shares."""
 
-    def __init__(self, root, host, errata, emulators, timeout_scale=1.0, logs_dir=None):
+    def __init__(self, root, host, errata, emulators, timeout_scale=1.0, logs_dir=None,
+                 planned=(), cfg_path=None):
         self.root = root
+        self.cfg_path = cfg_path or os.path.join(root, "unittests.cfg")
         self.host = host
         self.errata = errata
         self.emulators = emulators
         self.timeout_scale = timeout_scale
         self.logs_dir = logs_dir
         self.scratch = tempfile.mkdtemp(prefix="hvtest-run-")
+        self.l1 = l1.Batches(planned, self)      # the l1-kvm runs: one L1 boot per vendor
 
     def close(self):
         """Remove the scratch directory (after every emulator stopped)."""
@@ -133,6 +138,8 @@ def _not_built(ctx, inv):
 
 def run_one(p, ctx):
     """Run one Planned test in a private scratch dir; never raises for the test's own failures."""
+    if p.backend == l1.BACKEND:
+        return _finish(ctx, ctx.l1.result(p))
     scratch = tempfile.mkdtemp(prefix=ctx.log_name(p.label)[:-4] + "-", dir=ctx.scratch)
     try:
         return _run_in(p, ctx, scratch)
@@ -142,15 +149,17 @@ def run_one(p, ctx):
 
 def _run_in(p, ctx, scratch):
     e = p.entry
-    args = backends.guest_args(e, p.env, backends.program_errata(ctx.root, e, ctx.errata))
+    env = backends.run_env(p.env, ctx.host)
+    args = backends.guest_args(e, env, backends.program_errata(ctx.root, e, ctx.errata),
+                               ctx.host.versions(env))
     try:
         if p.backend == "bochs":
             inv = backends.bochs_invocation(ctx.root, e, ctx.host, p.model, args, scratch)
         else:
             inv = backends.qemu_invocation(ctx.root, e, p.backend, ctx.host, args, scratch=scratch)
     except (OSError, ValueError) as err:
-        return _finish(ctx, Result(p.label, e, p.backend, p.env, Outcome("ERROR", str(err))))
-    result = Result(p.label, e, p.backend, p.env, Outcome("ERROR", ""), command=inv.argv)
+        return _finish(ctx, Result(p.label, e, p.backend, env, Outcome("ERROR", str(err))))
+    result = Result(p.label, e, p.backend, env, Outcome("ERROR", ""), command=inv.argv)
     missing = _not_built(ctx, inv)
     if missing:
         result.outcome = Outcome("ERROR", missing)

@@ -19,7 +19,7 @@ class Summary(unittest.TestCase):
         self.assertIn("| t | qemu-tcg | XFAIL | 2 (1 xfail) | 0.50 s |", lines)
         # a SKIP, a CRASH and a TIMEOUT say why in the status cell
         self.assertTrue(any(line.startswith("| t | qemu-tcg | SKIP: ") for line in lines))
-        self.assertTrue(any("| TIMEOUT: no HVTEST-END within 30 s in step vmx_init > hardware_setup |" in line
+        self.assertTrue(any("| TIMEOUT: no HVTEST-END within 30 s in step vmx_init > hardware_setup; " in line
                             for line in lines))
         # the failing check: step, CPU, rule, expected, got
         self.assertIn("| t | qemu-tcg | vmx_init > disabled_by_bios | cpu1 | vmxon: VMXON with a region "
@@ -92,7 +92,7 @@ class Annotations(unittest.TestCase):
     def test_a_run_failed_without_a_check_points_at_its_cfg_section(self):
         r = helpers.result("HVTEST-START: demo cpus=1 args=\n", exit_code=0, label="c")
         self.assertEqual(ci.annotations([r], "/"), ["::error file=u.cfg,line=1,title=hvtest c%3A CRASH::CRASH: "
-                                                    "no HVTEST-END line (exit code 0)"])
+                                                    "no HVTEST-END line (exit code 0); 0 checks so far"])
 
     def test_escapes(self):
         self.assertEqual(ci.error_command("50%\nnext", "a:b,c", "x/y.c", 12),

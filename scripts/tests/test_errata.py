@@ -125,7 +125,8 @@ def used_names(files):
 
 
 def expected_prefix(envs):
-    kinds = {e.split(":")[0] for e in envs}
+    # qemu-kvm@qemu-tcg: a deviation of QEMU TCG that KVM passes through (l1-kvm)
+    kinds = {e.rpartition("@")[2].split(":")[0] for e in envs}
     return PREFIXES[kinds.pop()] if len(kinds) == 1 else ANY
 
 

@@ -319,14 +319,22 @@ static void rows(void)
 		run_row(&vmrun_rows[i]);
 }
 
-/* A refused VMRUN (guest EFER.SVME=0) stores VMEXIT_INVALID in all 64 bits of EXITCODE. */
+/*
+ * A refused VMRUN stores VMEXIT_INVALID in all 64 bits of EXITCODE.  The
+ * refusal is a reserved EVENTINJ type (APM 15.20): a check the processor
+ * makes itself even under KVM (KVM's own VMRUN checks, such as guest
+ * EFER.SVME, produce their exit code in software and would not show the
+ * processor's width; errata.cfg qemu-tcg-exitcode-32bit).
+ */
+#define EVENTINJ_TYPE_RESERVED	1	/* APM 15.20: TYPE 1, 5, 6, 7 are reserved */
+
 static void exitcode_width(void)
 {
 	if (!svm_guest_load(&guest))
 		return;
-	guest.vmcb->save.efer &= ~EFER_SVME;
+	guest.vmcb->control.event_inj = svm_event(0, EVENTINJ_TYPE_RESERVED, false, 0);
 	svm_report_exit("qemu-tcg-exitcode-32bit", VMEXIT_INVALID, svm_guest_run(&guest),
-			"EXITCODE, all 64 bits, of VMRUN refused for guest EFER.SVME=0");
+			"EXITCODE, all 64 bits, of VMRUN refused for EVENTINJ type 1 (reserved)");
 }
 
 /* Each rule on every CPU in turn, with a guest of that CPU and the pages the contexts use. */

@@ -1,0 +1,303 @@
+"""The l1-kvm backend's pieces that need no emulator: errata stacking and version
+bounds, the kernel and module readers, the L1's report, the run-level verdicts."""
+import os
+import struct
+import tempfile
+import unittest
+
+from helpers import cfg, guest_output, host, outcome
+from runner import l1, l1_image
+from runner.errors import UserError
+
+ERRATA = """\
+[qemu-kvm-own]
+env = qemu-kvm
+rule = r
+observed = o
+seen = s
+versions = qemu-kvm>=6.1 qemu-kvm<6.13
+
+[qemu-tcg-through]
+env = qemu-tcg qemu-kvm@qemu-tcg
+rule = r
+observed = o
+seen = s
+versions = qemu-tcg<=7.2.22
+
+[qemu-tcg-alone]
+env = qemu-tcg
+rule = r
+observed = o
+seen = s
+
+[bochs-through]
+env = qemu-kvm@bochs
+rule = r
+observed = o
+seen = s
+"""
+
+
+class ErrataWhere(unittest.TestCase):
+    def setUp(self):
+        self.e = {x.name: x for x in cfg.parse_errata(ERRATA, "e.cfg")}
+
+    def applies(self, name, env, versions=None):
+        return self.e[name].applies_to(env, versions)
+
+    def test_kvm_own_applies_wherever_kvm_runs_within_its_versions(self):
+        self.assertTrue(self.applies("qemu-kvm-own", "qemu-kvm", {"qemu-kvm": "6.1.192"}))
+        self.assertTrue(self.applies("qemu-kvm-own", "qemu-kvm@qemu-tcg", {"qemu-kvm": "6.12.3"}))
+        self.assertFalse(self.applies("qemu-kvm-own", "qemu-kvm", {"qemu-kvm": "6.13.0"}))
+        self.assertFalse(self.applies("qemu-kvm-own", "qemu-kvm", {"qemu-kvm": "5.15.0"}))
+        self.assertTrue(self.applies("qemu-kvm-own", "qemu-kvm", {}))        # version unknown
+        self.assertFalse(self.applies("qemu-kvm-own", "qemu-tcg", {"qemu-tcg": "7.2.22"}))
+
+    def test_emulator_erratum_passes_through_kvm_only_where_said(self):
+        v = {"qemu-kvm": "6.1.192", "qemu-tcg": "7.2.22"}
+        self.assertTrue(self.applies("qemu-tcg-through", "qemu-kvm@qemu-tcg", v))
+        self.assertTrue(self.applies("qemu-tcg-through", "qemu-tcg", {"qemu-tcg": "7.2.22"}))
+        self.assertFalse(self.applies("qemu-tcg-through", "qemu-kvm@qemu-tcg", dict(v, **{"qemu-tcg": "8.0.0"})))
+        self.assertFalse(self.applies("qemu-tcg-through", "qemu-kvm", {"qemu-kvm": "6.1.192"}))
+        self.assertFalse(self.applies("qemu-tcg-alone", "qemu-kvm@qemu-tcg", v))
+        self.assertTrue(self.applies("bochs-through", "qemu-kvm@bochs:corei7_skylake_x", {}))
+        self.assertFalse(self.applies("bochs-through", "bochs:corei7_skylake_x", {}))
+        self.assertFalse(self.applies("bochs-through", "qemu-kvm@qemu-tcg", {}))
+
+    def test_bad_env_and_versions_name_the_line(self):
+        for text, word in (("env = qemu-tcg@bochs\n", "only KVM is stacked"),
+                           ("env = qemu-kvm@xen\n", "unknown environment"),
+                           ("env = qemu-kvm\nversions = linux<6\n", "versions: expected"),
+                           ("env = qemu-kvm\nversions = qemu-kvm~6\n", "versions: expected")):
+            with self.assertRaises(UserError) as cm:
+                cfg.parse_errata("[x]\n" + text + "rule = r\nobserved = o\nseen = s\n", "e.cfg")
+            self.assertIn(word, str(cm.exception))
+            self.assertIn("e.cfg:", str(cm.exception))
+
+    def test_version_key(self):
+        self.assertEqual(cfg.version_key("6.1.0-56-amd64"), (6, 1, 0, 56))
+        self.assertEqual(cfg.version_key("7.2.22"), (7, 2, 22))
+        self.assertLess(cfg.version_key("6.9"), cfg.version_key("6.13"))
+
+    def test_host_versions_of_a_stacked_run(self):
+        h = host.Host(kernel="6.1.192", qemu_version="7.2.22", bochs_version="2.7",
+                      under="qemu-tcg", under_version="7.2.22")
+        self.assertEqual(h.versions("qemu-kvm@qemu-tcg"), {"qemu-kvm": "6.1.192", "qemu-tcg": "7.2.22"})
+        self.assertEqual(h.versions("bochs:ryzen"), {"bochs": "2.7"})
+        self.assertIn("its KVM running on qemu-tcg 7.2.22", "\n".join(h.header()))
+
+    def test_kernel_version_prefers_debians_upstream_number(self):
+        proc = ("Linux version 6.1.0-56-amd64 (gcc-12 (Debian 12.2.0-14) 12.2.0) "
+                "#1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-08-01)")
+        self.assertEqual(host.kernel_version("6.1.0-56-amd64", proc), "6.1.192")
+        self.assertEqual(host.kernel_version("6.18.44-fc", "Linux version 6.18.44-fc (gcc 12) #1"), "6.18.44")
+
+
+def fake_bzimage(version):
+    head = bytearray(0x400)
+    head[0x202:0x206] = b"HdrS"
+    struct.pack_into("<H", head, 0x20e, 0x100)
+    text = f"{version} (builder@host) #1 SMP".encode()
+    head[0x300:0x300 + len(text)] = text
+    return bytes(head)
+
+
+def fake_module(depends):
+    """A minimal ELF64 with a .modinfo section holding depends=..."""
+    modinfo = b"license=GPL\0depends=" + ",".join(depends).encode() + b"\0"
+    shstr = b"\0.modinfo\0.shstrtab\0"
+    data_off = 0x40
+    shstr_off = data_off + len(modinfo)
+    shoff = shstr_off + len(shstr)
+    elf = bytearray(shoff + 3 * 64)
+    elf[:4] = b"\x7fELF"
+    elf[4] = 2
+    struct.pack_into("<Q", elf, 0x28, shoff)
+    struct.pack_into("<HHH", elf, 0x3a, 64, 3, 2)
+    elf[data_off:data_off + len(modinfo)] = modinfo
+    elf[shstr_off:shstr_off + len(shstr)] = shstr
+    struct.pack_into("<IIQQQQ", elf, shoff + 64, 1, 1, 0, 0, data_off, len(modinfo))
+    struct.pack_into("<IIQQQQ", elf, shoff + 128, 10, 3, 0, 0, shstr_off, len(shstr))
+    return bytes(elf)
+
+
+class KernelAndModules(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.root = self.dir.name
+
+    def tearDown(self):
+        self.dir.cleanup()
+
+    def write(self, rel, data):
+        path = os.path.join(self.root, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(data)
+        return path
+
+    def test_bzimage_version_and_refusal(self):
+        self.assertEqual(l1_image.bzimage_version(self.write("bz", fake_bzimage("6.15.0-rc1"))), "6.15.0-rc1")
+        with self.assertRaises(UserError) as cm:
+            l1_image.bzimage_version(self.write("notbz", b"\0" * 0x400))
+        self.assertIn("not a bzImage", str(cm.exception))
+
+    def test_load_order_puts_dependencies_first_and_skips_built_in(self):
+        image = self.write("boot/vmlinuz", fake_bzimage("6.1.0"))
+        mods = os.path.join(self.root, "lib", "modules", "6.1.0")
+        self.write("lib/modules/6.1.0/kernel/kvm-amd.ko", fake_module(["kvm", "ccp"]))
+        self.write("lib/modules/6.1.0/kernel/kvm.ko", fake_module(["irqbypass"]))
+        self.write("lib/modules/6.1.0/kernel/irqbypass.ko", fake_module([]))
+        self.write("lib/modules/6.1.0/kernel/ccp.ko", fake_module([]))
+        for m in ("virtio_pci", "9pnet_virtio", "9p"):
+            self.write(f"lib/modules/6.1.0/kernel/{m}.ko", fake_module([]))
+        k = l1_image.Kernel(image, mods, "test")
+        names = [n for n, _ in l1_image.load_order(k, "svm")]
+        self.assertEqual(names, ["virtio_pci", "9pnet_virtio", "9p", "irqbypass", "kvm", "ccp", "kvm_amd"])
+        os.unlink(os.path.join(mods, "kernel", "9p.ko"))
+        self.write("lib/modules/6.1.0/modules.builtin", b"kernel/fs/9p/9p.ko\n")
+        self.assertNotIn("9p", [n for n, _ in l1_image.load_order(k, "svm")])
+        os.unlink(os.path.join(mods, "kernel", "ccp.ko"))
+        with self.assertRaises(UserError) as cm:
+            l1_image.load_order(k, "svm")
+        self.assertIn("module ccp (needed by kvm_amd)", str(cm.exception))
+
+    def test_user_kernel_finds_modules_beside_it(self):
+        image = self.write("out/bzImage", fake_bzimage("6.16.0"))
+        self.assertIsNone(l1_image.find_kernel(image).modules)
+        os.makedirs(os.path.join(self.root, "out", "lib", "modules", "6.16.0"))
+        self.assertEqual(l1_image.find_kernel(image).modules,
+                         os.path.join(self.root, "out", "lib", "modules", "6.16.0"))
+        with self.assertRaises(UserError):
+            l1_image.find_kernel(os.path.join(self.root, "nothing"))
+
+
+class L1Report(unittest.TestCase):
+    def test_info_from_the_init(self):
+        k = l1_image.Kernel.__new__(l1_image.Kernel)
+        k.version, k.source = "6.1.0-56-amd64", "Debian package"
+        text = ("kernel=6.1.0-56-amd64\nmodule=kvm_amd\nparam kvm_amd/parameters/nested=1\n"
+                "param kvm_amd/parameters/npt=Y\nparam kvm/parameters/tdp_mmu=Y\n"
+                "dmesg [   10.1] kvm: Nested Virtualization enabled\n")
+        info = l1.L1Info("svm", k, text)
+        info.boot_seconds, info.boots = 30.2, 2
+        head = "\n".join(info.header())
+        self.assertIn("Linux 6.1.0-56-amd64 (Debian package) under qemu-tcg, booted in 30.2 s (2 boots)", head)
+        self.assertIn("kvm_amd nested=1 npt=Y", head)
+        self.assertIn("dmesg: [   10.1] kvm: Nested Virtualization enabled", head)
+        self.assertEqual(info.to_json()["parameters"]["kvm.tdp_mmu"], "Y")
+
+    def test_inner_log_serial_section(self):
+        log = "test: a\ncommand: q\n--- serial ---\nHVTEST-START: a\nPASS: x\n--- stderr ---\nnoise\n"
+        self.assertEqual(l1._section(log, "--- serial ---"), "HVTEST-START: a\nPASS: x")
+
+
+class RunLevelVerdicts(unittest.TestCase):
+    def test_timeout_names_subtest_step_and_counts(self):
+        g = guest_output.parse(["HVTEST-START: p cpus=1 args=", "SUBTEST: iopm", "PASS: iopm: one",
+                                "FAIL: iopm: two", "SUBTEST: msrpm", "STEP-BEGIN: svm_init",
+                                "STEP-BEGIN: svm_init > hardware_enable"])
+        o = outcome.judge(g, "qemu", None, True, 30)
+        self.assertEqual(o.status, "TIMEOUT")
+        self.assertIn("subtest msrpm", o.reason)
+        self.assertIn("step svm_init > hardware_enable", o.reason)
+        self.assertIn("2 checks so far (1 passed, 1 failed)", o.reason)
+        crash = outcome.judge(g, "qemu", 0, False)
+        self.assertEqual(crash.status, "CRASH")
+        self.assertIn("subtest msrpm", crash.reason)
+
+
+if __name__ == "__main__":
+    unittest.main()
+
+
+FAKE_L1 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_l1_qemu.py")
+
+
+class Backend(unittest.TestCase):
+    """The host side of an l1-kvm run, with a fake L0 QEMU that plays the L1."""
+
+    def setUp(self):
+        from helpers import make_host, session
+        self.session = session
+        self.root = tempfile.mkdtemp(prefix="hvtest-unit-")
+        os.makedirs(os.path.join(self.root, "build"))
+        os.makedirs(os.path.join(self.root, "scripts", "runner"))
+        for name in ("a", "b"):
+            open(os.path.join(self.root, "build", name + ".flat"), "w").close()
+        with open(os.path.join(self.root, "unittests.cfg"), "w") as f:
+            f.write("[a]\nfile = a\nrequires = svm\n[b]\nfile = b\n")
+        self.logs = os.path.join(self.root, "logs")
+        os.makedirs(self.logs)
+        self.host = make_host(qemu=FAKE_L1)
+        self.kernel = os.path.join(self.root, "bzImage")
+        with open(self.kernel, "wb") as f:
+            f.write(fake_bzimage("6.1.0-fake"))
+        l1.configure(self.kernel)
+        self.saved = (l1.BOOT_BUDGET["svm"], l1.INNER_TIMEOUT_SCALE["svm"], l1.TEST_SLACK, l1_image.initramfs,
+                      l1.load_per_cpu)
+        l1.load_per_cpu = lambda cpus: 1.0          # the deadline as on an idle machine
+        l1.BOOT_BUDGET["svm"], l1.INNER_TIMEOUT_SCALE["svm"], l1.TEST_SLACK = 2.0, 1.0, 0.0
+        l1_image.initramfs = lambda kernel, vendor: self.kernel     # no busybox image needed
+
+    def tearDown(self):
+        (l1.BOOT_BUDGET["svm"], l1.INNER_TIMEOUT_SCALE["svm"], l1.TEST_SLACK, l1_image.initramfs,
+         l1.load_per_cpu) = self.saved
+        l1.configure(None)
+        os.environ.pop("FAKE_L1_MODE", None)
+        import shutil
+        shutil.rmtree(self.root, ignore_errors=True)
+
+    def run_all(self, mode):
+        os.environ["FAKE_L1_MODE"] = mode
+        entries = cfg.load_unittests(os.path.join(self.root, "unittests.cfg"))
+        items = self.session.plan(entries, self.host, forced=("l1-kvm",))
+        for e in entries:
+            e.timeout = 1.0
+        from runner import execute
+        emulators = execute.Emulators()
+        ctx = self.session.Context(self.root, self.host, [], emulators, 1.0, self.logs, planned=items)
+        try:
+            return [self.session.run_one(p, ctx) for p in items], ctx
+        finally:
+            emulators.stop_all()
+            ctx.close()
+
+    def test_results_come_back_named_test_at_l1_kvm(self):
+        results, ctx = self.run_all("ok")
+        self.assertEqual([(r.label, r.outcome.status, r.env) for r in results],
+                         [("a@l1-kvm", "PASS", "qemu-kvm@qemu-tcg"), ("b@l1-kvm", "PASS", "qemu-kvm@qemu-tcg")])
+        self.assertEqual(results[0].guest.counts()["PASS"], 1)
+        self.assertEqual(results[0].guest.subtest, "one")
+        head = "\n".join(ctx.l1.header())
+        self.assertIn("Linux 6.1.0-fake", head)
+        self.assertIn("kvm_amd nested=1", head)
+        self.assertEqual(ctx.l1.to_json()["svm"]["boots"], 1)
+        self.assertTrue(os.path.exists(os.path.join(self.logs, "l1-kvm-svm.log")))
+
+    def test_an_l1_that_does_not_boot_is_an_error_for_each_test(self):
+        results, _ = self.run_all("noboot")
+        self.assertEqual([r.outcome.status for r in results], ["ERROR", "ERROR"])
+        self.assertIn("ERROR insmod kvm_amd", results[0].outcome.reason)
+
+    def test_an_l1_that_hangs_is_stopped_at_its_deadline(self):
+        results, _ = self.run_all("hang")
+        self.assertEqual([r.outcome.status for r in results], ["TIMEOUT", "TIMEOUT"])
+        self.assertIn("deadline", results[1].outcome.reason)
+
+
+class StoppedInnerRun(unittest.TestCase):
+    """The inner runner stopped before inner.json: finished tests still count."""
+
+    def test_from_log_then_console(self):
+        with tempfile.TemporaryDirectory() as d:
+            os.makedirs(os.path.join(d, "logs"))
+            with open(os.path.join(d, "logs", "a.log"), "w") as f:
+                f.write("test: a\ncommand: qemu -x\n--- serial ---\nHVTEST-END: PASS\n"
+                        "--- exit code 1, 13.68 s ---\noutcome: PASS 81 checks passed\n")
+            run = l1._run_from_log("a", d, "")
+            self.assertEqual((run["status"], run["reason"], run["duration"], run["command"]),
+                             ("PASS", "81 checks passed", 13.68, ["qemu", "-x"]))
+            console = "host: x\nFAIL b (vmxon: cpu0: thing (+1 more), 20.1 s)\n"
+            self.assertEqual(l1._run_from_log("b", d, console)["status"], "FAIL")
+            self.assertIsNone(l1._run_from_log("c", d, console))
