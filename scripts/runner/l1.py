@@ -109,7 +109,7 @@ class L1Info:
         lines = [f"l1-kvm ({self.vendor.upper()}): Linux {self.kernel} ({self.source}) under {under}"
                  + (f", booted in {self.boot_seconds:.1f} s" if self.boot_seconds else "")
                  + (f" ({self.boots} boots)" if self.boots > 1 else "")
-                 + (f"; load {self.load:.1f} per CPU, timeouts inside x{self.inner_scale:g}"
+                 + (f"; load {self.load:.1f} per CPU, timeouts inside x{self.inner_scale:.1f}"
                     if self.inner_scale else ""),
                  f"l1-kvm ({self.vendor.upper()}): {self.module} {mine or '(parameters not read)'}"]
         lines += [f"l1-kvm ({self.vendor.upper()}): dmesg: {d}" for d in self.dmesg]
