@@ -109,13 +109,14 @@ void npt_rules_main(const struct subtest *tests, unsigned n, struct tdp_window *
 	if (!svm_program_start(HV_START_ENABLE))
 		return;
 	if (!svm_has(SVM_FEAT_NP)) {
+		/* The program's whole subject is absent: SKIP, not a PASS of its teardown. */
 		report_skip("nested paging: CPUID 0x8000000A EDX[0] (NP) clear");
-	} else {
-		report_info("MAXPHYADDR %u, window at guest-physical %#llx", cpu_maxphyaddr(),
-			    (unsigned long long)tdp_window_base());
-		tdp_window_init(w);
-		run_subtests(tests, n);
-		tdp_window_free(w);
+		return;
 	}
+	report_info("MAXPHYADDR %u, window at guest-physical %#llx", cpu_maxphyaddr(),
+		    (unsigned long long)tdp_window_base());
+	tdp_window_init(w);
+	run_subtests(tests, n);
+	tdp_window_free(w);
 	svm_program_finish();
 }
