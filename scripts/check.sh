@@ -27,6 +27,8 @@ if [ "${1:-}" = --l1-suite ]; then
 	./run_tests.sh --backend l1-kvm --json "$tmp/l1.json" $names
 	echo "0 0 0" >"$tmp/unit"
 	echo "0 0" >"$tmp/env"
+	: >"$tmp/unit.failed"
+	: >"$tmp/env.failed"
 	parts="l1"
 else
 	parts="suite neg l1"
@@ -46,6 +48,15 @@ r = unittest.TextTestRunner(verbosity=1).run(suite)
 bad = len(r.failures) + len(r.errors) + len(r.unexpectedSuccesses)
 with open(sys.argv[1], "w") as f:
     f.write(f"{r.testsRun - bad - len(r.skipped)} {bad} {len(r.skipped)}\n")
+# One line per failing unit test for the recap at the end: its id and the
+# traceback's last line (the assertion's message).
+with open(sys.argv[1] + ".failed", "w") as f:
+    for kind, items in (("FAIL", r.failures), ("ERROR", r.errors)):
+        for test, tb in items:
+            last = [ln for ln in tb.strip().splitlines() if ln.strip()][-1:] or [""]
+            f.write(f"unit test {test.id()}: {kind}: {last[0].strip()[:400]}\n")
+    for test in r.unexpectedSuccesses:
+        f.write(f"unit test {test.id()}: unexpected success\n")
 PY
 
 # 2. The default suite on every backend that can run each test (QEMU TCG,
@@ -60,6 +71,7 @@ status=$?
 "$py" -S -E - "$tmp/suite.json" "$tmp/env" <<'PY'
 import json, sys
 passed = failed = 0
+differ = []
 try:
     with open(sys.argv[1]) as f:
         runs = json.load(f)["runs"]
@@ -83,10 +95,14 @@ for env in sorted(set(rom) | set(disk)):
         print(f"PASS both Bochs boots give the same start on {env} ({len(la)} env lines)")
     else:
         failed += 1
+        differ.append(env)
         print(f"check: {env}: hvtest's ROM and SeaBIOS give different starts: bootinfo {la}, "
               f"bootinfo_disk {lb}", file=sys.stderr)
 with open(sys.argv[2], "w") as f:
     f.write(f"{passed} {failed}\n")
+with open(sys.argv[2] + ".failed", "w") as f:
+    f.writelines(f"Bochs boots compared on {env}: bootinfo and bootinfo_disk give different starts\n"
+                 for env in differ)
 PY
 
 # 4. Negative tests, on every backend: each must give exactly its expected outcome.
@@ -96,12 +112,23 @@ cp "$tmp/neg.out" logs/negative.out 2>/dev/null
 
 fi
 
+# shellcheck disable=SC2086 # parts: one word each
 "$py" -S -E - "$tmp" $parts <<'PY'
 import json, os, sys
 tmp, parts = sys.argv[1], sys.argv[2:]
 passed, failed, skipped = (int(x) for x in open(os.path.join(tmp, "unit")).read().split())
 env_passed, env_failed = (int(x) for x in open(os.path.join(tmp, "env")).read().split())
 passed, failed = passed + env_passed, failed + env_failed
+# Every failure again, in the last lines before the count, so that the tail
+# of a CI log says what failed (and where its log is) without scrolling.
+recap = []
+for name in ("unit.failed", "env.failed"):
+    try:
+        with open(os.path.join(tmp, name)) as f:
+            recap += [ln.rstrip("\n") for ln in f if ln.strip()]
+    except OSError:
+        pass
+
 
 def runs(name):
     try:
@@ -109,14 +136,26 @@ def runs(name):
             return json.load(f)["runs"]
     except (OSError, ValueError):
         print(f"check: no {name}: the runner did not finish", file=sys.stderr)
+        recap.append(f"{name[:-5]}: the runner wrote no {name} (it did not finish)")
         return None
 
+
+def tail(path, n):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return [ln.rstrip() for ln in f.read().splitlines() if ln.strip()][-n:]
+    except OSError:
+        return [f"(no {path})"]
+
+
+l1_failed = False
 for part in ("suite", "l1"):
     if part not in parts:
         continue
     suite = runs(part + ".json")
     if suite is None:
         failed += 1
+        l1_failed |= part == "l1"
         continue
     for r in suite:
         if r["status"] in ("PASS", "XFAIL"):
@@ -125,6 +164,8 @@ for part in ("suite", "l1"):
             skipped += 1
         else:
             failed += 1
+            l1_failed |= part == "l1"
+            recap.append(f"{r['status']} {r['test']}@{r['env']}: {r['reason']} (log: {r.get('log')})")
 EXPECTED = {"neg_pagefault": "FAIL", "neg_hang": "TIMEOUT", "neg_triplefault": "CRASH",
             "neg_nostatus": "CRASH", "neg_vmx_guest_loop": "FAIL", "neg_svm_guest_loop": "FAIL",
             "neg_svm_clgi": "FAIL"}
@@ -137,6 +178,7 @@ for test, want in EXPECTED.items() if "neg" in parts else ():
     if not mine:
         failed += 1
         print(f"check: negative test {test}: expected {want}, not run", file=sys.stderr)
+        recap.append(f"negative test {test}: expected {want}, not run")
     for r in mine:
         if r["status"] == want:
             passed += 1
@@ -145,6 +187,19 @@ for test, want in EXPECTED.items() if "neg" in parts else ():
             failed += 1
             print(f"check: negative test {r['test']}: expected {want}, got {r['status']} ({r['reason']})",
                   file=sys.stderr)
+            recap.append(f"negative test {r['test']}@{r['env']}: expected {want}, got {r['status']} ({r['reason']})")
+if recap:
+    sys.stderr.flush()
+    print(f"check: what failed ({len(recap)}):")
+    for line in recap:
+        print(f"check:   {line}")
+    if l1_failed:
+        # The L1's own console: why it did not boot or what it was doing (logs.l1/).
+        for log in sorted(os.listdir("logs.l1")) if os.path.isdir("logs.l1") else ():
+            if log.startswith("l1-kvm-"):
+                print(f"check: the last lines of logs.l1/{log}:")
+                for line in tail(os.path.join("logs.l1", log), 25):
+                    print(f"check: | {line[:300]}")
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 sys.exit(1 if failed else 0)
 PY
