@@ -7,13 +7,19 @@
 #include "spinlock.h"
 
 #define MAX_PFN		(1ul << 20)	/* RAM below 4 GiB */
-#define NOT_FREE	0		/* free_order[] as the BSS starts: nothing free */
+#define NOT_FREE	0
 
 struct free_block { struct free_block *next, *prev; };
 
 static struct free_block free_lists[MAX_ORDER + 1];
-static uint8_t free_order[MAX_PFN];	/* 1 + order of the free block starting at pfn, or NOT_FREE */
-static uint64_t free_bytes, ram_top;
+/*
+ * One byte per page below ram_top: 1 + the order of the free block that
+ * starts there, or NOT_FREE.  It lies in the RAM right after the program's
+ * image, sized by the RAM there is (32 KiB for 128 MiB), not in the BSS for
+ * 4 GiB: the boot zeroes what it uses, not 1 MiB.
+ */
+static uint8_t *free_order;
+static uint64_t nr_pfns, free_bytes, ram_top;
 static struct spinlock mem_lock;
 
 static void list_add(unsigned order, uint64_t pfn)
@@ -41,7 +47,7 @@ static void free_block_locked(uint64_t pfn, unsigned order)
 	free_bytes += PAGE_SIZE << order;
 	while (order < MAX_ORDER) {
 		uint64_t buddy = pfn ^ (1ul << order);
-		if (buddy >= MAX_PFN || free_order[buddy] != order + 1)
+		if (buddy >= nr_pfns || free_order[buddy] != order + 1)
 			break;
 		list_del(buddy);
 		pfn &= ~(1ul << order);
@@ -85,20 +91,41 @@ static void free_range(uint64_t start, uint64_t end)
 	}
 }
 
+/* The page-aligned end of map[i] if it is RAM (below 4 GiB), else 0. */
+static uint64_t ram_end(const struct mem_region *r)
+{
+	uint64_t end = (r->base + r->len) & ~(PAGE_SIZE - 1);
+
+	if (r->type != E820_RAM)
+		return 0;
+	return end < MAX_PFN << PAGE_SHIFT ? end : MAX_PFN << PAGE_SHIFT;
+}
+
 void mem_init(const struct mem_region *map, unsigned n, uint64_t reserved_start,
 	      uint64_t reserved_end)
 {
+	uint64_t image_ram_end = 0;
+
 	for (unsigned o = 0; o <= MAX_ORDER; o++)
 		free_lists[o].next = free_lists[o].prev = &free_lists[o];
 	for (unsigned i = 0; i < n; i++) {
-		if (map[i].type != E820_RAM)
-			continue;
-		uint64_t start = ALIGN_UP(map[i].base, PAGE_SIZE);
-		uint64_t end = (map[i].base + map[i].len) & ~(PAGE_SIZE - 1);
-		if (end > MAX_PFN << PAGE_SHIFT)
-			end = MAX_PFN << PAGE_SHIFT;
-		if (end > ram_top)
-			ram_top = end;
+		if (ram_end(&map[i]) > ram_top)
+			ram_top = ram_end(&map[i]);
+		if (map[i].base <= reserved_start && reserved_start < ram_end(&map[i]))
+			image_ram_end = ram_end(&map[i]);
+	}
+	nr_pfns = ram_top >> PAGE_SHIFT;
+	free_order = phys_to_virt(ALIGN_UP(reserved_end, PAGE_SIZE));
+	reserved_end = ALIGN_UP(reserved_end + nr_pfns, PAGE_SIZE);
+	if (reserved_end > image_ram_end) {
+		report(false, "memory: the memory map has no RAM for the program's image and the allocator's "
+		       "%llu KiB after it (up to %#llx)", (unsigned long long)nr_pfns / 1024,
+		       (unsigned long long)reserved_end);
+		hv_exit();
+	}
+	memset(free_order, NOT_FREE, nr_pfns);
+	for (unsigned i = 0; i < n; i++) {
+		uint64_t start = ALIGN_UP(map[i].base, PAGE_SIZE), end = ram_end(&map[i]);
 		if (start < 0x100000)	/* low memory: BIOS data, loader, AP trampoline */
 			start = 0x100000;
 		free_range(start, end < reserved_start ? end : reserved_start);
