@@ -3,9 +3,11 @@
 # (x86/boot/rom.S), which Bochs runs instead of SeaBIOS by default.
 bootsect := $(O)/x86/boot/bootsect
 rom := $(B)/bochs-rom.bin
+# The same ROM built to boot a PVH Linux kernel: the l1-kvm backend's Bochs L1.
+rom-pvh := $(B)/bochs-rom-pvh.bin
 boot-headers := lib/boot.h x86/boot/loader.h
 
-all: $(rom)
+all: $(rom) $(rom-pvh)
 
 $(bootsect).o: x86/boot/bootsect.S $(boot-headers) config.mak
 	@mkdir -p $(dir $@)
@@ -23,6 +25,10 @@ $(O)/x86/boot/rom.o: x86/boot/rom.S $(boot-headers) config.mak
 	@mkdir -p $(dir $@)
 	$(call quiet,AS,$@)$(CC) -m32 -I lib -c -o $@ $<
 
-$(rom): $(O)/x86/boot/rom.o
+$(O)/x86/boot/rom-pvh.o: x86/boot/rom.S $(boot-headers) config.mak
+	@mkdir -p $(dir $@)
+	$(call quiet,AS,$@)$(CC) -m32 -I lib -DROM_PVH -c -o $@ $<
+
+$(rom) $(rom-pvh): $(B)/bochs-%.bin: $(O)/x86/boot/%.o
 	$(call quiet,LD,$@)$(LD) -m elf_i386 -Ttext 0xffff0000 -e rom_start --oformat binary -o $@ $< && \
 		[ "$$(wc -c < $@)" -eq 65536 ] || { rm -f $@; echo "$@: not 64 KiB" >&2; exit 1; }

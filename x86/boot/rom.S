@@ -40,6 +40,25 @@
  * this ROM does not (MTRRs, the local APIC's LINT0/LINT1, the 8259s, PCI
  * BARs) no program reads; docs/bochs.md lists it.
  *
+ * Built with ROM_PVH (build/bochs-rom-pvh.bin) it boots a Linux kernel
+ * instead, for the l1-kvm backend's Bochs L1 (scripts/runner/l1_image.py,
+ * docs/l1-kvm.md): after step 1 it reads sector 0 of the first ATA disk, a
+ * load list that the runner wrote,
+ *   0   "HVTPVH01"
+ *   8   u32 entry     where to jump (the kernel's PVH entry)
+ *   12  u32 ebx       EBX at the jump (the PVH start info)
+ *   16  u32 count     items, at most LIST_MAX
+ *   24  items: u32 lba, u32 sectors, u32 dest, u32 zero: read `sectors'
+ *       sectors from `lba' to `dest', then zero `zero' bytes after them
+ * loads every item with the ATA PIO READ SECTORS command and jumps in
+ * 32-bit protected mode, paging off, interrupts off, flat segments, as the
+ * PVH boot ABI has it.  The runner lays everything out (the kernel's
+ * segments, the initramfs, start info, memory map and command line):
+ * this ROM decides nothing.  Without SeaBIOS the kernel finds no ACPI or
+ * MP tables and runs one CPU with the 8259s, which is all the L1 needs;
+ * it skips SeaBIOS' POST, syslinux's reads through the BIOS and the
+ * kernel's own decompression (the runner hands over the decompressed image).
+ *
  * A failure prints "hvtest-rom: <what>" on COM1 and ends Bochs at once
  * (the string "Shutdown" to port 0x8900: exit status 1): the runner reports
  * a crash with that line instead of waiting for its timeout.
@@ -71,6 +90,35 @@
 #define BIOS_ROM_BASE		0xfffc0000
 #define BIOS_ROM_SIZE		0x40000
 
+#ifdef ROM_PVH
+/* The primary ATA channel's command block (ATA/ATAPI-6, PIO data-in). */
+#define ATA_DATA		0x1f0
+#define ATA_COUNT		0x1f2
+#define ATA_DRIVE		0x1f6
+#define ATA_STATUS		0x1f7		/* read */
+#define ATA_COMMAND		0x1f7		/* write */
+#define ATA_DRIVE_MASTER_LBA	0xe0
+#define ATA_READ_SECTORS	0x20
+#define ATA_BSY			0x80
+#define ATA_DF			0x20
+#define ATA_DRQ			0x08
+#define ATA_ERR			0x01
+/* The load list (see above), read to LIST: below the loader's stack top is the stack. */
+#define LIST			0x7000
+#define LIST_MAGIC_LO		0x50545648	/* "HVTP" */
+#define LIST_MAGIC_HI		0x31304856	/* "VH01" */
+#define LIST_ENTRY		8
+#define LIST_EBX		12
+#define LIST_COUNT		16
+#define LIST_ITEMS		24
+#define LIST_MAX		30
+#define ITEM_LBA		0
+#define ITEM_SECTORS		4
+#define ITEM_DEST		8
+#define ITEM_ZERO		12
+#define ITEM_SIZE		16
+#endif
+
 	.text
 	.globl	rom_start
 rom_start:
@@ -85,6 +133,9 @@ pm32:
 	or	$2, %al
 	and	$0xfe, %al
 	out	%al, $SYSCTL_PORT_A
+#ifdef ROM_PVH
+	jmp	pvh_boot
+#endif
 
 	/* Multiboot info, zeroed up to the memory map. */
 	mov	$MBI, %edi
@@ -142,6 +193,113 @@ pm32:
 	mov	$MB_LOADER_MAGIC, %eax
 	mov	$MBI, %ebx
 	jmp	*%ecx
+
+#ifdef ROM_PVH
+pvh_boot:
+	mov	$ATA_STATUS, %dx
+	in	%dx, %al
+	mov	$msg_no_disk, %esi
+	cmp	$0xff, %al			/* nothing answers at the port */
+	je	fail
+	xor	%eax, %eax
+	mov	$1, %ecx
+	mov	$LIST, %edi
+	call	ata_read
+	mov	$msg_no_list, %esi
+	cmpl	$LIST_MAGIC_LO, LIST
+	jne	fail
+	cmpl	$LIST_MAGIC_HI, LIST + 4
+	jne	fail
+	mov	LIST + LIST_COUNT, %ecx
+	cmp	$LIST_MAX, %ecx
+	ja	fail
+	mov	$LIST + LIST_ITEMS, %esi
+1:	test	%ecx, %ecx
+	jz	2f
+	push	%ecx
+	push	%esi
+	mov	ITEM_LBA(%esi), %eax
+	mov	ITEM_DEST(%esi), %edi
+	mov	ITEM_SECTORS(%esi), %ecx
+	call	ata_read			/* %edi: the end of what it read */
+	mov	(%esp), %esi
+	mov	ITEM_ZERO(%esi), %ecx
+	xor	%eax, %eax
+	rep stosb
+	pop	%esi
+	pop	%ecx
+	add	$ITEM_SIZE, %esi
+	dec	%ecx
+	jmp	1b
+2:	MILESTONE MILESTONE_KERNEL
+	mov	LIST + LIST_EBX, %ebx
+	mov	LIST + LIST_ENTRY, %ecx
+	xor	%eax, %eax
+	jmp	*%ecx
+
+/*
+ * Read %ecx sectors from LBA %eax of the primary master into %edi (which
+ * ends after them), at most 256 per READ SECTORS (LBA28), polling the
+ * status register; a drive error ends the boot.  Clobbers %eax, %ebx,
+ * %ecx, %edx.
+ */
+ata_read:
+	push	%ebp
+	mov	%eax, %ebp			/* the next LBA */
+1:	test	%ecx, %ecx
+	jz	4f
+	mov	%ecx, %ebx
+	cmp	$256, %ebx
+	jbe	2f
+	mov	$256, %ebx			/* sectors in this command */
+2:	mov	$ATA_STATUS, %dx
+3:	in	%dx, %al
+	test	$ATA_BSY, %al
+	jnz	3b
+	mov	$ATA_DRIVE, %dx
+	mov	%ebp, %eax
+	shr	$24, %eax
+	and	$0x0f, %al
+	or	$ATA_DRIVE_MASTER_LBA, %al
+	out	%al, %dx
+	mov	$ATA_COUNT, %dx
+	mov	%bl, %al			/* 256 is 0 */
+	out	%al, %dx
+	mov	%ebp, %eax
+	inc	%dx				/* LBA bits 0-7, 8-15, 16-23 */
+	out	%al, %dx
+	shr	$8, %eax
+	inc	%dx
+	out	%al, %dx
+	shr	$8, %eax
+	inc	%dx
+	out	%al, %dx
+	mov	$ATA_COMMAND, %dx
+	mov	$ATA_READ_SECTORS, %al
+	out	%al, %dx
+	add	%ebx, %ebp
+	sub	%ebx, %ecx
+5:	mov	$ATA_STATUS, %dx
+6:	in	%dx, %al
+	test	$ATA_BSY, %al
+	jnz	6b
+	test	$(ATA_ERR | ATA_DF), %al
+	jnz	7f
+	test	$ATA_DRQ, %al
+	jz	6b
+	push	%ecx
+	mov	$256, %ecx
+	mov	$ATA_DATA, %dx
+	rep insw
+	pop	%ecx
+	dec	%ebx
+	jnz	5b
+	jmp	1b
+4:	pop	%ebp
+	ret
+7:	mov	$msg_ata, %esi
+	jmp	fail
+#endif
 
 /*
  * %ebx = RAM below 4 GiB in bytes, from CMOS as SeaBIOS computes it: 16 MiB
@@ -233,6 +391,11 @@ msg_crlf:	.asciz "\r\n"
 msg_no_kernel:	.asciz "no multiboot header at 1 MiB: the program was not loaded (bochsrc optramimage)"
 msg_header:	.asciz "the program's multiboot header does not say header_addr = load_addr = 1 MiB"
 msg_shutdown:	.asciz "Shutdown"
+#ifdef ROM_PVH
+msg_no_disk:	.asciz "no ATA controller at 0x1f0 (bochsrc ata0)"
+msg_no_list:	.asciz "no load list (HVTPVH01, at most 30 items) in sector 0 of the first ATA disk"
+msg_ata:	.asciz "ATA error while reading the first disk"
+#endif
 
 	LOADER_GDT
 
