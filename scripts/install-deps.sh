@@ -6,8 +6,8 @@
 # action (docs/ci.md): shellcheck and Node.js with npm (Debian packages),
 # and the npm packages pinned in scripts/ci/package.json and its lock file,
 # installed into build/npm (git-ignored; nothing outside the project).
-# The l1-kvm backend (docs/l1-kvm.md) needs busybox-static, syslinux, mtools,
-# dosfstools and e2fsprogs to build its L1's images, and a kernel: the host's
+# The l1-kvm backend (docs/l1-kvm.md) needs busybox-static and e2fsprogs to
+# build its L1's images, and a kernel: the host's
 # if readable, else Debian's, unpacked into the cache (scripts/l1/fetch-kernel.sh).
 set -eu
 cd "$(dirname "$0")/.."
@@ -19,7 +19,7 @@ case ${1:-} in
 esac
 
 pkgs="gcc make binutils python3 qemu-system-x86 seabios bochs bochs-term bochsbios vgabios
-      busybox-static syslinux syslinux-common mtools dosfstools e2fsprogs"
+      busybox-static e2fsprogs"
 [ -z "$check" ] || pkgs="$pkgs shellcheck"
 missing=
 for p in $pkgs; do

@@ -42,6 +42,8 @@ BOCHS_SECONDS_PER_EMULATED = 2.0
 BOOT_ATTEMPTS = 3                # boots of one L1 when its userland disk is not probed
 BOCHS_IPS = 50000000             # the Bochs L1's emulated clock; its TSC runs at this rate
 BOCHS_MODEL = "corei7_skylake_x"
+BOCHS_MEGS = 2048                # the Bochs L1's RAM (Bochs takes at most 2048)
+PVH_ROM = "bochs-rom-pvh.bin"    # made by make (x86/boot/image.mk)
 UNDER = {"svm": "qemu-tcg", "vmx": "bochs:" + BOCHS_MODEL}
 RUN_9P, RUN_DISK = "/tmp/hv", "/hv"      # the run directory as the L1 sees it (scripts/l1/init)
 MARK = "HVTEST-L1: "
@@ -237,7 +239,8 @@ class _L1Run:
         if self.disk:
             # Bochs' TSC counts emulated instructions (ips): without this the
             # kernel takes the model's nominal 3.5 GHz and its clock runs 70x slow.
-            words += [f"tsc_early_khz={BOCHS_IPS // 1000}", "panic=0", "hvtest.root=disk", "hvtest.disk_wait=60"]
+            # acpi=off: hvtest's ROM builds no ACPI tables (one CPU, the 8259s).
+            words += [f"tsc_early_khz={BOCHS_IPS // 1000}", "acpi=off", "panic=0", "hvtest.root=disk", "hvtest.disk_wait=60"]
         else:
             words += ["panic=-1", "hvtest.root=9p"]
         return " ".join(words)
@@ -255,10 +258,12 @@ class _L1Run:
     def _bochs_argv(self, boot, user):
         host = self.ctx.host
         rc = os.path.join(self.scratch, "bochsrc")
-        lines = ["megs: 2048",
+        # hvtest's ROM built for a PVH kernel (x86/boot/rom.S): no SeaBIOS, no
+        # syslinux, no decompression in the L1 (boot is pvh_disk's load list).
+        rom = os.path.join(self.ctx.root, "build", PVH_ROM)
+        lines = [f"megs: {BOCHS_MEGS}",
                  f"cpu: model={BOCHS_MODEL}, count=1, ips={BOCHS_IPS}, reset_on_triple_fault=0",
-                 f"romimage: file={host.seabios}", f"vgaromimage: file={host.vgabios}",
-                 "pci: enabled=1, chipset=i440fx", "boot: disk",
+                 f"romimage: file={rom}", "pci: enabled=1, chipset=i440fx",
                  f"ata0-master: type=disk, path={boot}, mode=flat",
                  f"ata0-slave: type=disk, path={user}, mode=flat",
                  f"com1: enabled=1, mode=file, dev={os.path.join(self.scratch, 'serial.out')}",
@@ -289,7 +294,7 @@ class _L1Run:
             self._populate()
             if self.disk:
                 boot = os.path.join(self.scratch, "boot.img")     # Bochs locks IMG.lock beside it
-                os.symlink(l1_image.boot_disk(self.kernel, initrd, self._cmdline()), boot)
+                os.symlink(l1_image.pvh_disk(self.kernel, initrd, self._cmdline(), BOCHS_MEGS << 20), boot)
                 user = l1_image.userland_disk(stage, self.run_dir, os.path.join(self.scratch, "user.img"))
                 argv = self._bochs_argv(boot, user)
                 env = {"TERM": "dumb"}

@@ -4,8 +4,8 @@ find_kernel()    the kernel to boot: --l1-kernel, else the running host's, else
                  Debian's package unpacked into the cache by scripts/l1/fetch-kernel.sh
 initramfs()      busybox-static, the modules the vendor needs (and their
                  dependencies, in load order) and scripts/l1/init, as a newc cpio
-boot_disk()      for Bochs (no -kernel there): a FAT image with syslinux, the
-                 kernel and the initramfs
+pvh_disk()       for Bochs (no -kernel there): what hvtest's ROM (ROM_PVH) loads:
+                 the decompressed kernel, the initramfs and the PVH start info
 userland_disk()  for Bochs (no virtio-9p there): an ext2 image (mke2fs -d)
                  with QEMU and its libraries and firmware, Python's standard
                  library, addr2line, sh, and the run directory
@@ -244,7 +244,7 @@ def _run(argv, what, **kw):
         p = subprocess.run(argv, capture_output=True, text=True, **kw)
     except OSError as e:
         raise UserError(f"l1-kvm: {what}: cannot run {argv[0]}: {e.strerror} "
-                        "(make deps installs busybox-static, syslinux, mtools, dosfstools, e2fsprogs)") from None
+                        "(make deps installs busybox-static and e2fsprogs)") from None
     if p.returncode:
         raise UserError(f"l1-kvm: {what} failed ({' '.join(argv[:3])}...): {(p.stderr or p.stdout).strip()[-300:]}")
     return p
@@ -315,26 +315,147 @@ def _cylinders(size):
     return -(-size // FLAT_CYLINDER) * FLAT_CYLINDER
 
 
-def boot_disk(kernel, initrd, cmdline):
-    """Path of the cached FAT boot disk: syslinux, vmlinuz, initrd, the command line."""
-    cfg = ("DEFAULT l1\nPROMPT 0\nTIMEOUT 0\nLABEL l1\n  KERNEL vmlinuz\n  INITRD initrd\n"
-           f"  APPEND {cmdline}\n")
-    key = _digest(_file_key(kernel.image), _file_key(initrd), cfg)
-    final = os.path.join(CACHE, f"boot-{key}.img")
+# The PVH boot of the Bochs L1 (x86/boot/rom.S built with ROM_PVH): hvtest's
+# ROM reads a load list from sector 0 of the first disk, loads what it names
+# and enters the kernel's PVH entry with EBX = the start info.  The layout
+# in the L1's RAM:
+PVH_INFO = 0x1000                # start info, module list, memory map, command line: one page
+PVH_MODLIST = PVH_INFO + 0x40
+PVH_MEMMAP = PVH_INFO + 0x80
+PVH_CMDLINE = PVH_INFO + 0x200
+PVH_INFO_END = PVH_INFO + 0x1000
+PVH_INITRD = 0x10000000          # 256 MiB: above the kernel (16 MiB and up), below the L1's RAM top
+PVH_LIST_MAGIC = b"HVTPVH01"
+PVH_LIST_MAX = 30
+HVM_START_MAGIC = 0x336EC578     # struct hvm_start_info, version 1 (the PVH boot ABI)
+XEN_ELFNOTE_PHYS32_ENTRY = 18
+E820_RAM, E820_RESERVED = 1, 2
+SECTOR = 512
+
+
+def vmlinux(kernel):
+    """Path of the kernel's decompressed image (an ELF file, cached): the bzImage's
+    payload (boot protocol 2.08+: payload_offset and payload_length in the setup
+    header), decompressed here once instead of by the L1 at every boot."""
+    key = _digest(_file_key(kernel.image))
+    final = os.path.join(CACHE, f"vmlinux-{key}")
     if os.path.exists(final):
         return final
-    size = _cylinders(os.path.getsize(kernel.image) + os.path.getsize(initrd) + (2 << 20))
+    with open(kernel.image, "rb") as f:
+        data = f.read()
+    version = struct.unpack_from("<H", data, 0x206)[0] if len(data) > 0x250 else 0
+    if data[0x202:0x206] != b"HdrS" or version < 0x208:
+        raise UserError(f"L1 kernel {kernel.image}: boot protocol {version >> 8}.{version & 0xff} "
+                        "has no payload fields (2.08 or later needed for the Bochs L1's PVH boot)")
+    setup = ((data[0x1f1] or 4) + 1) * SECTOR
+    offset, length = struct.unpack_from("<II", data, 0x248)
+    payload = data[setup + offset:setup + offset + length]
+    elf = None
+    if payload.startswith(b"\xfd7zXZ\x00"):
+        elf = lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(payload)
+    elif payload.startswith(b"\x1f\x8b"):
+        elf = gzip.decompress(payload[:-4] if len(payload) > 4 else payload)
+    elif payload.startswith(b"\x28\xb5\x2f\xfd"):
+        elf = subprocess.run(["zstd", "-dc"], input=payload[:-4], capture_output=True).stdout or None
+    elif payload.startswith(b"\x7fELF"):
+        elf = payload
+    if not elf or not elf.startswith(b"\x7fELF"):
+        raise UserError(f"L1 kernel {kernel.image}: its payload ({payload[:6].hex()}...) is not an xz, gzip "
+                        "or zstd compressed ELF image this backend can unpack")
     tmp = final + f".{os.getpid()}"
-    cfg_file = tmp + ".cfg"
-    with open(cfg_file, "w", encoding="utf-8") as f:
-        f.write(cfg)
-    try:
-        _run(["mkfs.vfat", "-C", tmp, str(size // 1024)], "boot disk (mkfs.vfat)")
-        _run(["syslinux", "--install", tmp], "boot disk (syslinux)")
-        for src, name in ((kernel.image, "vmlinuz"), (initrd, "initrd"), (cfg_file, "syslinux.cfg")):
-            _run(["mcopy", "-i", tmp, src, "::" + name], "boot disk (mcopy)")
-    finally:
-        os.unlink(cfg_file)
+    with open(tmp, "wb") as f:
+        f.write(elf)
+    _publish(tmp, final)
+    return final
+
+
+def pvh_segments(elf):
+    """([(paddr, bytes, memsz)] of the PT_LOAD segments, PVH entry) of a 64-bit ELF kernel."""
+    if elf[:5] != b"\x7fELF\x02":
+        raise UserError("L1 kernel: the decompressed image is not a 64-bit ELF file")
+    phoff, = struct.unpack_from("<Q", elf, 0x20)
+    phentsize, phnum = struct.unpack_from("<HH", elf, 0x36)
+    segments, entry = [], None
+    for i in range(phnum):
+        p_type, _, off, _, paddr, filesz, memsz, _ = struct.unpack_from("<IIQQQQQQ", elf, phoff + i * phentsize)
+        if p_type == 1 and memsz:
+            segments.append((paddr, elf[off:off + filesz], memsz))
+        elif p_type == 4:
+            n = off
+            while n + 12 <= off + filesz:
+                namesz, descsz, ntype = struct.unpack_from("<III", elf, n)
+                name = elf[n + 12:n + 12 + namesz].rstrip(b"\0")
+                desc = n + 12 + (namesz + 3) // 4 * 4
+                if name == b"Xen" and ntype == XEN_ELFNOTE_PHYS32_ENTRY:
+                    entry = int.from_bytes(elf[desc:desc + min(descsz, 8)], "little")
+                n = desc + (descsz + 3) // 4 * 4
+    if entry is None:
+        raise UserError("L1 kernel: no PVH entry (ELF note Xen/XEN_ELFNOTE_PHYS32_ENTRY): the Bochs L1 "
+                        "boots a kernel built with CONFIG_PVH=y")
+    return sorted(segments), entry
+
+
+def pvh_memmap(ram):
+    """The L1's memory map: RAM but for the legacy hole and hvtest's ROM (at 0xf0000
+    and 0xffff0000); no firmware runs, so nothing else is taken."""
+    return [(0, 0xA0000, E820_RAM), (0xF0000, 0x10000, E820_RESERVED),
+            (0x100000, ram - 0x100000, E820_RAM), (0xFFFF0000, 0x10000, E820_RESERVED)]
+
+
+def pvh_info(cmdline, initrd_size, ram):
+    """The page at PVH_INFO: struct hvm_start_info (version 1), one module (the
+    initramfs), the memory map and the command line."""
+    memmap = pvh_memmap(ram)
+    page = bytearray(PVH_INFO_END - PVH_INFO)
+    struct.pack_into("<IIIIQQQQII", page, 0, HVM_START_MAGIC, 1, 0, 1, PVH_MODLIST, PVH_CMDLINE, 0,
+                     PVH_MEMMAP, len(memmap), 0)
+    struct.pack_into("<QQQQ", page, PVH_MODLIST - PVH_INFO, PVH_INITRD, initrd_size, 0, 0)
+    for i, (addr, size, kind) in enumerate(memmap):
+        struct.pack_into("<QQII", page, PVH_MEMMAP - PVH_INFO + 24 * i, addr, size, kind, 0)
+    text = cmdline.encode() + b"\0"
+    if len(text) > PVH_INFO_END - PVH_CMDLINE:
+        raise UserError(f"l1-kvm: kernel command line too long ({len(text)} bytes)")
+    page[PVH_CMDLINE - PVH_INFO:PVH_CMDLINE - PVH_INFO + len(text)] = text
+    return bytes(page)
+
+
+def pvh_disk(kernel, initrd, cmdline, ram):
+    """Path of the cached boot disk of the Bochs L1: the load list (sector 0) and
+    what it loads: the start info page, the kernel's segments, the initramfs."""
+    image = vmlinux(kernel)
+    key = _digest(_file_key(image), _file_key(initrd), cmdline, ram, "pvh-1")
+    final = os.path.join(CACHE, f"boot-pvh-{key}.img")
+    if os.path.exists(final):
+        return final
+    with open(image, "rb") as f:
+        segments, entry = pvh_segments(f.read())
+    with open(initrd, "rb") as f:
+        rd = f.read()
+    if PVH_INITRD + len(rd) > ram:
+        raise UserError(f"l1-kvm: the initramfs ({len(rd)} bytes) does not fit the L1's RAM at {PVH_INITRD:#x}")
+    items = [(PVH_INFO, pvh_info(cmdline, len(rd), ram), 0)]
+    items += [(paddr, data, memsz) for paddr, data, memsz in segments]
+    items.append((PVH_INITRD, rd, len(rd)))
+    if len(items) > PVH_LIST_MAX:
+        raise UserError(f"L1 kernel: {len(items) - 2} loadable segments, more than the ROM's load list takes")
+    items.sort(key=lambda item: item[0])
+    body, table, lba = bytearray(), bytearray(), 1
+    for i, (dest, data, memsz) in enumerate(items):
+        # The ROM reads whole sectors: up to 511 bytes of padding past the data,
+        # which the next item (loaded after this one) writes over.
+        sectors = -(-len(data) // SECTOR)
+        end = dest + max(memsz, len(data))
+        if end > 1 << 32 or (i + 1 < len(items) and end > items[i + 1][0]):
+            raise UserError(f"l1-kvm: PVH load item [{dest:#x}, {end:#x}) overlaps the next one or passes 4 GiB")
+        table += struct.pack("<IIII", lba, sectors, dest, max(0, end - dest - sectors * SECTOR))
+        body += data + bytes(sectors * SECTOR - len(data))
+        lba += sectors
+    head = PVH_LIST_MAGIC + struct.pack("<IIII", entry, PVH_INFO, len(items), 0) + table
+    disk = head + bytes(SECTOR - len(head)) + body
+    tmp = final + f".{os.getpid()}"
+    with open(tmp, "wb") as f:
+        f.write(disk)
+        f.truncate(_cylinders(len(disk)))
     _publish(tmp, final)
     return final
 

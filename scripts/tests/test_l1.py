@@ -172,6 +172,85 @@ class KernelAndModules(unittest.TestCase):
             l1_image.find_kernel(os.path.join(self.root, "nothing"))
 
 
+def fake_vmlinux(entry=0x1000850):
+    """A 64-bit ELF kernel: text at 16 MiB, data with a BSS after it, and the PVH note."""
+    text, data = b"\x90" * 1000, b"\x01" * 700
+    note = struct.pack("<III", 4, 8, l1_image.XEN_ELFNOTE_PHYS32_ENTRY) + b"Xen\0" + struct.pack("<Q", entry)
+    phoff, n = 0x40, 3
+    off = phoff + n * 56
+    elf = bytearray(b"\x7fELF\x02\x01\x01" + bytes(9))
+    elf += struct.pack("<HHIQQQIHHHHHH", 2, 62, 1, 0, phoff, 0, 0, 64, 56, n, 0, 0, 0)
+    phdrs = [(1, off, 0x1000000, len(text), len(text)),
+             (1, off + len(text), 0x1002000, len(data), 0x3000),
+             (4, off + len(text) + len(data), 0, len(note), len(note))]
+    for p_type, p_off, paddr, filesz, memsz in phdrs:
+        elf += struct.pack("<IIQQQQQQ", p_type, 0, p_off, paddr, paddr, filesz, memsz, 0x1000)
+    return bytes(elf + text + data + note)
+
+
+def fake_xz_bzimage(payload):
+    """A bzImage (boot protocol 2.15) whose payload is payload, xz-compressed."""
+    import lzma
+    head = bytearray(fake_bzimage("6.1.0"))
+    head[0x1f1] = 1                                   # setup: 2 sectors in all
+    struct.pack_into("<H", head, 0x206, 0x20f)
+    packed = lzma.compress(payload, format=lzma.FORMAT_XZ, check=lzma.CHECK_CRC32)
+    struct.pack_into("<II", head, 0x248, 0x10, len(packed))
+    return bytes(head) + bytes(0x10) + packed + struct.pack("<I", len(payload))
+
+
+class PvhBoot(unittest.TestCase):
+    """The Bochs L1's boot disk: the load list that x86/boot/rom.S (ROM_PVH) follows."""
+
+    def setUp(self):
+        self.dir = tempfile.TemporaryDirectory()
+        self.cache, l1_image.CACHE = l1_image.CACHE, self.dir.name
+
+    def tearDown(self):
+        l1_image.CACHE = self.cache
+        self.dir.cleanup()
+
+    def kernel(self, payload):
+        path = os.path.join(self.dir.name, "bzImage")
+        with open(path, "wb") as f:
+            f.write(fake_xz_bzimage(payload))
+        return l1_image.Kernel(path, None, "test")
+
+    def test_load_list_places_everything_and_zeroes_the_bss(self):
+        initrd = os.path.join(self.dir.name, "initrd")
+        with open(initrd, "wb") as f:
+            f.write(b"\x07" * 1500)
+        ram = 2048 << 20
+        with open(l1_image.pvh_disk(self.kernel(fake_vmlinux()), initrd, "console=ttyS0", ram), "rb") as f:
+            disk = f.read()
+        self.assertEqual(disk[:8], b"HVTPVH01")
+        entry, ebx, count = struct.unpack_from("<III", disk, 8)
+        self.assertEqual((entry, ebx, count), (0x1000850, l1_image.PVH_INFO, 4))
+        items = [struct.unpack_from("<IIII", disk, 24 + 16 * i) for i in range(count)]
+        # (lba, sectors, dest, zero): info page, text, data + BSS, initramfs; in address order
+        self.assertEqual([(s, d, z) for _, s, d, z in items],
+                         [(8, 0x1000, 0), (2, 0x1000000, 0), (2, 0x1002000, 0x3000 - 1024),
+                          (3, l1_image.PVH_INITRD, 0)])
+        self.assertEqual([lba for lba, *_ in items], [1, 9, 11, 13])
+        self.assertEqual(disk[9 * 512:9 * 512 + 1000], b"\x90" * 1000)
+        self.assertEqual(disk[11 * 512:11 * 512 + 700], b"\x01" * 700)
+        self.assertEqual(disk[13 * 512:13 * 512 + 1500], b"\x07" * 1500)
+        self.assertEqual(len(disk) % l1_image.FLAT_CYLINDER, 0)
+        info = disk[512:512 + 4096]
+        magic, version, _, nr_mod, modlist, cmdline, rsdp, memmap, entries = struct.unpack_from("<IIIIQQQQI", info)
+        self.assertEqual((magic, version, nr_mod, rsdp), (0x336EC578, 1, 1, 0))
+        self.assertEqual(struct.unpack_from("<QQ", info, modlist - l1_image.PVH_INFO), (l1_image.PVH_INITRD, 1500))
+        self.assertEqual(info[cmdline - l1_image.PVH_INFO:].split(b"\0")[0], b"console=ttyS0")
+        mm = [struct.unpack_from("<QQI", info, memmap - l1_image.PVH_INFO + 24 * i) for i in range(entries)]
+        self.assertIn((0x100000, ram - 0x100000, 1), mm)
+
+    def test_a_kernel_without_pvh_entry_is_refused(self):
+        k = self.kernel(fake_vmlinux().replace(b"Xen\0", b"Abc\0"))
+        with self.assertRaises(UserError) as cm:
+            l1_image.pvh_disk(k, k.image, "", 2048 << 20)
+        self.assertIn("CONFIG_PVH", str(cm.exception))
+
+
 class L1Report(unittest.TestCase):
     def test_info_from_the_init(self):
         k = l1_image.Kernel.__new__(l1_image.Kernel)
