@@ -162,6 +162,13 @@ class KernelAndModules(unittest.TestCase):
             l1_image.load_order(k, "svm")
         self.assertIn("module ccp (needed by kvm_amd)", str(cm.exception))
 
+    def test_module_signature_is_removed(self):
+        elf = fake_module([])
+        sig = b"S" * 300
+        signed = elf + sig + bytes(8) + struct.pack(">I", len(sig)) + l1_image.SIG_MARK
+        self.assertEqual(l1_image.module_bytes(self.write("m.ko", signed)), elf)
+        self.assertEqual(l1_image.module_bytes(self.write("n.ko", elf)), elf)
+
     def test_user_kernel_finds_modules_beside_it(self):
         image = self.write("out/bzImage", fake_bzimage("6.16.0"))
         self.assertIsNone(l1_image.find_kernel(image).modules)
