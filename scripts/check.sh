@@ -16,10 +16,9 @@ py=python3
 [ ! -x /usr/bin/python3 ] || py=/usr/bin/python3
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT INT TERM
-# The VMX half (vmx_bringup_1cpu vmx_ept under KVM in a Bochs L1) is in make
-# check-l1 only: the Bochs L1 alone needs 4 CPU-minutes to reach its init
-# (docs/l1-kvm.md, "Cost"), more than the smoke's 4-minute budget.
-L1_SMOKE="svm_bringup svm_npt"
+# The smoke: the bring-up tree and TDP of each vendor, under KVM in a QEMU
+# TCG L1 (SVM) and a Bochs L1 (VMX), both booted once and at the same time.
+L1_SMOKE="svm_bringup svm_npt vmx_bringup_1cpu vmx_ept"
 
 if [ "${1:-}" = --l1-suite ]; then
 	names=$(for g in svm vmx x86; do ./run_tests.sh -l -g $g; done | cut -d' ' -f1)
