@@ -266,12 +266,14 @@ def _main(argv, root, prog, keep_logs, emulators):
     ctx = session.Context(root, host, errata, emulators, args.timeout_scale,
                           rotate_logs(root) if keep_logs else None, planned=items,
                           cfg_path=args.cfg and os.path.abspath(args.cfg))
-    l1_header = []
+    l1_shown = set()
 
     def show(result):
-        if result.backend == l1.BACKEND and not l1_header:
-            l1_header.extend(ctx.l1.header())     # known once the L1s have run
-            for text in l1_header:
+        # Each L1's lines before its first result (known once that L1 has run).
+        v = l1.vendor(result.entry) if result.backend == l1.BACKEND else None
+        if v and v not in l1_shown:
+            l1_shown.add(v)
+            for text in ctx.l1.header(v):
                 display.line(text)
         for text in describe(result, display, args):
             display.line(text)

@@ -149,10 +149,11 @@ class Batches:
         self.done[vendor(p.entry)].wait()
         return self.results[p.label]
 
-    def header(self):
+    def header(self, v=None):
+        """The report header's lines of the L1 of vendor v (None: of every L1 that ran)."""
         lines = []
-        for v in sorted(self.infos):
-            lines.extend(self.infos[v].header())
+        for name in sorted(self.infos) if v is None else [v] if v in self.infos else []:
+            lines.extend(self.infos[name].header())
         return lines
 
     def to_json(self):

@@ -356,6 +356,8 @@ class Backend(unittest.TestCase):
         self.assertEqual(results[0].guest.counts()["PASS"], 1)
         self.assertEqual(results[0].guest.subtest, "one")
         head = "\n".join(ctx.l1.header())
+        self.assertEqual(ctx.l1.header("svm"), ctx.l1.header())     # the one L1 that ran
+        self.assertEqual(ctx.l1.header("vmx"), [])
         self.assertIn("Linux 6.1.0-fake", head)
         self.assertIn("kvm_amd nested=1", head)
         self.assertEqual(ctx.l1.to_json()["svm"]["boots"], 1)
