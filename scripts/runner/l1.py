@@ -378,16 +378,16 @@ class _L1Run:
             why = _marked(serial, "ERROR") or _marked(serial, "RETRY") or _tail(serial, 3).replace("\n", " | ")
             what = "timed out" if fin.timed_out else f"exit code {fin.exit_code}"
             return Outcome("ERROR", f"the L1 did not reach its init ({what}): {why}")
+        # The inner runner runs the tests in order (-j 1): the first without a
+        # result is the one that was running when the L1 stopped.
+        running = next(q for q in self.items if q.label not in self.finished)
+        what = "ran" if running is p else f"had not started ({running.entry.name} was running)"
+        last = _tail(_section(serial, MARK + "READY"), 3).replace("\n", " | ")
         if fin.timed_out:
-            # The inner runner runs the tests in order (-j 1): the first without a
-            # result is the one that was running.
-            running = next(q for q in self.items if q.label not in self.finished)
-            what = "ran" if running is p else f"had not started ({running.entry.name} was running)"
             return Outcome("TIMEOUT", f"the L1 run reached its deadline ({self._deadline():g} s) while "
-                                      f"{p.entry.name} {what}; inner runner's last lines: "
-                                      + _tail(_section(serial, MARK + "READY"), 2).replace("\n", " | "))
-        return Outcome("CRASH", "the L1 ended without a result for this test: "
-                                + _tail(serial, 3).replace("\n", " | "))
+                                      f"{p.entry.name} {what}; inner runner's last lines: {last}")
+        return Outcome("CRASH", f"the L1 ended (exit code {fin.exit_code}) without a result while "
+                                f"{p.entry.name} {what}; its console's last lines: {last}")
 
 
 def _run_from_log(name, results_dir, serial):

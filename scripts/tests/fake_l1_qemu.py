@@ -7,6 +7,7 @@ the test names from inner.sh and writes what the inner runner would
 ok       every test passes
 noboot   the init fails to load a module and powers off
 hang     the L1 reaches its init, then never ends
+dies     the L1 ends after the first test's log, before inner.json
 """
 import json
 import os
@@ -35,6 +36,11 @@ for n in names:
         f.write(f"test: {n}\ncommand: qemu\n--- serial ---\nHVTEST-START: {n} cpus=1 args=\n"
                 "SUBTEST: one\nPASS: one: fine\nSUMMARY: 1 checks, 1 passed, 0 failed, 0 skipped, 0 xfail, 0 xpass\n"
                 "HVTEST-END: PASS\n--- stderr ---\n")
+        if mode == "dies":
+            f.write("outcome: PASS 1 checks passed\n")
+    print(f"PASS {n} (1 checks, 1.50 s)", flush=True)
+    if mode == "dies":
+        sys.exit(1)
     runs.append({"name": n, "test": n, "status": "PASS", "reason": "1 checks passed", "duration": 1.5,
                  "command": ["qemu"], "log": log, "backtrace": []})
 with open(os.path.join(share, "inner.json"), "w") as f:

@@ -368,6 +368,12 @@ class Backend(unittest.TestCase):
         self.assertEqual([r.outcome.status for r in results], ["ERROR", "ERROR"])
         self.assertIn("ERROR insmod kvm_amd", results[0].outcome.reason)
 
+    def test_an_l1_that_ends_early_names_the_test_that_was_running(self):
+        results, _ = self.run_all("dies")
+        self.assertEqual([r.outcome.status for r in results], ["PASS", "CRASH"])
+        self.assertIn("without a result while b ran", results[1].outcome.reason)
+        self.assertIn("exit code 1", results[1].outcome.reason)
+
     def test_an_l1_that_hangs_is_stopped_at_its_deadline(self):
         results, _ = self.run_all("hang")
         self.assertEqual([r.outcome.status for r in results], ["TIMEOUT", "TIMEOUT"])
