@@ -165,8 +165,10 @@ def _read(path):
         return ""
 
 
-def run(emulators, argv, timeout, out_dir, env=None, cwd=None):
+def run(emulators, argv, timeout, out_dir, env=None, cwd=None, give_up=None):
     """Run argv, its stdout and stderr to out_dir/emulator.stdout and .stderr.
+    give_up (None, or a function asked about once a second): True stops the
+    run as its timeout would (Finished.timed_out).
 
     Raises OSError when it cannot start, Stopped when the session is ending.
     """
@@ -178,7 +180,17 @@ def run(emulators, argv, timeout, out_dir, env=None, cwd=None):
         proc = emulators.start(argv, stdout=out, stderr=err, cwd=cwd, env=full_env)
     timed_out = True
     try:
-        timed_out = not wait_exit(proc, timeout)
+        if give_up is None:
+            timed_out = not wait_exit(proc, timeout)
+        else:
+            deadline = start + timeout
+            while True:
+                left = deadline - time.monotonic()
+                if wait_exit(proc, max(0.0, min(left, 1.0))):
+                    timed_out = False
+                    break
+                if left <= 1.0 or give_up():
+                    break
         duration = time.monotonic() - start
     finally:
         if timed_out:

@@ -40,6 +40,7 @@ TEST_SLACK = 15.0                # per test, on top of its scaled timeout: the i
 LOADED = {"svm": "inner", "vmx": "deadline"}
 BOCHS_SECONDS_PER_EMULATED = 2.0
 BOOT_ATTEMPTS = 3                # boots of one L1 when its userland disk is not probed
+L1_RESUMES = 2                   # further L1 boots for the tests not started when an L1 stalled or ended
 BOCHS_IPS = 50000000             # the Bochs L1's emulated clock; its TSC runs at this rate
 BOCHS_MODEL = "corei7_skylake_x"
 BOCHS_MEGS = 2048                # the Bochs L1's RAM (Bochs takes at most 2048)
@@ -94,6 +95,7 @@ class L1Info:
         self.boots = 0
         self.load = None             # host load per CPU when the L1 started
         self.inner_scale = None      # the inner runner's --timeout-scale
+        self.resumed = []            # the boots again after an L1 that stalled or ended
         for line in text.splitlines():
             key, _, value = line.partition(" ")
             if line.startswith("kernel="):
@@ -115,13 +117,15 @@ class L1Info:
                     if self.inner_scale else ""),
                  f"l1-kvm ({self.vendor.upper()}): {self.module} {mine or '(parameters not read)'}"]
         lines += [f"l1-kvm ({self.vendor.upper()}): dmesg: {d}" for d in self.dmesg]
+        lines += [f"l1-kvm ({self.vendor.upper()}): booted again after an L1 that stalled or ended, {r}"
+                  for r in self.resumed]
         return lines
 
     def to_json(self):
         return {"vendor": self.vendor, "under": UNDER[self.vendor], "kernel": self.kernel,
                 "source": self.source, "module": self.module, "parameters": self.params,
                 "dmesg": self.dmesg, "boot_seconds": self.boot_seconds, "boots": self.boots,
-                "load_per_cpu": self.load, "inner_timeout_scale": self.inner_scale}
+                "load_per_cpu": self.load, "inner_timeout_scale": self.inner_scale, "resumed": self.resumed}
 
 
 class Batches:
@@ -160,17 +164,20 @@ class Batches:
         return {v: i.to_json() for v, i in sorted(self.infos.items())}
 
     def _run_vendor(self, v):
-        from .session import Result
-        items = self.groups[v]
-        try:
-            results = _L1Run(v, items, self.ctx).run()
-        except UserError as e:
-            results = ([Result(p.label, p.entry, BACKEND, env_name(p.entry), Outcome("ERROR", str(e)))
-                        for p in items], None)
-        except Exception as e:        # never leave the waiting workers stuck
-            results = ([Result(p.label, p.entry, BACKEND, env_name(p.entry),
-                               Outcome("ERROR", f"l1-kvm: {type(e).__name__}: {e}")) for p in items], None)
-        runs, info = results
+        """The vendor's L1, booted again (at most L1_RESUMES times) for the tests
+        an L1 never began because it stalled or ended during an earlier one."""
+        items, info, runs = self.groups[v], None, []
+        for boot in range(L1_RESUMES + 1):
+            got, got_info, unstarted = self._one_l1(v, items, boot)
+            if got_info and info:
+                info.boots += got_info.boots
+                info.resumed.append(f"boot {info.boots}: {len(items)} tests, from {items[0].entry.name}")
+            info = info or got_info
+            again = unstarted if unstarted and boot < L1_RESUMES else []
+            runs += [r for r in got if r.label not in {p.label for p in again}]
+            if not again:
+                break
+            items = again
         with self.lock:
             for r in runs:
                 self.results[r.label] = r
@@ -178,14 +185,29 @@ class Batches:
                 self.infos[v] = info
         self.done[v].set()
 
+    def _one_l1(self, v, items, boot):
+        """(results, L1Info or None, the items it never began) of one L1 run."""
+        from .session import Result
+        run = None
+        try:
+            run = _L1Run(v, items, self.ctx, boot)
+            results, info = run.run()
+            return results, info, run.unstarted
+        except UserError as e:
+            why = str(e)
+        except Exception as e:        # never leave the waiting workers stuck
+            why = f"l1-kvm: {type(e).__name__}: {e}"
+        return [Result(p.label, p.entry, BACKEND, env_name(p.entry), Outcome("ERROR", why)) for p in items], None, []
+
 
 class _L1Run:
     """One L1 boot for the tests of one vendor."""
 
-    def __init__(self, v, items, ctx):
+    def __init__(self, v, items, ctx, boot=0):
         self.vendor = v
         self.items = items
         self.ctx = ctx
+        self.boot = boot             # 0, or which boot again after an L1 that stalled or ended
         self.kernel = l1_image.find_kernel(_kernel_option)
         self.scratch = os.path.join(ctx.scratch, f"l1-{v}")
         self.run_dir = os.path.join(self.scratch, "run")
@@ -193,6 +215,8 @@ class _L1Run:
         self.inner_dir = RUN_DISK if self.disk else RUN_9P
         self.retried = []            # consoles of the boots that gave up (RETRY)
         self.finished = set()        # labels of the tests the L1 gave a result for
+        self.stalled = None          # the test during which the L1 stopped giving results (stopped then)
+        self.unstarted = []          # the items it never began (another L1 boot can run them)
         self.load = load_per_cpu(ctx.host.cpus)
         self.inner_scale = INNER_TIMEOUT_SCALE[v] * ctx.timeout_scale * \
             (self.load if LOADED[v] == "inner" else 1.0)
@@ -277,10 +301,16 @@ class _L1Run:
             f.write("c\nquit\n")
         return [host.bochs, "-q", "-f", rc, "-rc", os.path.join(self.scratch, "cont.rc")]
 
+    def _clock(self):
+        """Wall seconds per second of the L1's own clock."""
+        return 1.0 if LOADED[self.vendor] == "inner" else BOCHS_SECONDS_PER_EMULATED * self.load
+
+    def _budget(self, p):
+        """Wall seconds the L1 may take for p: its timeout inside, and the inner runner's slack."""
+        return (p.entry.timeout * self.inner_scale + TEST_SLACK) * self._clock()
+
     def _deadline(self):
-        clock = 1.0 if LOADED[self.vendor] == "inner" else BOCHS_SECONDS_PER_EMULATED * self.load
-        return (BOOT_BUDGET[self.vendor] * self.ctx.timeout_scale * self.load
-                + sum(p.entry.timeout * self.inner_scale + TEST_SLACK for p in self.items) * clock)
+        return BOOT_BUDGET[self.vendor] * self.ctx.timeout_scale * self.load + sum(map(self._budget, self.items))
 
     def _boot(self):
         """Boot the L1 until it runs the tests (at most BOOT_ATTEMPTS boots).
@@ -303,14 +333,15 @@ class _L1Run:
                 argv, env = self._qemu_argv(initrd), None
             self.command = argv
             console = os.path.join(self.scratch, "serial.out" if self.disk else "emulator.stdout")
-            watch = _ReadyWatch(console)
+            watch = _ConsoleWatch(console, [(p.entry.name, self._budget(p)) for p in self.items])
             try:
                 fin = execute.run(self.ctx.emulators, argv, self._deadline(), self.scratch, env=env,
-                                  cwd=self.scratch)
+                                  cwd=self.scratch, give_up=watch.stalled)
             except OSError as e:
                 raise UserError(f"l1-kvm: cannot start {argv[0]}: {e.strerror}") from None
             finally:
                 ready = watch.stop()
+            self.stalled = watch.stall
             serial = _read(console)
             if MARK + "RETRY" not in serial:
                 break
@@ -346,7 +377,7 @@ class _L1Run:
     def _save_l1_log(self, serial, fin, seconds):
         if not self.ctx.logs_dir:
             return
-        path = os.path.join(self.ctx.logs_dir, f"l1-kvm-{self.vendor}.log")
+        path = os.path.join(self.ctx.logs_dir, f"l1-kvm-{self.vendor}{f'.{self.boot + 1}' if self.boot else ''}.log")
         with open(path, "w", encoding="utf-8") as f:
             for i, earlier in enumerate(self.retried, 1):
                 f.write(f"--- L1 console, boot {i} (gave up) ---\n{earlier}\n")
@@ -381,8 +412,15 @@ class _L1Run:
         # The inner runner runs the tests in order (-j 1): the first without a
         # result is the one that was running when the L1 stopped.
         running = next(q for q in self.items if q.label not in self.finished)
+        if running is not p:
+            self.unstarted.append(p)
         what = "ran" if running is p else f"had not started ({running.entry.name} was running)"
         last = _tail(_section(serial, MARK + "READY"), 3).replace("\n", " | ")
+        if self.stalled:
+            name, budget, quiet = self.stalled
+            return Outcome("TIMEOUT", f"the L1 gave no result for {quiet:.0f} s (the budget of {name}: "
+                                      f"{budget:.0f} s) and was stopped while {p.entry.name} {what}; "
+                                      f"its console's last lines: {last}")
         if fin.timed_out:
             return Outcome("TIMEOUT", f"the L1 run reached its deadline ({self._deadline():g} s) while "
                                       f"{p.entry.name} {what}; inner runner's last lines: {last}")
@@ -425,22 +463,44 @@ def lines_of(command):
     return " ".join(command) if command else "(not started)"
 
 
-class _ReadyWatch:
-    """Seconds from now until the L1 console (a file) shows the READY line: the boot time."""
+class _ConsoleWatch:
+    """Watches the L1's console (a file): the seconds until READY (the boot time),
+    then the inner runner's result lines ("STATUS NAME (...)", the tests in order):
+    when the test that runs has given none for longer than its budget, the L1 has
+    stalled (it or its KVM hangs) and stalled() says to stop it."""
 
-    def __init__(self, path):
+    def __init__(self, path, budgets):
         self.path = path
+        self.budgets = budgets       # [(test name, wall seconds)], in the order they run
         self.start = time.monotonic()
         self.seconds = None
+        self.stall = None            # (name, budget, seconds without a result)
         self.quit = threading.Event()
         self.thread = threading.Thread(target=self._poll, daemon=True)
         self.thread.start()
 
     def _poll(self):
+        done, since = 0, None
         while not self.quit.wait(0.5):
-            if (MARK + "READY").encode() in _read_bytes(self.path):
-                self.seconds = time.monotonic() - self.start
+            text = _read_bytes(self.path).decode("utf-8", "replace")
+            if self.seconds is None:
+                if MARK + "READY" not in text:
+                    continue
+                self.seconds = since = time.monotonic() - self.start
+            results = {w[1] for w in (ln.split(" ", 2) for ln in text.splitlines())
+                       if len(w) == 3 and w[0] in STATUSES and w[2].startswith("(")}
+            now = time.monotonic() - self.start
+            # The test that runs follows the last one with a result (a result line
+            # garbled on the console must not stop the L1 later).
+            last = max((i for i, (name, _) in enumerate(self.budgets) if name in results), default=-1)
+            if last + 1 > done:
+                done, since = last + 1, now
+            if done < len(self.budgets) and now - since > self.budgets[done][1]:
+                self.stall = (*self.budgets[done], now - since)
                 return
+
+    def stalled(self):
+        return self.stall is not None
 
     def stop(self):
         self.quit.set()

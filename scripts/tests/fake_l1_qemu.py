@@ -7,6 +7,7 @@ the test names from inner.sh and writes what the inner runner would
 ok       every test passes
 noboot   the init fails to load a module and powers off
 hang     the L1 reaches its init, then never ends
+hangboot the L1 never reaches its init
 dies     the L1 ends after the first test's log, before inner.json
 """
 import json
@@ -19,6 +20,8 @@ share = next(a for a in sys.argv if "id=hvrun," in a).split("path=")[1].split(",
 if mode == "noboot":
     print("HVTEST-L1: ERROR insmod kvm_amd: Operation not supported", flush=True)
     sys.exit(0)
+if mode == "hangboot":
+    time.sleep(60)
 with open(os.path.join(share, "l1-info"), "w") as f:
     f.write("kernel=6.1.0-fake\nmodule=kvm_amd\nparam kvm_amd/parameters/nested=1\n"
             "dmesg [    1.0] kvm: Nested Virtualization enabled\n")

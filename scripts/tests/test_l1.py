@@ -374,10 +374,20 @@ class Backend(unittest.TestCase):
         self.assertIn("without a result while b ran", results[1].outcome.reason)
         self.assertIn("exit code 1", results[1].outcome.reason)
 
-    def test_an_l1_that_hangs_is_stopped_at_its_deadline(self):
-        results, _ = self.run_all("hang")
+    def test_an_l1_that_stalls_is_stopped_and_the_rest_run_in_another_boot(self):
+        results, ctx = self.run_all("hang")
         self.assertEqual([r.outcome.status for r in results], ["TIMEOUT", "TIMEOUT"])
-        self.assertIn("deadline", results[1].outcome.reason)
+        self.assertIn("gave no result", results[0].outcome.reason)
+        self.assertIn("while a ran", results[0].outcome.reason)
+        self.assertIn("while b ran", results[1].outcome.reason)     # in the second boot
+        self.assertEqual(ctx.l1.to_json()["svm"]["boots"], 2)
+        self.assertIn("booted again", "\n".join(ctx.l1.header("svm")))
+        self.assertTrue(os.path.exists(os.path.join(self.logs, "l1-kvm-svm.2.log")))
+
+    def test_an_l1_that_never_boots_is_stopped_at_its_deadline(self):
+        results, _ = self.run_all("hangboot")
+        self.assertEqual([r.outcome.status for r in results], ["ERROR", "ERROR"])
+        self.assertIn("did not reach its init (timed out)", results[1].outcome.reason)
 
 
 class StoppedInnerRun(unittest.TestCase):
