@@ -256,7 +256,7 @@ static void test_vmmcall(void)
 	svm_report_exit(NULL, VMEXIT_VMMCALL, run_stub(g_vmmcall, 0, 0, 0), "VMMCALL with VMMCALL intercept");
 	report_u64(NULL, (uint64_t)g_vmmcall, guest.vmcb->save.rip, "VMMCALL exit: guest RIP at the VMMCALL");
 	guest.vmcb->control.intercept4 &= ~SVM_I4_VMMCALL;
-	svm_report_exit(NULL, VMEXIT_EXCP_UD, run_stub(g_vmmcall, 0, 0, 0),
+	svm_report_exit("qemu-kvm-vmmcall-l2-hypercall", VMEXIT_EXCP_UD, run_stub(g_vmmcall, 0, 0, 0),
 			"VMMCALL without VMMCALL intercept: the guest's #UD (exception intercepted)");
 	guest.vmcb->control.intercept4 |= SVM_I4_VMMCALL;
 }
