@@ -188,7 +188,6 @@ class Batches:
     def _one_l1(self, v, items, boot):
         """(results, L1Info or None, the items it never began) of one L1 run."""
         from .session import Result
-        run = None
         try:
             run = _L1Run(v, items, self.ctx, boot)
             results, info = run.run()
