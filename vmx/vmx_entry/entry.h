@@ -224,6 +224,7 @@ struct entry_row {
 	struct outcome expect, twin_expect;
 	const char *erratum;		/* an environment known to deviate (errata.cfg), or NULL */
 	bool fatal;			/* under that erratum the row would end the program: not executed */
+	const char *twin_erratum;	/* an environment known to refuse the valid twin, or NULL */
 };
 
 struct entry_table { const struct entry_row *rows; unsigned n; const char *file; };

@@ -257,8 +257,10 @@ static void run_one(const struct entry_table *t, const struct entry_row *r, cons
 		attempt(CTX_BASE, 0, NULL, 0, NULL);
 
 	if (!twin_ok) {
-		/* The twin is not what an erratum names: its failure is a FAIL. */
-		pass = report(false, "SDM %s (%s): %s: twin %s=%#llx: expected %s, got %s (the row: %#llx, %s)",
+		/* The twin is not what the row's erratum names: its failure is a FAIL, or
+		 * an XFAIL where the row names an environment that refuses the twin. */
+		pass = report_erratum(r->twin_erratum, false,
+			      "SDM %s (%s): %s: twin %s=%#llx: expected %s, got %s (the row: %#llx, %s)",
 			      entry_section_number[r->sec], entry_section_title[r->sec], r->rule,
 			      entry_field_name(r->field), (unsigned long long)tv,
 			      outcome_str(te, true, want, sizeof(want)), outcome_str(t_, true, twin_got, sizeof(twin_got)),
@@ -276,7 +278,8 @@ static void run_one(const struct entry_table *t, const struct entry_row *r, cons
 				      outcome_str(t_, false, twin_got, sizeof(twin_got)));
 	}
 	report_rule_end();
-	rows_tried(pass, twin_ok && r->erratum && erratum_active(r->erratum));
+	rows_tried(pass, twin_ok ? r->erratum && erratum_active(r->erratum)
+				 : r->twin_erratum && erratum_active(r->twin_erratum));
 }
 
 static void run_row(const struct entry_table *t, const struct entry_row *r)

@@ -185,20 +185,23 @@ static const struct entry_row rows[] = {
 	  .field = VMCS_CR3_TARGET_COUNT, .bad = ROW_FN(cr3_targets_over), .twin = ROW_FN(cr3_targets_max),
 	  .expect = FAIL_CTL },
 	/* Addresses the controls use: page-aligned, within the physical-address width. */
-#define PAGE_ADDR_ROWS(nm, ctxx, fld, what)								\
+/* The twin of the width row, the last page below the physical-address width,
+ * is refused where top_page_erratum names it (or NULL). */
+#define PAGE_ADDR_ROWS_TOP_PAGE(nm, ctxx, fld, what, top_page_erratum)						\
 	{ .line = __LINE__, .name = nm "-align-bit%u", .sec = SEC_EXEC, .ctx = ctxx, .bits = page_offset_edges,		\
 	  .rule = what ": bits 11:0 are 0", .field = fld, .bad = ROW_BIT_SET, .expect = FAIL_CTL },		\
 	{ .line = __LINE__, .name = nm "-width-bit%u", .sec = SEC_EXEC, .ctx = ctxx, .bits = phys_edges,			\
 	  .rule = what ": no bit beyond the physical-address width", .field = fld, .bad = ROW_BIT_SET,	\
-	  .twin = ROW_FN(top_page), .expect = FAIL_CTL }
+	  .twin = ROW_FN(top_page), .expect = FAIL_CTL, .twin_erratum = top_page_erratum }
+#define PAGE_ADDR_ROWS(nm, ctxx, fld, what) PAGE_ADDR_ROWS_TOP_PAGE(nm, ctxx, fld, what, NULL)
 	PAGE_ADDR_ROWS("entry-ctl-io-bitmap-a", CTX_IO_BITMAPS, VMCS_IO_BITMAP_A_ADDR,
 		       "with \"use I/O bitmaps\", I/O bitmap A's address"),
 	PAGE_ADDR_ROWS("entry-ctl-io-bitmap-b", CTX_IO_BITMAPS, VMCS_IO_BITMAP_B_ADDR,
 		       "with \"use I/O bitmaps\", I/O bitmap B's address"),
 	PAGE_ADDR_ROWS("entry-ctl-msr-bitmap", CTX_MSR_BITMAPS, VMCS_MSR_BITMAPS_ADDR,
 		       "with \"use MSR bitmaps\", the MSR-bitmap address"),
-	PAGE_ADDR_ROWS("entry-ctl-virtual-apic", CTX_TPR, VMCS_VIRTUAL_APIC_ADDR,
-		       "with \"use TPR shadow\", the virtual-APIC address"),
+	PAGE_ADDR_ROWS_TOP_PAGE("entry-ctl-virtual-apic", CTX_TPR, VMCS_VIRTUAL_APIC_ADDR,
+				"with \"use TPR shadow\", the virtual-APIC address", "qemu-kvm-vmx-virtual-apic-unbacked"),
 	{ .line = __LINE__, .name = "entry-ctl-tpr-threshold-bit%u", .sec = SEC_EXEC, .ctx = CTX_TPR, .bits = tpr_threshold_high,
 	  .rule = "with \"use TPR shadow\" and no virtual-interrupt delivery, TPR threshold bits 31:4 are 0",
 	  .field = VMCS_TPR_THRESHOLD, .bad = ROW_BIT_SET, .expect = FAIL_CTL },
