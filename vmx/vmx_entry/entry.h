@@ -225,6 +225,7 @@ struct entry_row {
 	const char *erratum;		/* an environment known to deviate (errata.cfg), or NULL */
 	bool fatal;			/* under that erratum the row would end the program: not executed */
 	const char *twin_erratum;	/* an environment known to refuse the valid twin, or NULL */
+	bool twin_fatal;		/* under that erratum the twin would end the program: not executed */
 };
 
 struct entry_table { const struct entry_row *rows; unsigned n; const char *file; };

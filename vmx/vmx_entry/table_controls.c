@@ -186,14 +186,16 @@ static const struct entry_row rows[] = {
 	  .expect = FAIL_CTL },
 	/* Addresses the controls use: page-aligned, within the physical-address width. */
 /* The twin of the width row, the last page below the physical-address width,
- * is refused where top_page_erratum names it (or NULL). */
-#define PAGE_ADDR_ROWS_TOP_PAGE(nm, ctxx, fld, what, top_page_erratum)						\
+ * is refused where top_page_erratum names it (or NULL), and under it ends the
+ * program where top_page_fatal says so. */
+#define PAGE_ADDR_ROWS_TOP_PAGE(nm, ctxx, fld, what, top_page_erratum, top_page_fatal)				\
 	{ .line = __LINE__, .name = nm "-align-bit%u", .sec = SEC_EXEC, .ctx = ctxx, .bits = page_offset_edges,		\
 	  .rule = what ": bits 11:0 are 0", .field = fld, .bad = ROW_BIT_SET, .expect = FAIL_CTL },		\
 	{ .line = __LINE__, .name = nm "-width-bit%u", .sec = SEC_EXEC, .ctx = ctxx, .bits = phys_edges,			\
 	  .rule = what ": no bit beyond the physical-address width", .field = fld, .bad = ROW_BIT_SET,	\
-	  .twin = ROW_FN(top_page), .expect = FAIL_CTL, .twin_erratum = top_page_erratum }
-#define PAGE_ADDR_ROWS(nm, ctxx, fld, what) PAGE_ADDR_ROWS_TOP_PAGE(nm, ctxx, fld, what, NULL)
+	  .twin = ROW_FN(top_page), .expect = FAIL_CTL, .twin_erratum = top_page_erratum,				\
+	  .twin_fatal = top_page_fatal }
+#define PAGE_ADDR_ROWS(nm, ctxx, fld, what) PAGE_ADDR_ROWS_TOP_PAGE(nm, ctxx, fld, what, NULL, false)
 	PAGE_ADDR_ROWS("entry-ctl-io-bitmap-a", CTX_IO_BITMAPS, VMCS_IO_BITMAP_A_ADDR,
 		       "with \"use I/O bitmaps\", I/O bitmap A's address"),
 	PAGE_ADDR_ROWS("entry-ctl-io-bitmap-b", CTX_IO_BITMAPS, VMCS_IO_BITMAP_B_ADDR,
@@ -201,7 +203,8 @@ static const struct entry_row rows[] = {
 	PAGE_ADDR_ROWS("entry-ctl-msr-bitmap", CTX_MSR_BITMAPS, VMCS_MSR_BITMAPS_ADDR,
 		       "with \"use MSR bitmaps\", the MSR-bitmap address"),
 	PAGE_ADDR_ROWS_TOP_PAGE("entry-ctl-virtual-apic", CTX_TPR, VMCS_VIRTUAL_APIC_ADDR,
-				"with \"use TPR shadow\", the virtual-APIC address", "qemu-kvm-vmx-virtual-apic-unbacked"),
+				"with \"use TPR shadow\", the virtual-APIC address", "qemu-kvm-vmx-virtual-apic-unbacked",
+				false),
 	{ .line = __LINE__, .name = "entry-ctl-tpr-threshold-bit%u", .sec = SEC_EXEC, .ctx = CTX_TPR, .bits = tpr_threshold_high,
 	  .rule = "with \"use TPR shadow\" and no virtual-interrupt delivery, TPR threshold bits 31:4 are 0",
 	  .field = VMCS_TPR_THRESHOLD, .bad = ROW_BIT_SET, .expect = FAIL_CTL },
@@ -231,8 +234,9 @@ static const struct entry_row rows[] = {
 	  .field = VMCS_PROC_BASED_CONTROLS, .bad = ROW_OR(CPU_NMI_WINDOW_EXITING),
 	  .twin = ROW_OR(CPU_NMI_WINDOW_EXITING), .expect = FAIL_CTL,
 	  .twin_expect = ENTERS_EXIT(VMX_EXIT_NMI_WINDOW) },
-	PAGE_ADDR_ROWS("entry-ctl-apic-access", CTX_APIC_ACCESS, VMCS_APIC_ACCESS_ADDR,
-		       "with \"virtualize APIC accesses\", the APIC-access address"),
+	PAGE_ADDR_ROWS_TOP_PAGE("entry-ctl-apic-access", CTX_APIC_ACCESS, VMCS_APIC_ACCESS_ADDR,
+				"with \"virtualize APIC accesses\", the APIC-access address",
+				"qemu-kvm-vmx-apic-access-unbacked", true),
 	{ .line = __LINE__, .name = "entry-ctl-x2apic-mode-without-tpr-shadow", .sec = SEC_EXEC, .ctx = CTX_SECONDARY,
 	  .twin_ctx = CTX_TPR, .need = need_x2apic,
 	  .rule = "\"virtualize x2APIC mode\" only with \"use TPR shadow\"",
