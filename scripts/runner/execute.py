@@ -157,7 +157,8 @@ def wait_exit(proc, timeout):
         os.close(fd)
 
 
-def _read(path):
+def read_text(path):
+    """A file's text (UTF-8, bad bytes replaced), or "" when it cannot be read."""
     try:
         with open(path, "rb") as f:
             return f.read().decode("utf-8", errors="replace")
@@ -199,7 +200,7 @@ def run(emulators, argv, timeout, out_dir, env=None, cwd=None, give_up=None):
             _signal_group(proc.pid, signal.SIGKILL)   # whatever the emulator left in its group
             proc.wait()
         emulators.done(proc)
-    return Finished(proc.returncode, timed_out, _read(out_path), _read(err_path), duration)
+    return Finished(proc.returncode, timed_out, read_text(out_path), read_text(err_path), duration)
 
 
 @contextlib.contextmanager

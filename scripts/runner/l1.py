@@ -341,7 +341,7 @@ class _L1Run:
             finally:
                 ready = watch.stop()
             self.stalled = watch.stall
-            serial = _read(console)
+            serial = execute.read_text(console)
             if MARK + "RETRY" not in serial:
                 break
             self.retried.append(serial)
@@ -361,7 +361,7 @@ class _L1Run:
                 results_dir = self.run_dir
         else:
             results_dir = self.run_dir
-        info = L1Info(self.vendor, self.kernel, _read(os.path.join(results_dir, "l1-info")))
+        info = L1Info(self.vendor, self.kernel, execute.read_text(os.path.join(results_dir, "l1-info")))
         info.boots = boots
         info.boot_seconds = ready
         info.load = self.load
@@ -394,7 +394,7 @@ class _L1Run:
             r.outcome = self._missing(p, serial, fin)
             r.log = f"--- L1 console (tail) ---\n{_tail(serial, 40)}\n"
             return r
-        log_text = _read(os.path.join(results_dir, "logs", os.path.basename(run.get("log") or "")))
+        log_text = execute.read_text(os.path.join(results_dir, "logs", os.path.basename(run.get("log") or "")))
         r.guest = guest_output.parse(_section(log_text, "--- serial ---").splitlines())
         r.outcome = Outcome(run["status"], run["reason"])
         r.duration = run.get("duration") or 0.0
@@ -433,7 +433,7 @@ def _run_from_log(name, results_dir, serial):
     log when the test ends: 'outcome: STATUS REASON'), else from its result line
     on the L1's console ('STATUS NAME (reason, N s)'); None when it never ended."""
     log = os.path.join(results_dir, "logs", name + ".log")
-    text = _read(log)
+    text = execute.read_text(log)
     for line in reversed(text.splitlines()):
         if line.startswith("outcome: "):
             status, _, reason = line[len("outcome: "):].partition(" ")
@@ -514,13 +514,6 @@ def _read_bytes(path):
     except OSError:
         return b""
 
-
-def _read(path):
-    try:
-        with open(path, encoding="utf-8", errors="replace") as f:
-            return f.read()
-    except OSError:
-        return ""
 
 
 def _load_json(path):

@@ -49,9 +49,12 @@ def expected_exit(kind, end):
     return (END_EXIT_CODE[end] << 1) | 1 if kind == "qemu" else 0
 
 
-def judge(guest, kind, exit_code, timed_out, timeout=None, message=""):
-    """kind: "qemu" or "bochs"; message: the emulator's last complaint (stderr)."""
+def judge(guest, kind, exit_code, timed_out, timeout=None, message="", stopped=None):
+    """kind: "qemu" or "bochs"; message: the emulator's last complaint (stderr);
+    stopped: what the VMM said when it stopped the VM for good (the run was then ended)."""
     if guest.end is None:
+        if stopped:
+            return Outcome("CRASH", f"the VMM stopped the VM ({stopped}){_where(guest)}")
         if timed_out:
             return Outcome("TIMEOUT", f"no HVTEST-END within {timeout:g} s{_where(guest)}")
         if guest.ends:

@@ -165,8 +165,17 @@ def _run_in(p, ctx, scratch):
         result.outcome = Outcome("ERROR", missing)
         return _finish(ctx, result)
     timeout = e.timeout * ctx.timeout_scale
+    vm_stopped = None
+    if p.backend != "bochs":
+        # QEMU stops a VM for good when KVM reports an internal error (it waits,
+        # paused, where a test would otherwise run into its timeout).
+        stderr_path = os.path.join(scratch, "emulator.stderr")
+
+        def vm_stopped():
+            return _stop_line(execute.read_text(stderr_path))
     try:
-        fin = execute.run(ctx.emulators, inv.argv, timeout, scratch, env=inv.env, cwd=inv.cwd)
+        fin = execute.run(ctx.emulators, inv.argv, timeout, scratch, env=inv.env, cwd=inv.cwd,
+                          give_up=vm_stopped)
     except OSError as err:
         result.outcome = Outcome("ERROR", f"cannot start {inv.argv[0]}: {err.strerror}")
         return _finish(ctx, result)
@@ -192,7 +201,8 @@ def _run_in(p, ctx, scratch):
     result.guest = guest_output.parse(serial.splitlines())
     result.duration = fin.duration
     kind = "bochs" if p.backend == "bochs" else "qemu"
-    result.outcome = judge(result.guest, kind, fin.exit_code, fin.timed_out, timeout, message)
+    result.outcome = judge(result.guest, kind, fin.exit_code, fin.timed_out, timeout, message,
+                           stopped=vm_stopped() if vm_stopped and fin.timed_out else None)
     elf = os.path.join(ctx.root, backends.program_path(ctx.root, e.file, ".elf"))
     result.backtrace = symbolize(elf, result.guest.backtrace)
     result.log = (f"--- serial ---\n{serial}" + ("" if serial.endswith("\n") or not serial else "\n")
@@ -200,6 +210,20 @@ def _run_in(p, ctx, scratch):
                   + f"--- exit code {fin.exit_code}{' (timed out)' if fin.timed_out else ''}, "
                     f"{fin.duration:.2f} s ---\n")
     return _finish(ctx, result)
+
+
+# What QEMU prints when it stops the VM for good (a KVM internal error).
+VM_STOP_MARKS = ("KVM internal error",)
+
+
+def _stop_line(text):
+    """QEMU's line that says it stopped the VM for good, with the next one (the
+    suberror's meaning), or None."""
+    lines = text.splitlines()
+    for i, line in enumerate(lines):
+        if any(m in line for m in VM_STOP_MARKS):
+            return "; ".join(ln.strip() for ln in lines[i:i + 2])
+    return None
 
 
 def _finish(ctx, result):

@@ -6,6 +6,7 @@ mode=fail    prints a failing run, exits 3
 mode=hang    starts a child that sleeps, then sleeps itself (tests the group kill;
              the child's pid goes to the file named by pidfile=PATH)
 mode=refuse  complains on stderr and exits 1 without output
+mode=kvmerr  reports a KVM internal error on stderr and waits, as QEMU does
 """
 import subprocess
 import sys
@@ -18,6 +19,10 @@ if mode == "refuse":
     print("qemu-system-x86_64: -machine pc: refused", file=sys.stderr)
     sys.exit(1)
 print(f"HVTEST-START: fake cpus=1 args={' '.join(args)}", flush=True)
+if mode == "kvmerr":
+    print("SUBTEST: one", flush=True)
+    print("KVM internal error. Suberror: 1\nemulation failure\nRAX=0", file=sys.stderr, flush=True)
+    time.sleep(60)
 if mode == "hang":
     child = subprocess.Popen(["sleep", "60"])
     with open(opts["pidfile"], "w") as f:

@@ -49,6 +49,14 @@ class Runs(unittest.TestCase):
         self.assertEqual((r.outcome.status, r.outcome.reason),
                          ("ERROR", "not built: build/missing.flat (run make)"))
 
+    def test_vm_stopped_by_a_kvm_internal_error_is_a_crash_at_once(self):
+        start = time.monotonic()
+        r = self.run_test("[t]\nfile = t\ntimeout = 30\ntest_args = mode=kvmerr\n")
+        self.assertEqual(r.outcome.status, "CRASH", r.outcome.reason)
+        self.assertIn("KVM internal error. Suberror: 1; emulation failure", r.outcome.reason)
+        self.assertIn("in subtest one", r.outcome.reason)
+        self.assertLess(time.monotonic() - start, 20)
+
     def test_timeout_kills_the_whole_group(self):
         pidfile = os.path.join(self.root, "child.pid")
         start = time.monotonic()
