@@ -28,9 +28,11 @@ if [ "${1:-}" = --l1-suite ]; then
 	echo "0 0" >"$tmp/env"
 	: >"$tmp/unit.failed"
 	: >"$tmp/env.failed"
+	l1_logs=logs
 	parts="l1"
 else
 	parts="suite neg l1"
+	l1_logs=logs.l1
 
 # 0. The l1-kvm smoke: real KVM as an L1, one per vendor, booted once (QEMU
 #    TCG and Bochs at once); first, so that its logs can be kept in logs.l1/
@@ -112,7 +114,7 @@ cp "$tmp/neg.out" logs/negative.out 2>/dev/null
 fi
 
 # shellcheck disable=SC2086 # parts: one word each
-"$py" -S -E - "$tmp" $parts <<'PY'
+L1_LOGS=$l1_logs "$py" -S -E - "$tmp" $parts <<'PY'
 import json, os, sys
 tmp, parts = sys.argv[1], sys.argv[2:]
 passed, failed, skipped = (int(x) for x in open(os.path.join(tmp, "unit")).read().split())
@@ -193,11 +195,13 @@ if recap:
     for line in recap:
         print(f"check:   {line}")
     if l1_failed:
-        # The L1's own console: why it did not boot or what it was doing (logs.l1/).
-        for log in sorted(os.listdir("logs.l1")) if os.path.isdir("logs.l1") else ():
+        # The L1's own console: why it did not boot or what it was doing
+        # (logs.l1/ after make check's smoke, logs/ after make check-l1).
+        where = os.environ.get("L1_LOGS", "logs.l1")
+        for log in sorted(os.listdir(where)) if os.path.isdir(where) else ():
             if log.startswith("l1-kvm-"):
-                print(f"check: the last lines of logs.l1/{log}:")
-                for line in tail(os.path.join("logs.l1", log), 25):
+                print(f"check: the last lines of {where}/{log}:")
+                for line in tail(os.path.join(where, log), 25):
                     print(f"check: | {line[:300]}")
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 sys.exit(1 if failed else 0)

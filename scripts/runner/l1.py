@@ -411,8 +411,8 @@ class _L1Run:
         # The inner runner runs the tests in order (-j 1): the first without a
         # result is the one that was running when the L1 stopped.
         running = next(q for q in self.items if q.label not in self.finished)
-        if running is not p:
-            self.unstarted.append(p)
+        if running is not p and (self.stalled or not fin.timed_out):
+            self.unstarted.append(p)         # another boot runs it (not after the whole deadline)
         what = "ran" if running is p else f"had not started ({running.entry.name} was running)"
         last = _tail(_section(serial, MARK + "READY"), 3).replace("\n", " | ")
         if self.stalled:

@@ -19,6 +19,7 @@ import os
 import shutil
 import struct
 import subprocess
+import zlib
 
 from .cfg import version_key
 from .errors import UserError
@@ -346,6 +347,7 @@ PVH_MEMMAP = PVH_INFO + 0x80
 PVH_CMDLINE = PVH_INFO + 0x200
 PVH_INFO_END = PVH_INFO + 0x1000
 PVH_INITRD = 0x10000000          # 256 MiB: above the kernel (16 MiB and up), below the L1's RAM top
+PVH_ROM_LOW = (0x6000, 0x7200)   # what the ROM uses itself: the top of its stack, the load list
 PVH_LIST_MAGIC = b"HVTPVH01"
 PVH_LIST_MAX = 30
 HVM_START_MAGIC = 0x336EC578     # struct hvm_start_info, version 1 (the PVH boot ABI)
@@ -374,10 +376,14 @@ def vmlinux(kernel):
     elf = None
     if payload.startswith(b"\xfd7zXZ\x00"):
         elf = lzma.LZMADecompressor(format=lzma.FORMAT_XZ).decompress(payload)
-    elif payload.startswith(b"\x1f\x8b"):
-        elf = gzip.decompress(payload[:-4] if len(payload) > 4 else payload)
+    elif payload.startswith(b"\x1f\x8b"):        # gzip: no size appended, trailing bytes ignored
+        elf = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(payload)
     elif payload.startswith(b"\x28\xb5\x2f\xfd"):
-        elf = subprocess.run(["zstd", "-dc"], input=payload[:-4], capture_output=True).stdout or None
+        try:
+            elf = subprocess.run(["zstd", "-dc"], input=payload[:-4], capture_output=True, check=True).stdout
+        except (OSError, subprocess.CalledProcessError):
+            raise UserError(f"L1 kernel {kernel.image}: a zstd-compressed kernel, and no working zstd "
+                            "to decompress it") from None
     elif payload.startswith(b"\x7fELF"):
         elf = payload
     if not elf or not elf.startswith(b"\x7fELF"):
@@ -452,7 +458,7 @@ def pvh_disk(kernel, initrd, cmdline, ram):
         segments, entry = pvh_segments(f.read())
     with open(initrd, "rb") as f:
         rd = f.read()
-    if PVH_INITRD + len(rd) > ram:
+    if PVH_INITRD + -(-len(rd) // SECTOR) * SECTOR > ram:
         raise UserError(f"l1-kvm: the initramfs ({len(rd)} bytes) does not fit the L1's RAM at {PVH_INITRD:#x}")
     items = [(PVH_INFO, pvh_info(cmdline, len(rd), ram), 0)]
     items += [(paddr, data, memsz) for paddr, data, memsz in segments]
@@ -466,8 +472,11 @@ def pvh_disk(kernel, initrd, cmdline, ram):
         # which the next item (loaded after this one) writes over.
         sectors = -(-len(data) // SECTOR)
         end = dest + max(memsz, len(data))
-        if end > 1 << 32 or (i + 1 < len(items) and end > items[i + 1][0]):
-            raise UserError(f"l1-kvm: PVH load item [{dest:#x}, {end:#x}) overlaps the next one or passes 4 GiB")
+        written = dest + max(memsz, sectors * SECTOR)
+        if written > min(ram, 1 << 32) or (i + 1 < len(items) and end > items[i + 1][0]) \
+                or (dest < PVH_ROM_LOW[1] and written > PVH_ROM_LOW[0]):
+            raise UserError(f"l1-kvm: PVH load item [{dest:#x}, {written:#x}) overlaps the next one, the "
+                            f"ROM's own [{PVH_ROM_LOW[0]:#x}, {PVH_ROM_LOW[1]:#x}) or passes the L1's RAM")
         table += struct.pack("<IIII", lba, sectors, dest, max(0, end - dest - sectors * SECTOR))
         body += data + bytes(sectors * SECTOR - len(data))
         lba += sectors

@@ -251,6 +251,17 @@ class PvhBoot(unittest.TestCase):
         mm = [struct.unpack_from("<QQI", info, memmap - l1_image.PVH_INFO + 24 * i) for i in range(entries)]
         self.assertIn((0x100000, ram - 0x100000, 1), mm)
 
+    def test_a_gzip_kernel_unpacks_too(self):
+        import gzip
+        path = os.path.join(self.dir.name, "bzImage.gz")
+        head = bytearray(fake_xz_bzimage(b""))[:0x400]
+        packed = gzip.compress(fake_vmlinux())           # the kernel appends no size to gzip
+        struct.pack_into("<II", head, 0x248, 0x10, len(packed))
+        with open(path, "wb") as f:
+            f.write(bytes(head) + bytes(0x10) + packed)
+        with open(l1_image.vmlinux(l1_image.Kernel(path, None, "test")), "rb") as f:
+            self.assertEqual(f.read(), fake_vmlinux())
+
     def test_a_kernel_without_pvh_entry_is_refused(self):
         k = self.kernel(fake_vmlinux().replace(b"Xen\0", b"Abc\0"))
         with self.assertRaises(UserError) as cm:
