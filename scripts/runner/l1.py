@@ -30,6 +30,7 @@ INNER_TIMEOUT_SCALE = {"svm": 4.0, "vmx": 4.0}
 # 5-30 s on 2 busy cores, Bochs 70-150 s), on top of the tests' timeouts.
 BOOT_BUDGET = {"svm": 180.0, "vmx": 600.0}
 TEST_SLACK = 15.0                # per test, on top of its scaled timeout: the inner runner's own work
+LINGER = 60.0                    # after the last result, for the inner runner's end and the power-off
 # How the machine's load stretches an L1 run.  The QEMU TCG L1's clock is
 # the host's, so its programs take longer in that clock when the cores are
 # shared: its inner timeouts grow with the load (2026-11-29: svm_bringup took
@@ -332,10 +333,11 @@ class _L1Run:
                 argv, env = self._qemu_argv(initrd), None
             self.command = argv
             console = os.path.join(self.scratch, "serial.out" if self.disk else "emulator.stdout")
-            watch = _ConsoleWatch(console, [(p.entry.name, self._budget(p)) for p in self.items])
+            watch = _ConsoleWatch(console, [(p.entry.name, self._budget(p)) for p in self.items],
+                                  (TEST_SLACK + LINGER) * self._clock())
             try:
                 fin = execute.run(self.ctx.emulators, argv, self._deadline(), self.scratch, env=env,
-                                  cwd=self.scratch, give_up=watch.stalled)
+                                  cwd=self.scratch, give_up=watch.give_up)
             except OSError as e:
                 raise UserError(f"l1-kvm: cannot start {argv[0]}: {e.strerror}") from None
             finally:
@@ -466,14 +468,18 @@ class _ConsoleWatch:
     """Watches the L1's console (a file): the seconds until READY (the boot time),
     then the inner runner's result lines ("STATUS NAME (...)", the tests in order):
     when the test that runs has given none for longer than its budget, the L1 has
-    stalled (it or its KVM hangs) and stalled() says to stop it."""
+    stalled (it or its KVM hangs) and give_up() says to stop it; so it does when
+    every test has its result and the L1 has not ended linger seconds later (an
+    L1 whose power-off only halts it)."""
 
-    def __init__(self, path, budgets):
+    def __init__(self, path, budgets, linger):
         self.path = path
         self.budgets = budgets       # [(test name, wall seconds)], in the order they run
+        self.linger = linger
         self.start = time.monotonic()
         self.seconds = None
         self.stall = None            # (name, budget, seconds without a result)
+        self.lingered = False        # all results in, and the L1 did not end
         self.quit = threading.Event()
         self.thread = threading.Thread(target=self._poll, daemon=True)
         self.thread.start()
@@ -497,9 +503,12 @@ class _ConsoleWatch:
             if done < len(self.budgets) and now - since > self.budgets[done][1]:
                 self.stall = (*self.budgets[done], now - since)
                 return
+            if done == len(self.budgets) and now - since > self.linger:
+                self.lingered = True
+                return
 
-    def stalled(self):
-        return self.stall is not None
+    def give_up(self):
+        return self.stall is not None or self.lingered
 
     def stop(self):
         self.quit.set()

@@ -8,6 +8,7 @@ ok       every test passes
 noboot   the init fails to load a module and powers off
 hang     the L1 reaches its init, then never ends
 hangboot the L1 never reaches its init
+nohalt   every test passes, then the L1 does not end (its power-off only halts)
 dies     the L1 ends after the first test's log, before inner.json
 """
 import json
@@ -49,3 +50,5 @@ for n in names:
 with open(os.path.join(share, "inner.json"), "w") as f:
     json.dump({"runs": runs}, f)
 print("HVTEST-L1: DONE", flush=True)
+if mode == "nohalt":
+    time.sleep(60)

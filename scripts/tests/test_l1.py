@@ -3,6 +3,7 @@ bounds, the kernel and module readers, the L1's report, the run-level verdicts."
 import os
 import struct
 import tempfile
+import time
 import unittest
 
 from helpers import cfg, guest_output, host, outcome
@@ -394,6 +395,17 @@ class Backend(unittest.TestCase):
         self.assertEqual(ctx.l1.to_json()["svm"]["boots"], 2)
         self.assertIn("booted again", "\n".join(ctx.l1.header("svm")))
         self.assertTrue(os.path.exists(os.path.join(self.logs, "l1-kvm-svm.2.log")))
+
+    def test_an_l1_that_does_not_end_after_its_results_is_stopped(self):
+        saved, l1.LINGER = l1.LINGER, 0.0
+        try:
+            start = time.monotonic()
+            results, ctx = self.run_all("nohalt")
+        finally:
+            l1.LINGER = saved
+        self.assertEqual([r.outcome.status for r in results], ["PASS", "PASS"])
+        self.assertEqual(ctx.l1.to_json()["svm"]["boots"], 1)
+        self.assertLess(time.monotonic() - start, 30)
 
     def test_an_l1_that_never_boots_is_stopped_at_its_deadline(self):
         results, _ = self.run_all("hangboot")
