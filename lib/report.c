@@ -38,12 +38,22 @@ void errata_set(const char *list)
 	}
 }
 
-bool erratum_active(const char *name)
+const char *erratum_which(const char *names)
 {
-	for (unsigned i = 0; i < nr_errata; i++)
-		if (!strcmp(errata[i], name))
-			return true;
-	return false;
+	for (const char *p = names; p && *p;) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+		for (unsigned i = 0; len && i < nr_errata; i++)	/* an empty part names nothing */
+			if (!strncmp(errata[i], p, len) && !errata[i][len])
+				return errata[i];
+		p = bar ? bar + 1 : NULL;
+	}
+	return NULL;
+}
+
+bool erratum_active(const char *names)
+{
+	return erratum_which(names) != NULL;
 }
 
 void report_prefix_push(const char *fmt, ...)
@@ -152,8 +162,10 @@ static void emit(enum verdict v, struct report_site at, const char *erratum, con
 static bool vcheck(struct report_site at, const char *erratum, bool pass, const char *fmt,
 		   va_list ap)
 {
-	if (erratum && erratum_active(erratum))
-		emit(pass ? V_XPASS : V_XFAIL, at, erratum, fmt, ap);
+	const char *name = erratum_which(erratum);
+
+	if (name)
+		emit(pass ? V_XPASS : V_XFAIL, at, name, fmt, ap);
 	else
 		emit(pass ? V_PASS : V_FAIL, at, NULL, fmt, ap);
 	return pass;
@@ -182,13 +194,15 @@ bool report_not_executed_at(struct report_site at, const char *erratum, const ch
 	char what[512];
 	va_list ap;
 
-	if (!erratum_active(erratum))
+	const char *name = erratum_which(erratum);
+
+	if (!name)
 		return false;
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	report_erratum_at(at, erratum, false, "%s: not executed: it would end the program under erratum %s",
-			  what, erratum);
+	report_erratum_at(at, name, false, "%s: not executed: it would end the program under erratum %s",
+			  what, name);
 	return true;
 }
 

@@ -101,8 +101,16 @@ bool report_not_executed_at(struct report_site at, const char *erratum, const ch
 	PRINTF_LIKE(3, 4);
 #define report_not_executed(erratum, ...) report_not_executed_at(REPORT_SITE, (erratum), __VA_ARGS__)
 
-/* Is this erratum named for this run (command line errata=...)? */
-bool erratum_active(const char *name);
+/*
+ * `names` is one erratum, or several joined by '|' where one outcome has a
+ * different cause in different environments (e.g. "qemu-kvm-X|bochs-Y": KVM
+ * does not check the rule, nor does Bochs): the first of them named for this
+ * run (command line errata=...), NULL if none is (or names is NULL).  Every
+ * `erratum` argument of the report functions may be such a list; the line
+ * names the one that applies.
+ */
+const char *erratum_which(const char *names);
+bool erratum_active(const char *names);
 void errata_set(const char *comma_separated);
 
 /*

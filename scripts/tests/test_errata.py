@@ -9,6 +9,7 @@ A C source uses an erratum name where a string literal stands
 - as the value of a variable or struct field whose name contains "erratum",
   in a declaration, a designated initializer or a table row of such a struct;
 - anywhere, when it is spelled like an erratum name (qemu-tcg-..., bochs-...).
+A literal "a|b" names two errata (the first one active applies: lib/report.h).
 """
 import os
 import re
@@ -116,8 +117,8 @@ def used_names(files):
                 if row.strip().startswith("{"):
                     fields, _ = balanced(row, row.index("{"), "{", "}")
                     found += [x for i in positions if i < len(fields) for x in literals(fields[i])]
-        found += [x for x in literals(text) if _NAME_SHAPE.match(x)]
-        for name in found:
+        found += [x for x in literals(text) if all(_NAME_SHAPE.match(p) for p in x.split("|"))]
+        for name in (p for x in found for p in x.split("|")):     # "a|b": either (lib/report.h)
             used.setdefault(name, [])
             if path not in used[name]:
                 used[name].append(path)
@@ -181,10 +182,12 @@ class Extraction(unittest.TestCase):
                 if (erratum_active("as-the-name")) check("not-a-name", "second-argument");
                 struct row r = { .erratum = "designated" };
                 printf("bochs-spelled-like-one");
+                report_u64("qemu-kvm-first|bochs-second", 1, 2, "either");
             }''')
         got = set(used_names([("t.c", text)]))
         self.assertEqual(got, {"in-a-table", "defined-with-its-struct", "in-a-variable", "as-an-argument", "as-the-name",
-                               "second-argument", "designated", "bochs-spelled-like-one"})
+                               "second-argument", "designated", "bochs-spelled-like-one",
+                               "qemu-kvm-first", "bochs-second"})
 
     def test_prefix(self):
         self.assertEqual(expected_prefix(["bochs:ryzen", "bochs"]), "bochs-")
