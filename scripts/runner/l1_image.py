@@ -12,8 +12,6 @@ userland_disk()  for Bochs (no virtio-9p there): an ext2 image (mke2fs -d)
 
 Images are cached under ~/.cache/hvtest/l1 by what went into them.
 """
-import gzip
-import hashlib
 import lzma
 import os
 import shutil
@@ -181,6 +179,7 @@ def module_bytes(path):
 
 
 def _file_bytes(path):
+    import gzip     # here and for hashlib below: a run without l1-kvm does not load them
     with open(path, "rb") as f:
         data = f.read()
     if path.endswith(".xz"):
@@ -249,6 +248,7 @@ def fallback_modules(kernel, vendor):
 
 
 def _digest(*parts):
+    import hashlib
     h = hashlib.sha256()
     for p in parts:
         h.update(p if isinstance(p, bytes) else str(p).encode())
@@ -285,6 +285,7 @@ def _publish(tmp, final):
 
 def initramfs(kernel, vendor):
     """Path of the cached initramfs (uncompressed newc cpio) for this kernel and vendor."""
+    import hashlib
     order = load_order(kernel, vendor)
     init = os.path.join(HERE, "init")
     with open(init, "rb") as f:
