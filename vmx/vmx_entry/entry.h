@@ -224,6 +224,8 @@ struct entry_row {
 	struct outcome expect, twin_expect;
 	const char *erratum;		/* an environment known to deviate (errata.cfg), or NULL */
 	bool fatal;			/* under that erratum the row would end the program: not executed */
+	/* An environment whose VMWRITE does not store the row's value: its erratum only when it did not. */
+	const char *vmwrite_erratum;
 	const char *twin_erratum;	/* an environment known to refuse the valid twin, or NULL */
 	bool twin_fatal;		/* under that erratum the twin would end the program: not executed */
 };

@@ -169,11 +169,50 @@ static struct outcome twin_expect(const struct entry_row *r, enum entry_ctx tc)
 }
 
 /*
+ * A row's value: what was written and, for a VMCS field, what VMREAD gives
+ * after the VMWRITE.  SDM 25.11.2: VMWRITE writes the source's low 16 or 32
+ * bits into a 16- or 32-bit field, all of it into a 64-bit or natural-width
+ * one; `dropped` says the field does not hold those bits.
+ */
+struct written {
+	uint64_t value, stored;
+	bool dropped;
+};
+
+static uint64_t field_width_mask(uint32_t field)
+{
+	switch ((field >> 13) & 3) {	/* encoding bits 14:13: the width */
+	case 0: return 0xffff;
+	case 2: return 0xffffffff;
+	default: return ~0ull;
+	}
+}
+
+static struct written written_read_back(uint32_t field, uint64_t v)
+{
+	if (field >= MEM_VTPR)		/* memory, not a VMCS field: no VMWRITE */
+		return (struct written){ v, v, false };
+	uint64_t stored = entry_read(field);
+	return (struct written){ v, stored, stored != (v & field_width_mask(field)) };
+}
+
+/* "FIELD=value", and what VMREAD gives where the field does not hold it. */
+static const char *written_str(uint32_t field, struct written w, char *buf, size_t size)
+{
+	int n = snprintf(buf, size, "%s=%#llx", entry_field_name(field), (unsigned long long)w.value);
+
+	if (w.dropped && n > 0 && (size_t)n < size)
+		snprintf(buf + n, size - (size_t)n, " (VMREAD after the VMWRITE: %#llx)",
+			 (unsigned long long)w.stored);
+	return buf;
+}
+
+/*
  * One VM entry from context c with `field` changed by ch (NULL: the
- * context as it is).  *value gets the value the field had at entry.
+ * context as it is).  *w gets the value written and the value read back.
  */
 static struct outcome attempt(enum entry_ctx c, uint32_t field, const struct row_change *ch,
-			      unsigned bit, uint64_t *value)
+			      unsigned bit, struct written *w)
 {
 	uint64_t stub = entry_stub_rip(c);
 
@@ -187,8 +226,8 @@ static struct outcome attempt(enum entry_ctx c, uint32_t field, const struct row
 		entry_write(field, v);
 		if (field == VMCS_GUEST_RIP && ch->op != ROW_OP_KEEP)
 			stub = v;
-		if (value)
-			*value = v;
+		if (w)
+			*w = written_read_back(field, v);
 	}
 	return harness_enter(stub);
 }
@@ -225,13 +264,14 @@ static const char *row_need(const struct entry_row *r, enum entry_ctx tc)
 }
 
 /* The row's own value, judged alone (its twin was not run or is an environment's XFAIL). */
-static void report_own(const struct entry_row *r, uint64_t v, struct outcome o, bool ok)
+static void report_own(const struct entry_row *r, const char *erratum, struct written w, struct outcome o,
+		       bool ok)
 {
-	char want[96], got[96];
+	char want[96], got[96], wrote[128];
 
-	report_erratum(r->erratum, ok, "SDM %s (%s): %s: %s=%#llx: expected %s, got %s",
+	report_erratum(erratum, ok, "SDM %s (%s): %s: %s: expected %s, got %s",
 		       entry_section_number[r->sec], entry_section_title[r->sec], r->rule,
-		       entry_field_name(r->field), (unsigned long long)v,
+		       written_str(r->field, w, wrote, sizeof(wrote)),
 		       outcome_str(r->expect, true, want, sizeof(want)), outcome_str(o, true, got, sizeof(got)));
 }
 
@@ -240,8 +280,8 @@ static void run_one(const struct entry_table *t, const struct entry_row *r, cons
 	enum entry_ctx tc = r->twin_ctx == CTX_SAME ? r->ctx : r->twin_ctx;
 	const char *why = row_need(r, tc);
 	struct report_site site = { name, t->file, r->line };
-	char want[96], got[96], twin_got[96];
-	uint64_t v = 0, tv = 0;
+	char want[96], got[96], twin_got[96], wrote[128];
+	struct written w = { 0, 0, false }, tw = { 0, 0, false };
 
 	if (why) {
 		rows_skipped(site, why);
@@ -259,21 +299,22 @@ static void run_one(const struct entry_table *t, const struct entry_row *r, cons
 		report_rule_end();
 		return;
 	}
-	struct outcome o = attempt(r->ctx, r->field, &r->bad, bit, &v);
+	struct outcome o = attempt(r->ctx, r->field, &r->bad, bit, &w);
 	struct outcome te = twin_expect(r, tc);
 	bool ok = outcome_matches(r->expect, o), pass;
-	bool own_xfail = r->erratum && erratum_active(r->erratum);
+	const char *erratum = r->vmwrite_erratum && w.dropped ? r->vmwrite_erratum : r->erratum;
+	bool own_xfail = erratum && erratum_active(erratum);
 	if (r->twin_fatal && erratum_active(r->twin_erratum)) {
 		/* The twin would stop the environment: not executed; the row's own value still is. */
 		report_erratum(r->twin_erratum, false, "SDM %s (%s): %s: its valid twin: not executed: the "
 			       "environment stops on it", entry_section_number[r->sec], entry_section_title[r->sec],
 			       r->rule);
-		report_own(r, v, o, ok);
+		report_own(r, erratum, w, o, ok);
 		report_rule_end();
 		rows_tried(false, ok || own_xfail);	/* a row whose twin did not run has not passed */
 		return;
 	}
-	struct outcome t_ = attempt(tc, r->field, &r->twin, bit, &tv);
+	struct outcome t_ = attempt(tc, r->field, &r->twin, bit, &tw);
 	bool twin_ok = outcome_matches(te, t_);
 	/* A host-state twin that entered left its values in the host: one more entry puts the valid ones back. */
 	if (host_rows && t_.kind != OUT_VMFAIL)
@@ -281,33 +322,35 @@ static void run_one(const struct entry_table *t, const struct entry_row *r, cons
 
 	if (!twin_ok && r->twin_erratum && erratum_active(r->twin_erratum)) {
 		/* An environment known to refuse the twin: an XFAIL for the twin, the row's own value on its own. */
-		report_erratum(r->twin_erratum, false, "SDM %s (%s): %s: twin %s=%#llx: expected %s, got %s",
+		report_erratum(r->twin_erratum, false, "SDM %s (%s): %s: twin %s: expected %s, got %s",
 			       entry_section_number[r->sec], entry_section_title[r->sec], r->rule,
-			       entry_field_name(r->field), (unsigned long long)tv,
+			       written_str(r->field, tw, wrote, sizeof(wrote)),
 			       outcome_str(te, true, want, sizeof(want)),
 			       outcome_str(t_, true, twin_got, sizeof(twin_got)));
-		report_own(r, v, o, ok);
+		report_own(r, erratum, w, o, ok);
 		report_rule_end();
 		rows_tried(false, ok || own_xfail);
 		return;
 	}
 	if (!twin_ok) {
 		/* The twin is not what the row's erratum names: its failure is a FAIL. */
-		pass = report(false, "SDM %s (%s): %s: twin %s=%#llx: expected %s, got %s (the row: %#llx, %s)",
+		char own[128];
+
+		pass = report(false, "SDM %s (%s): %s: twin %s: expected %s, got %s (the row: %s, %s)",
 			      entry_section_number[r->sec], entry_section_title[r->sec], r->rule,
-			      entry_field_name(r->field), (unsigned long long)tv,
+			      written_str(r->field, tw, wrote, sizeof(wrote)),
 			      outcome_str(te, true, want, sizeof(want)), outcome_str(t_, true, twin_got, sizeof(twin_got)),
-			      (unsigned long long)v, outcome_str(o, true, got, sizeof(got)));
+			      written_str(r->field, w, own, sizeof(own)), outcome_str(o, true, got, sizeof(got)));
 	} else if (ok) {
-		pass = report_erratum(r->erratum, true, "%#llx -> %s; twin %#llx -> %s", (unsigned long long)v,
-				      outcome_str(o, false, got, sizeof(got)), (unsigned long long)tv,
+		pass = report_erratum(erratum, true, "%#llx -> %s; twin %#llx -> %s", (unsigned long long)w.value,
+				      outcome_str(o, false, got, sizeof(got)), (unsigned long long)tw.value,
 				      outcome_str(t_, false, twin_got, sizeof(twin_got)));
 	} else {
-		pass = report_erratum(r->erratum, false, "SDM %s (%s): %s: %s=%#llx: expected %s, got %s; twin %#llx: %s",
+		pass = report_erratum(erratum, false, "SDM %s (%s): %s: %s: expected %s, got %s; twin %#llx: %s",
 				      entry_section_number[r->sec], entry_section_title[r->sec], r->rule,
-				      entry_field_name(r->field), (unsigned long long)v,
+				      written_str(r->field, w, wrote, sizeof(wrote)),
 				      outcome_str(r->expect, true, want, sizeof(want)),
-				      outcome_str(o, true, got, sizeof(got)), (unsigned long long)tv,
+				      outcome_str(o, true, got, sizeof(got)), (unsigned long long)tw.value,
 				      outcome_str(t_, false, twin_got, sizeof(twin_got)));
 	}
 	report_rule_end();

@@ -63,8 +63,13 @@ ACTIVITY_UNSUPPORTED(need_no_wait_sipi, VMX_MISC_ACTIVITY_WAIT_SIPI)
 	{ .line = __LINE__, .name = "entry-guest-activity-" nm, .sec = SEC_GUEST_NONREG, .ctx = ctxx,	\
 	  .need = state_need, .rule = rule_, .field = VMCS_GUEST_ACTIVITY_STATE, .bad = ROW_SET(state),	\
 	  .expect = allowed, .erratum = erratum_ }
-/* Bochs checks the events shutdown and wait-for-SIPI allow, not those HLT allows (errata.cfg). */
-#define HLT_BOCHS	"bochs-vmx-hlt-event-unchecked"
+/*
+ * KVM checks none of the conditions the HLT and wait-for-SIPI states put on
+ * the rest of the state (it emulates both states itself); Bochs checks the
+ * events shutdown and wait-for-SIPI allow, not those HLT allows (errata.cfg).
+ */
+#define ACTIVITY_KVM	"qemu-kvm-vmx-activity-state-unchecked"
+#define HLT_EVENT_ERRATA	ACTIVITY_KVM "|" "bochs-vmx-hlt-event-unchecked"
 #define BLOCKED FAIL_GUEST(QUAL_DEFAULT)
 
 static const struct entry_row rows[] = {
@@ -223,13 +228,15 @@ static const struct entry_row rows[] = {
 	{ .line = __LINE__, .name = "entry-guest-activity-hlt-cpl3", .sec = SEC_GUEST_NONREG, .ctx = CTX_HLT_CPL3_READY,
 	  .rule = "the activity state is not HLT with SS.DPL (the CPL) other than 0",
 	  .field = VMCS_GUEST_SS_ACCESS_RIGHTS, .bad = ROW_OR(AR_DPL(3)), .expect = FAIL_GUEST(QUAL_DEFAULT),
-	  .erratum = NULL },
+	  .erratum = ACTIVITY_KVM },
 	{ .line = __LINE__, .name = "entry-guest-activity-hlt-sti-blocking", .sec = SEC_GUEST_NONREG, .ctx = CTX_HLT_IF,
 	  .rule = "with blocking by STI the activity state is active",
-	  .field = VMCS_GUEST_INTERRUPTIBILITY_STATE, .bad = ROW_SET(INTR_BLOCKING_STI), .expect = FAIL_GUEST(QUAL_DEFAULT) },
+	  .field = VMCS_GUEST_INTERRUPTIBILITY_STATE, .bad = ROW_SET(INTR_BLOCKING_STI), .expect = FAIL_GUEST(QUAL_DEFAULT),
+	  .erratum = ACTIVITY_KVM },
 	{ .line = __LINE__, .name = "entry-guest-activity-hlt-mov-ss-blocking", .sec = SEC_GUEST_NONREG, .ctx = CTX_HLT_IF,
 	  .rule = "with blocking by MOV SS the activity state is active",
-	  .field = VMCS_GUEST_INTERRUPTIBILITY_STATE, .bad = ROW_SET(INTR_BLOCKING_MOV_SS), .expect = FAIL_GUEST(QUAL_DEFAULT) },
+	  .field = VMCS_GUEST_INTERRUPTIBILITY_STATE, .bad = ROW_SET(INTR_BLOCKING_MOV_SS), .expect = FAIL_GUEST(QUAL_DEFAULT),
+	  .erratum = ACTIVITY_KVM },
 	/* An injected event and the activity state: HLT allows external interrupts, NMIs, #DB, #MC and MTF;
 	 * shutdown NMIs and #MC; wait-for-SIPI none.  Delivering the event leaves the state. */
 	ACTIVITY_EVENT_ROW("hlt-external", CTX_EVENT_EXTINT, ACTIVITY_HLT, need_hlt, ENTERS_STUB,
@@ -241,15 +248,15 @@ static const struct entry_row rows[] = {
 	ACTIVITY_EVENT_ROW("hlt-mtf", CTX_EVENT_MTF, ACTIVITY_HLT, need_hlt, ENTERS_EXIT(VMX_EXIT_MONITOR_TRAP_FLAG),
 			   "HLT allows a pending MTF VM exit (other event 0)", NULL),
 	ACTIVITY_EVENT_ROW("hlt-ud", CTX_EVENT_UD, ACTIVITY_HLT, need_hlt, BLOCKED,
-			   "HLT does not allow an injected #UD (hardware exception 6)", HLT_BOCHS),
+			   "HLT does not allow an injected #UD (hardware exception 6)", HLT_EVENT_ERRATA),
 	ACTIVITY_EVENT_ROW("hlt-gp", CTX_EVENT_GP, ACTIVITY_HLT, need_hlt, BLOCKED,
-			   "HLT does not allow an injected #GP (hardware exception 13)", HLT_BOCHS),
+			   "HLT does not allow an injected #GP (hardware exception 13)", HLT_EVENT_ERRATA),
 	ACTIVITY_EVENT_ROW("hlt-software-interrupt", CTX_EVENT_SOFT, ACTIVITY_HLT, need_hlt, BLOCKED,
-			   "HLT does not allow an injected software interrupt", HLT_BOCHS),
+			   "HLT does not allow an injected software interrupt", HLT_EVENT_ERRATA),
 	ACTIVITY_EVENT_ROW("hlt-privileged-software-exception", CTX_EVENT_PRIV, ACTIVITY_HLT, need_hlt, BLOCKED,
-			   "HLT does not allow an injected privileged software exception", HLT_BOCHS),
+			   "HLT does not allow an injected privileged software exception", HLT_EVENT_ERRATA),
 	ACTIVITY_EVENT_ROW("hlt-software-exception", CTX_EVENT_SWEXC, ACTIVITY_HLT, need_hlt, BLOCKED,
-			   "HLT does not allow an injected software exception", HLT_BOCHS),
+			   "HLT does not allow an injected software exception", HLT_EVENT_ERRATA),
 	ACTIVITY_EVENT_ROW("shutdown-nmi", CTX_EVENT_NMI, ACTIVITY_SHUTDOWN, need_shutdown, ENTERS_STUB,
 			   "shutdown allows an injected NMI", NULL),
 	ACTIVITY_EVENT_ROW("shutdown-external", CTX_EVENT_EXTINT, ACTIVITY_SHUTDOWN, need_shutdown, BLOCKED,
@@ -259,9 +266,9 @@ static const struct entry_row rows[] = {
 	ACTIVITY_EVENT_ROW("shutdown-mtf", CTX_EVENT_MTF, ACTIVITY_SHUTDOWN, need_shutdown, BLOCKED,
 			   "shutdown does not allow a pending MTF VM exit", NULL),
 	ACTIVITY_EVENT_ROW("wait-sipi-nmi", CTX_EVENT_NMI, ACTIVITY_WAIT_SIPI, need_wait_sipi, BLOCKED,
-			   "wait-for-SIPI allows no injected event (an NMI)", NULL),
+			   "wait-for-SIPI allows no injected event (an NMI)", ACTIVITY_KVM),
 	ACTIVITY_EVENT_ROW("wait-sipi-external", CTX_EVENT_EXTINT, ACTIVITY_WAIT_SIPI, need_wait_sipi, BLOCKED,
-			   "wait-for-SIPI allows no injected event (an external interrupt)", NULL),
+			   "wait-for-SIPI allows no injected event (an external interrupt)", ACTIVITY_KVM),
 	{ .line = __LINE__, .name = "entry-guest-interruptibility-bit%u", .sec = SEC_GUEST_NONREG, .ctx = CTX_BASE,
 	  .bits = interruptibility_reserved,
 	  .rule = "interruptibility-state bits 31:5 are 0",
@@ -335,7 +342,8 @@ static const struct entry_row rows[] = {
 	  .field = MEM_LINK_REVISION, .bad = ROW_CLEAR(VMX_SHADOW_VMCS_INDICATOR), .expect = FAIL_GUEST(QUAL_LINK_POINTER) },
 	{ .line = __LINE__, .name = "entry-guest-link-current-vmcs", .sec = SEC_GUEST_NONREG, .ctx = CTX_LINK,
 	  .rule = "outside SMM the VMCS link pointer is not the current-VMCS pointer",
-	  .field = VMCS_LINK_POINTER, .bad = ROW_FN(current_vmcs), .expect = FAIL_GUEST(QUAL_LINK_POINTER) },
+	  .field = VMCS_LINK_POINTER, .bad = ROW_FN(current_vmcs), .expect = FAIL_GUEST(QUAL_LINK_POINTER),
+	  .erratum = "qemu-kvm-vmx-link-pointer-current-vmcs" },
 
 	/* 27.3.1.6 Checks on Guest Page-Directory-Pointer-Table Entries (PDPTE 3: the guest does not use it) */
 	{ .line = __LINE__, .name = "entry-guest-pdpte-ept-bit%u", .sec = SEC_GUEST_PDPTE, .ctx = CTX_PAE_EPT, .bits = pdpte_reserved,

@@ -36,7 +36,8 @@ static const struct entry_row rows[] = {
 	  .field = MEM_MSR0_INDEX, .bad = ROW_BIT_SET, .expect = FAIL_MSR(1) },
 	{ .line = __LINE__, .name = "entry-msr-load-wrmsr-gp", .sec = SEC_MSR_LOAD, .ctx = CTX_ENTRY_MSR_LOAD,
 	  .rule = "an entry's value is one WRMSR at CPL 0 accepts (a non-canonical IA32_SYSENTER_EIP raises #GP)",
-	  .field = MEM_MSR2_VALUE, .bad = ROW_FN(noncanonical_low), .twin = ROW_FN(canonical_low), .expect = FAIL_MSR(3) },
+	  .field = MEM_MSR2_VALUE, .bad = ROW_FN(noncanonical_low), .twin = ROW_FN(canonical_low), .expect = FAIL_MSR(3),
+	  .erratum = "qemu-kvm-sysenter-noncanonical-accepted" },
 };
 
 const struct entry_table entry_table_msr = { rows, ARRAY_SIZE(rows), __FILE__ };
