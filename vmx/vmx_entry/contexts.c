@@ -387,6 +387,8 @@ static const struct ctx_def {
 	const char *(*need)(void);
 	void (*apply)(void);
 	struct outcome expect;
+	/* An environment that at times does not do what this context expects: its erratum, when it does not. */
+	const char *erratum;
 } ctxs[NR_CTX] = {
 	[CTX_BASE] = { "base", CTX_SAME, NULL, NULL, ENTERS },
 #define D(c, nm, par, nd, fn, ex) [c] = { nm, par, nd, fn, ex }
@@ -426,7 +428,8 @@ static const struct ctx_def {
 	D(CTX_EVENT_UD, "inject-ud", CTX_EVENT, NULL, apply_event_ud, ENTERS_STUB),
 	D(CTX_EVENT_GP, "inject-gp", CTX_EVENT, NULL, apply_event_gp, ENTERS_STUB),
 	D(CTX_EVENT_SOFT, "inject-software-interrupt", CTX_EVENT, NULL, apply_event_soft, ENTERS_STUB),
-	D(CTX_EVENT_PRIV, "inject-privileged-software-exception", CTX_EVENT, NULL, apply_event_priv, ENTERS_STUB),
+	[CTX_EVENT_PRIV] = { "inject-privileged-software-exception", CTX_EVENT, NULL, apply_event_priv, ENTERS_STUB,
+			     "qemu-kvm-vmx-priv-sw-exception-lost" },
 	D(CTX_EVENT_SWEXC, "inject-software-exception", CTX_EVENT, NULL, apply_event_swexc, ENTERS_STUB),
 	D(CTX_EVENT_MTF, "inject-mtf", CTX_EVENT, need_mtf, apply_event_mtf, ENTERS_EXIT(VMX_EXIT_MONITOR_TRAP_FLAG)),
 	D(CTX_HOST_PAT, "host-pat", CTX_BASE, need_host_pat, apply_host_pat, ENTERS),
@@ -475,6 +478,11 @@ const char *entry_ctx_need(enum entry_ctx c)
 struct outcome entry_ctx_expect(enum entry_ctx c)
 {
 	return ctxs[c].expect;
+}
+
+const char *entry_ctx_erratum(enum entry_ctx c)
+{
+	return c < NR_CTX ? ctxs[c].erratum : NULL;
 }
 
 void entry_ctx_apply(enum entry_ctx c)
