@@ -502,6 +502,25 @@ class Bench:
         self.target("overhead", f"QEMU={true} ./run_tests.sh --backend qemu-tcg {TRIVIAL}: fixed start-up",
                     st.min, st.median, TARGET_STARTUP, "min", unit="s")
         self.figure("overhead", "  the same: CPU time (user + system)", Stats(cpu), "ms")
+        self.python_floor()
+
+    def python_floor(self):
+        """Information: the part of the start-up no runner code can remove, the Python that
+        run_tests.sh starts loading just the standard-library modules the runner loads."""
+        py = os.environ.get("PYTHON") or ("/usr/bin/python3" if os.access("/usr/bin/python3", os.X_OK)
+                                          else "python3")
+        probe = ("import sys; sys.path.insert(0, sys.argv[1]); import runner.cli; print(' '.join(sorted("
+                 "m for m in sys.modules if '.' not in m and not m.startswith(('runner', '__main__')))))")
+        mods = subprocess.run([py, "-S", "-E", "-c", probe, os.path.join(ROOT, "scripts")], check=True,
+                              capture_output=True, text=True).stdout.split()
+        argv = [py, "-S", "-E", "-c", "import " + ", ".join(mods)]
+        times = []
+        for _ in range(self.repeat * 2):
+            t0 = time.perf_counter()
+            subprocess.run(argv, check=True)
+            times.append(time.perf_counter() - t0)
+        self.figure("overhead", f"  the floor: {py} -S -E loading the {len(mods)} standard modules the "
+                    "runner loads, no runner code", Stats(times), "s")
 
     def boot(self):
         for backend, model in BOOT_ENVS:
