@@ -387,7 +387,7 @@ static const struct ctx_def {
 	const char *(*need)(void);
 	void (*apply)(void);
 	struct outcome expect;
-	/* An environment that at times does not do what this context expects: its erratum, when it does not. */
+	/* An environment that at times drops the event this context injects (run.c: lost_event_erratum). */
 	const char *erratum;
 } ctxs[NR_CTX] = {
 	[CTX_BASE] = { "base", CTX_SAME, NULL, NULL, ENTERS },

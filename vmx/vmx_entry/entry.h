@@ -264,7 +264,7 @@ const char *entry_ctx_need(enum entry_ctx c);
 void entry_ctx_apply(enum entry_ctx c);
 /* What the valid context does when entered. */
 struct outcome entry_ctx_expect(enum entry_ctx c);
-/* The erratum of an environment that at times does not do what context c expects (NULL: none). */
+/* The erratum of an environment that at times drops the event context c injects (NULL: none). */
 const char *entry_ctx_erratum(enum entry_ctx c);
 /* Memory for the contexts on this CPU; given back by entry_ctx_free. */
 bool entry_ctx_alloc(void);
