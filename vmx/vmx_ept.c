@@ -251,17 +251,17 @@ int main(int argc, char **argv)
 
 	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return 0;
-	if (ept_usable()) {
-		ept_cap = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP);
-		ept_levels = ept_walk_advertised(4) ? 4 : 5;
-		report_info("EPT_VPID_CAP=%#llx: %u-level walks, largest leaf %s, A/D %s, advanced exit info %s",
-			    (unsigned long long)ept_cap, ept_levels,
-			    ept_largest_shift() == 30 ? "1G" : ept_largest_shift() == 21 ? "2M" : "4K",
-			    ept_cap & VMX_EPT_AD_FLAGS ? "yes" : "no",
-			    ept_cap & VMX_EPT_ADVANCED_EXIT_INFO ? "yes" : "no");
-		target = alloc_page();
-		run_subtests(tests, ARRAY_SIZE(tests));
-	}
+	if (!ept_usable())
+		return 0;	/* the program's whole subject is absent: SKIP, not a PASS of its teardown */
+	ept_cap = vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP);
+	ept_levels = ept_walk_advertised(4) ? 4 : 5;
+	report_info("EPT_VPID_CAP=%#llx: %u-level walks, largest leaf %s, A/D %s, advanced exit info %s",
+		    (unsigned long long)ept_cap, ept_levels,
+		    ept_largest_shift() == 30 ? "1G" : ept_largest_shift() == 21 ? "2M" : "4K",
+		    ept_cap & VMX_EPT_AD_FLAGS ? "yes" : "no",
+		    ept_cap & VMX_EPT_ADVANCED_EXIT_INFO ? "yes" : "no");
+	target = alloc_page();
+	run_subtests(tests, ARRAY_SIZE(tests));
 	vmx_program_finish();
 	return 0;
 }

@@ -252,13 +252,13 @@ void ept_rules_main(const struct subtest *tests, unsigned n, struct tdp_window *
 {
 	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return;
-	if (ept_usable()) {
-		report_info("EPT_VPID_CAP=%#llx, MAXPHYADDR %u, window at guest-physical %#llx",
-			    (unsigned long long)vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP), cpu_maxphyaddr(),
-			    (unsigned long long)tdp_window_base());
-		tdp_window_init(w);
-		run_subtests(tests, n);
-		tdp_window_free(w);
-	}
+	if (!ept_usable())
+		return;		/* the program's whole subject is absent: SKIP, not a PASS of its teardown */
+	report_info("EPT_VPID_CAP=%#llx, MAXPHYADDR %u, window at guest-physical %#llx",
+		    (unsigned long long)vmx_this_cap(MSR_IA32_VMX_EPT_VPID_CAP), cpu_maxphyaddr(),
+		    (unsigned long long)tdp_window_base());
+	tdp_window_init(w);
+	run_subtests(tests, n);
+	tdp_window_free(w);
 	vmx_program_finish();
 }
