@@ -197,25 +197,28 @@ def _ini_sections(text, path):
     value.  Errors carry file:line.
     """
     sections = []
-    current = None
+    names = set()
+    current = keys = None
     for lineno, raw in enumerate(text.split("\n"), 1):
-        where = f"{path}:{lineno}"
         line = raw.rstrip()
         if not line.replace("\t", " ").isprintable():
             bad = next(c for c in line if not c.isprintable() and c != "\t")
-            raise UserError(f"unexpected character U+{ord(bad):04X} in column {line.index(bad) + 1}", where)
+            raise UserError(f"unexpected character U+{ord(bad):04X} in column {line.index(bad) + 1}",
+                            f"{path}:{lineno}")
         stripped = line.strip()
         if not stripped or stripped[0] in "#;":
             continue
+        where = f"{path}:{lineno}"
         if stripped.startswith("["):
             if not stripped.endswith("]") or len(stripped) < 3:
                 raise UserError(f"malformed section header {stripped!r}", where)
             name = stripped[1:-1].strip()
-            if not name or any(c.isspace() for c in name) or "@" in name:
+            if not name or len(name.split()) != 1 or "@" in name:
                 raise UserError(f"bad section name {name!r} (no spaces or '@')", where)
-            if any(s[0] == name for s in sections):
+            if name in names:
                 raise UserError(f"duplicate section [{name}]", where)
-            current = (name, where, [])
+            names.add(name)
+            current, keys = (name, where, []), set()
             sections.append(current)
             continue
         if line[0].isspace() and current and current[2]:
@@ -228,8 +231,9 @@ def _ini_sections(text, path):
         if current is None:
             raise UserError(f"'{key.strip()}' outside any [section]", where)
         key = key.strip()
-        if any(k == key for k, _, _ in current[2]):
+        if key in keys:
             raise UserError(f"duplicate key '{key}' in [{current[0]}]", where)
+        keys.add(key)
         current[2].append((key, value.strip(), where))
     return sections
 
@@ -340,6 +344,7 @@ def _layer(env):
 
 @dataclass
 class Erratum:
+    """One [section] of errata.cfg: a named deviation from the architecture and where it applies."""
     name: str
     envs: list          # "qemu-tcg", "qemu-kvm", "bochs", "bochs:MODEL", "qemu-kvm@qemu-tcg", ...
     rule: str

@@ -29,6 +29,7 @@ class Stopped(Exception):
 
 @dataclass
 class Finished:
+    """How one emulator run ended: its exit status (negative: the signal that stopped it), output, wall time."""
     exit_code: int
     timed_out: bool
     stdout: str

@@ -51,6 +51,7 @@ def clean_line(raw):
 
 @dataclass
 class Check:
+    """One check line the program printed (docs/output-format.md)."""
     verdict: str                 # PASS FAIL SKIP XFAIL XPASS INFO
     prefixes: list               # report prefix stack
     description: str             # the message, with the values seen
@@ -76,6 +77,7 @@ class Check:
 
 @dataclass
 class Step:
+    """One STEP of the program: its path of nested steps, verdict and values."""
     path: tuple                  # ("vmx_init", "kvm_init", ...)
     verdict: str = None          # None while open (no STEP-END seen)
     values: str = ""             # "key=value key=value"
@@ -83,6 +85,7 @@ class Step:
 
 @dataclass
 class GuestOutput:
+    """What one run's serial output says, parsed line by line."""
     started: bool = False
     program: str = ""
     cpus: str = ""

@@ -22,6 +22,7 @@ KVM_MODULES = {"intel": "/sys/module/kvm_intel", "amd": "/sys/module/kvm_amd"}
 
 @dataclass
 class Host:
+    """What the host probe found: CPU vendor, KVM and nesting, the emulators and their versions."""
     vendor: str = "unknown"          # "intel", "amd", "unknown"
     cpus: int = 1
     kvm: bool = False                # /dev/kvm usable by QEMU

@@ -19,7 +19,7 @@ import shutil
 import threading
 import time
 
-from . import execute, guest_output, l1_image
+from . import execute, guest_output      # l1_image: imported where used, a run without l1-kvm never loads it
 from .errors import UserError
 from .outcome import STATUSES, Outcome
 
@@ -66,6 +66,7 @@ def vendor(entry):
 
 def can_run(entry, host):
     """None when the l1-kvm backend can run entry here, else why not."""
+    from . import l1_image
     if not host.qemu:
         return "QEMU not installed (the L1 runs the programs with QEMU+KVM)"
     if vendor(entry) == "vmx" and not host.bochs:
@@ -86,6 +87,7 @@ class L1Info:
     """What the L1 said about itself (scripts/l1/init writes l1-info)."""
 
     def __init__(self, vendor_name, kernel, text=""):
+        from . import l1_image
         self.vendor = vendor_name
         self.kernel = kernel.version
         self.source = kernel.source
@@ -204,6 +206,7 @@ class _L1Run:
     """One L1 boot for the tests of one vendor."""
 
     def __init__(self, v, items, ctx, boot=0):
+        from . import l1_image
         self.vendor = v
         self.items = items
         self.ctx = ctx
@@ -257,6 +260,7 @@ class _L1Run:
 
     # -- the emulator -------------------------------------------------------
     def _cmdline(self):
+        from . import l1_image
         # mitigations=off, nowatchdog: less emulated work per boot and per exit
         # (none of them changes what nested VMX/SVM does).
         words = ["console=ttyS0,115200", "loglevel=4", "mitigations=off", "nowatchdog",
@@ -316,6 +320,7 @@ class _L1Run:
         """Boot the L1 until it runs the tests (at most BOOT_ATTEMPTS boots).
         Returns (serial text, Finished, boots, seconds from the first start to READY
         or None); the consoles of the boots that gave up are kept in self.retried."""
+        from . import l1_image
         initrd = l1_image.initramfs(self.kernel, self.vendor)
         stage = l1_image.userland_stage(self.ctx.host.qemu) if self.disk else None
         spent = 0.0
@@ -352,6 +357,7 @@ class _L1Run:
 
     # -- the results ----------------------------------------------------------
     def run(self):
+        from . import l1_image
         start = time.monotonic()
         serial, fin, boots, ready = self._boot()
         if self.disk:

@@ -23,6 +23,7 @@ END_EXIT_CODE = {"PASS": 0, "FAIL": 1, "SKIP": 2}   # what the guest writes to 0
 
 @dataclass
 class Outcome:
+    """The verdict of one test run (STATUSES) and why."""
     status: str
     reason: str = ""
 

@@ -12,7 +12,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import traceback
 from dataclasses import dataclass, field
 
 from . import backends, execute, guest_output, l1
@@ -23,6 +22,7 @@ from .outcome import Outcome, judge
 
 @dataclass
 class Planned:
+    """One test run to make: the cfg entry, the backend and, under Bochs, the CPU model."""
     label: str
     entry: object
     backend: str
@@ -35,6 +35,7 @@ class Planned:
 
 @dataclass
 class Result:
+    """One test run as made: its outcome, the guest's parsed output, the command and the log."""
     label: str
     entry: object
     backend: str
@@ -245,6 +246,7 @@ def _run_guarded(p, ctx):
     except Exception as err:       # noqa: BLE001 - a worker must hand back a result
         r = Result(p.label, p.entry, p.backend, p.env,
                    Outcome("ERROR", f"runner error: {type(err).__name__}: {err}"))
+        import traceback           # only here: a plain run does not load it
         r.log = traceback.format_exc()
         return _finish(ctx, r)
 
