@@ -14,11 +14,13 @@ l1-kvm    an L1 Linux under QEMU TCG (SVM) or Bochs (VMX) whose KVM runs the
           l1-kvm): one L1 boot costs a minute or more.
 """
 import os
+import shutil
 import struct
 from dataclasses import dataclass, field
 
 from . import l1
 from .cfg import BACKENDS
+from .host import cache_dir
 
 PREFERENCE = tuple(b for b in BACKENDS if b != l1.BACKEND)   # kvm > tcg > bochs
 BUILD_DIR = "build"             # where make puts every program
@@ -186,6 +188,67 @@ def qemu_invocation(root, entry, backend, host, args, gdb_port=None, scratch=Non
     return Invocation(argv + list(entry.qemu_params) + list(host.qemu_params), needs=needs)
 
 
+# Bochs built with plugins (Debian's) opens every plugin in its plugin
+# directory at start-up to learn what kind it is: 69 in Bochs 2.7, the sound
+# drivers with their libraries among them.  A Bochs run here sees a copy of
+# that directory (symbolic links in hvtest's cache, LTDL_LIBRARY_PATH) without
+# the plugins of devices no hvtest bochsrc configures: network cards, USB
+# controllers but the chipset's UHCI, sound output, disk image formats, GUIs
+# but term: 10-15 ms less per start (docs/bochs.md).  Plugins not named here
+# stay, so a newer Bochs loses nothing it may need; an entry whose
+# bochs_params say more than BOCHS_PARAMS_PLAIN keeps every plugin.
+def bochs_plugin_unused(name):
+    """True for a plugin (libbx_NAME.so) that no hvtest bochsrc needs."""
+    return (name.startswith(("eth_", "usb_")) and name != "usb_uhci") or \
+        (name.startswith("sound") and name != "sounddummy") or \
+        (name.endswith("_gui") and name != "term_gui") or name.endswith("_img") or \
+        name in ("e1000", "ne2k", "pcipnic", "sb16", "es1370", "voodoo", "svga_cirrus", "busmouse", "pcidev")
+
+
+BOCHS_PARAMS_PLAIN = ("port_e9_hack", "cpu", "cpuid", "megs", "memory", "clock", "magic_break", "log",
+                      "panic", "error", "info", "debug")
+_plugin_dirs = {}
+
+
+def bochs_plugin_dir(bochs):
+    """The filtered plugin directory for the Bochs at path bochs, or None (a
+    Bochs without plugins or with them elsewhere, LTDL_LIBRARY_PATH set by
+    the user, a cache that cannot be written): computed once per process."""
+    if bochs not in _plugin_dirs:
+        _plugin_dirs[bochs] = None if os.environ.get("LTDL_LIBRARY_PATH") else _filter_plugins(bochs)
+    return _plugin_dirs[bochs]
+
+
+def _filter_plugins(bochs):
+    prefix = os.path.dirname(os.path.dirname(os.path.realpath(bochs)))
+    for sub in (f"lib/{os.uname().machine}-linux-gnu", "lib", "lib64"):
+        src = os.path.join(prefix, sub, "bochs", "plugins")
+        try:
+            st = os.stat(src)
+            names = os.listdir(src)
+        except OSError:
+            continue
+        keep = [n for n in names if n.startswith("libbx_") and
+                not bochs_plugin_unused(n[len("libbx_"):].split(".", 1)[0])]
+        if len(keep) == len(names) or not keep:
+            return None
+        # Named by the directory's identity: a Bochs upgrade changes it.
+        dst = cache_dir("bochs-plugins", f"{st.st_dev}-{st.st_ino}-{st.st_mtime_ns}")
+        if os.path.isdir(dst):
+            return dst
+        tmp = f"{dst}.{os.getpid()}"
+        try:
+            os.makedirs(tmp)
+            for n in keep:
+                os.symlink(os.path.join(src, n), os.path.join(tmp, n))
+            os.rename(tmp, dst)
+        except OSError:
+            shutil.rmtree(tmp, ignore_errors=True)
+            return dst if os.path.isdir(dst) else None     # another runner made it first
+        return dst
+    return None
+
+
 def bochsrc_text(entry, host, model, boot_lines, scratch):
     lines = [
         f"megs: {entry.memory}",
@@ -283,9 +346,13 @@ def bochs_boot_lines(root, entry, host, cmdline, scratch):
 def bochs_invocation(root, entry, host, model, args, scratch):
     """Writes the boot files, bochsrc and cont.rc into scratch (which must exist)."""
     boot, needs = bochs_boot_lines(root, entry, host, " ".join([entry.file] + args), scratch)
+    env = {"TERM": "dumb"}
+    plugins = bochs_plugin_dir(host.bochs)
+    if plugins and all(p.split(":")[0].strip() in BOCHS_PARAMS_PLAIN for p in entry.bochs_params):
+        env["LTDL_LIBRARY_PATH"] = plugins
     inv = Invocation([host.bochs, "-q", "-f", os.path.join(scratch, "bochsrc"),
                       "-rc", os.path.join(scratch, "cont.rc")],
-                     env={"TERM": "dumb"}, cwd=scratch,
+                     env=env, cwd=scratch,
                      serial_file=os.path.join(scratch, "serial.out"), needs=needs)
     if not all(os.path.exists(os.path.join(root, n)) for n in needs):
         return inv

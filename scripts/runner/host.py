@@ -155,13 +155,18 @@ def _nested_on(fs, path):
     return value is not None and value.strip() in ("Y", "y", "1")
 
 
+def cache_dir(*parts):
+    """hvtest's cache: $XDG_CACHE_HOME/hvtest (default ~/.cache/hvtest), joined with parts."""
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "hvtest", *parts)
+
+
 class VersionCache:
     """Emulator versions keyed by binary identity, in ~/.cache/hvtest/versions.tsv
     (one "key<TAB>version" line each: read on every run, so no json import)."""
 
     def __init__(self, path=None):
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        self.path = path or os.path.join(base, "hvtest", "versions.tsv")
+        self.path = path or cache_dir("versions.tsv")
         self.data = {}
         try:
             with open(self.path, encoding="utf-8") as f:

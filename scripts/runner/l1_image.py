@@ -21,9 +21,9 @@ import zlib
 
 from .cfg import version_key
 from .errors import UserError
+from .host import cache_dir
 
-CACHE = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-                     "hvtest", "l1")
+CACHE = cache_dir("l1")
 HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "l1")
 BUSYBOX = "/bin/busybox"
 FLAT_CYLINDER = 516096           # Bochs' disk geometry unit (16 heads x 63 sectors x 512)

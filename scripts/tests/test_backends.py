@@ -205,7 +205,8 @@ class Choice(unittest.TestCase):
             self.assertIn("romimage: file=/usr/share/seabios/bios-256k.bin", rc)
             self.assertIn(f"ata0-master: type=disk, path={os.path.join(scratch, 't.img')}, mode=flat", rc)
             self.assertIn("display_library: term", rc)
-            self.assertEqual(inv.env, {"TERM": "dumb"})
+            self.assertEqual(inv.env.get("TERM"), "dumb")
+            self.assertEqual(inv.env.get("LTDL_LIBRARY_PATH"), backends.bochs_plugin_dir("/usr/bin/bochs"))
             self.assertIn("-q", inv.argv)
 
     def test_bochs_rom_boot(self):
@@ -269,3 +270,57 @@ class Choice(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class BochsPlugins(unittest.TestCase):
+    """The Bochs plugin directory without the plugins no hvtest bochsrc configures."""
+
+    def test_unused(self):
+        for name in ("soundalsa", "soundoss", "eth_slirp", "usb_xhci", "usb_hid", "e1000", "ne2k",
+                     "vvfat_img", "vmware4_img", "rfb_gui", "x_gui", "sb16", "voodoo", "svga_cirrus"):
+            self.assertTrue(backends.bochs_plugin_unused(name), name)
+        for name in ("usb_uhci", "sounddummy", "term_gui", "textconfig", "serial", "pci_ide", "vga",
+                     "acpi", "hpet", "a_plugin_of_a_later_bochs"):
+            self.assertFalse(backends.bochs_plugin_unused(name), name)
+
+    def tree(self, d, names):
+        os.makedirs(os.path.join(d, "bin"))
+        plugins = os.path.join(d, "lib", "bochs", "plugins")
+        os.makedirs(plugins)
+        for n in names:
+            open(os.path.join(plugins, n), "w").close()
+        return os.path.join(d, "bin", "bochs")
+
+    def test_filtered_copy(self):
+        import tempfile
+        from unittest import mock
+        with tempfile.TemporaryDirectory() as d, mock.patch.dict(os.environ, {"XDG_CACHE_HOME": d + "/cache"}):
+            os.environ.pop("LTDL_LIBRARY_PATH", None)
+            bochs = self.tree(d, ["libbx_serial.so", "libbx_serial.so.0", "libbx_soundalsa.so",
+                                  "libbx_soundalsa.la", "libbx_usb_uhci.so", "libbx_usb_ehci.so"])
+            got = backends._filter_plugins(bochs)
+            self.assertTrue(got.startswith(d + "/cache/hvtest/bochs-plugins/"), got)
+            self.assertEqual(sorted(os.listdir(got)), ["libbx_serial.so", "libbx_serial.so.0", "libbx_usb_uhci.so"])
+            self.assertEqual(os.readlink(os.path.join(got, "libbx_serial.so")),
+                             os.path.join(d, "lib", "bochs", "plugins", "libbx_serial.so"))
+            self.assertEqual(backends._filter_plugins(bochs), got)        # made once
+
+    def test_nothing_to_leave_out(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            self.assertIsNone(backends._filter_plugins(self.tree(d, ["libbx_serial.so"])))
+        with tempfile.TemporaryDirectory() as d:
+            self.assertIsNone(backends._filter_plugins(os.path.join(d, "bin", "bochs")))   # no plugins
+
+    def test_params_beyond_the_plain_keep_every_plugin(self):
+        import tempfile
+        from unittest import mock
+        with tempfile.TemporaryDirectory() as d, mock.patch.object(backends, "bochs_plugin_dir", lambda b: "/P"):
+            os.makedirs(os.path.join(d, "build"))
+            for name in ("bochs-rom.bin", "t.bin"):
+                with open(os.path.join(d, "build", name), "wb") as f:
+                    f.write(kernel_bin(4096))
+            for params, want in (("", "/P"), ("port_e9_hack:enabled=1", "/P"), ("ne2k:ioaddr=0x300", None)):
+                e = entry("[t]\nfile = t\n" + (f"bochs_params = {params}\n" if params else ""))
+                inv = backends.bochs_invocation(d, e, make_host(), "ryzen", [], d)
+                self.assertEqual(inv.env.get("LTDL_LIBRARY_PATH"), want, params)
