@@ -14,6 +14,7 @@ Images are cached under ~/.cache/hvtest/l1 by what went into them.
 """
 import lzma
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -272,8 +273,26 @@ def _run(argv, what, **kw):
     return p
 
 
+# Cache entries are named KIND-KEY[.EXT] (KEY: 16 hex digits of what went into
+# them).  Of each kind the CACHE_KEEP last used stay: a kernel bisection makes a
+# new kernel image and boot disk (some 130 MB) at every step.
+CACHE_KEEP = 3
+
+
+def _hit(final):
+    """True when the cache entry exists; it is marked used (its mtime)."""
+    if not os.path.exists(final):
+        return False
+    try:
+        os.utime(final)
+    except OSError:
+        pass
+    return True
+
+
 def _publish(tmp, final):
-    """Move a finished cache entry into place (another run may have made it meanwhile)."""
+    """Move a finished cache entry into place (another run may have made it meanwhile),
+    then remove the entries of its kind beyond the CACHE_KEEP last used."""
     try:
         os.replace(tmp, final)
     except OSError:
@@ -281,6 +300,25 @@ def _publish(tmp, final):
             shutil.rmtree(tmp, ignore_errors=True)
         elif os.path.exists(tmp):
             os.unlink(tmp)
+    base = os.path.basename(final)
+    kind, key = base.rsplit("-", 1)
+    same = re.compile(re.escape(kind) + "-[0-9a-f]{16}" + re.escape(key[16:]))
+    entries = []
+    for name in _listdir(os.path.dirname(final)):
+        path = os.path.join(os.path.dirname(final), name)
+        if same.fullmatch(name) and path != final:
+            try:
+                entries.append((os.lstat(path).st_mtime_ns, path))
+            except OSError:
+                pass
+    for _, path in sorted(entries, reverse=True)[CACHE_KEEP - 1:]:
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
 
 def initramfs(kernel, vendor):
@@ -295,7 +333,7 @@ def initramfs(kernel, vendor):
                   *[n.encode() + hashlib.sha256(d).digest() for n, d in order],
                   *[n.encode() + p.encode() for n, _, p in fallback])
     final = os.path.join(CACHE, f"initramfs-{vendor}-{key}.cpio")
-    if os.path.exists(final):
+    if _hit(final):
         return final
     if not os.access(BUSYBOX, os.X_OK):
         raise UserError(f"l1-kvm: {BUSYBOX} missing (install busybox-static: make deps)")
@@ -363,7 +401,7 @@ def vmlinux(kernel):
     header), decompressed here once instead of by the L1 at every boot."""
     key = _digest(_file_key(kernel.image))
     final = os.path.join(CACHE, f"vmlinux-{key}")
-    if os.path.exists(final):
+    if _hit(final):
         return final
     with open(kernel.image, "rb") as f:
         data = f.read()
@@ -453,7 +491,7 @@ def pvh_disk(kernel, initrd, cmdline, ram):
     image = vmlinux(kernel)
     key = _digest(_file_key(image), _file_key(initrd), cmdline, ram, "pvh-1")
     final = os.path.join(CACHE, f"boot-pvh-{key}.img")
-    if os.path.exists(final):
+    if _hit(final):
         return final
     with open(image, "rb") as f:
         segments, entry = pvh_segments(f.read())
@@ -545,7 +583,7 @@ def userland_stage(qemu):
     python_lib = "/usr/lib/python3.%d" % __import__("sys").version_info[1]
     key = _digest(*[_file_key(p) for p in programs if os.path.exists(p)], python_lib)
     final = os.path.join(CACHE, f"userland-{key}")
-    if os.path.isdir(final):
+    if _hit(final):
         return final
     stage = final + f".stage{os.getpid()}"
     shutil.rmtree(stage, ignore_errors=True)

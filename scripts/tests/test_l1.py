@@ -428,3 +428,38 @@ class StoppedInnerRun(unittest.TestCase):
             console = "host: x\nFAIL b (vmxon: cpu0: thing (+1 more), 20.1 s)\n"
             self.assertEqual(l1._run_from_log("b", d, console)["status"], "FAIL")
             self.assertIsNone(l1._run_from_log("c", d, console))
+
+
+class CachePrune(unittest.TestCase):
+    """Of each kind of L1 image the CACHE_KEEP last used stay."""
+
+    def test_publish_keeps_the_last_used(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as d:
+            def make(name, age):
+                path = os.path.join(d, name)
+                if name.startswith("userland"):
+                    os.makedirs(path)
+                else:
+                    open(path, "w").close()
+                os.utime(path, (1e9 - age, 1e9 - age))
+                return path
+            old = [make(f"vmlinux-{i:016x}", age=i) for i in range(1, 5)]   # old[0] the newest
+            others = [make("boot-pvh-" + "a" * 16 + ".img", 9), make("initramfs-svm-" + "b" * 16 + ".cpio", 9),
+                      make("vmlinux-" + "c" * 16 + ".4242", 99), make("debian", 99)]
+            dirs = [make(f"userland-{i:016x}", age=i) for i in range(1, 5)]
+            self.assertTrue(l1_image._hit(old[3]))          # used now: the newest
+            self.assertFalse(l1_image._hit(os.path.join(d, "vmlinux-" + "d" * 16)))
+            tmp = os.path.join(d, "new.tmp")
+            open(tmp, "w").close()
+            final = os.path.join(d, "vmlinux-" + "e" * 16)
+            l1_image._publish(tmp, final)
+            left = sorted(os.listdir(d))
+            self.assertEqual([n for n in left if n.startswith("vmlinux-") and "." not in n],
+                             sorted(os.path.basename(p) for p in (final, old[3], old[0])))
+            for p in others + dirs:
+                self.assertTrue(os.path.exists(p), p)
+            os.makedirs(tmp)
+            l1_image._publish(tmp, os.path.join(d, "userland-" + "f" * 16))
+            self.assertEqual(sorted(n for n in os.listdir(d) if n.startswith("userland-")),
+                             sorted(["userland-" + "f" * 16] + [os.path.basename(p) for p in dirs[:2]]))
