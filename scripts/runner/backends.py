@@ -16,6 +16,9 @@ l1-kvm    an L1 Linux under QEMU TCG (SVM) or Bochs (VMX) whose KVM runs the
 import os
 import shutil
 import struct
+import tempfile
+import threading
+import zlib
 from dataclasses import dataclass, field
 
 from . import l1
@@ -189,16 +192,16 @@ def qemu_invocation(root, entry, backend, host, args, gdb_port=None, scratch=Non
 
 
 # Bochs built with plugins (Debian's) opens every plugin in its plugin
-# directory at start-up to learn what kind it is: 69 in Bochs 2.7, the sound
-# drivers with their libraries among them.  A Bochs run here sees a copy of
-# that directory (symbolic links in hvtest's cache, LTDL_LIBRARY_PATH) without
-# the plugins of devices no hvtest bochsrc configures: network cards, USB
-# controllers but the chipset's UHCI, sound output, disk image formats, GUIs
-# but term: 10-15 ms less per start (docs/bochs.md).  Plugins not named here
-# stay, so a newer Bochs loses nothing it may need; an entry whose
-# bochs_params say more than BOCHS_PARAMS_PLAIN keeps every plugin.
+# directory at start-up to learn its kind (59 in Debian 12's Bochs 2.7, the
+# ALSA sound driver with libasound among them).  A Bochs run here sees a copy
+# of that directory (symbolic links in hvtest's cache, LTDL_LIBRARY_PATH)
+# without the plugins of the kinds of devices no hvtest bochsrc configures:
+# network cards, USB controllers and devices but the chipset's UHCI, sound
+# output but the dummy, disk image formats, GUIs but term.  12-17 ms less
+# per start (docs/bochs.md).  An entry whose bochs_params set more than
+# BOCHS_PARAMS_PLAIN, or a user's own LTDL_LIBRARY_PATH, keeps every plugin.
 def bochs_plugin_unused(name):
-    """True for a plugin (libbx_NAME.so) that no hvtest bochsrc needs."""
+    """True for a plugin (libbx_NAME.so) of a kind no hvtest bochsrc needs."""
     return (name.startswith(("eth_", "usb_")) and name != "usb_uhci") or \
         (name.startswith("sound") and name != "sounddummy") or \
         (name.endswith("_gui") and name != "term_gui") or name.endswith("_img") or \
@@ -208,45 +211,57 @@ def bochs_plugin_unused(name):
 BOCHS_PARAMS_PLAIN = ("port_e9_hack", "cpu", "cpuid", "megs", "memory", "clock", "magic_break", "log",
                       "panic", "error", "info", "debug")
 _plugin_dirs = {}
+_plugin_lock = threading.Lock()       # the runner's workers start Bochs runs at once
 
 
-def bochs_plugin_dir(bochs):
-    """The filtered plugin directory for the Bochs at path bochs, or None (a
-    Bochs without plugins or with them elsewhere, LTDL_LIBRARY_PATH set by
-    the user, a cache that cannot be written): computed once per process."""
-    if bochs not in _plugin_dirs:
-        _plugin_dirs[bochs] = None if os.environ.get("LTDL_LIBRARY_PATH") else _filter_plugins(bochs)
-    return _plugin_dirs[bochs]
+def bochs_plugin_dir(host):
+    """The filtered copy of host's Bochs plugin directory, or None (a Bochs
+    without plugins, nothing to leave out, LTDL_LIBRARY_PATH set by the user,
+    a cache that cannot be written).  Made once per process."""
+    src = host.bochs_plugins
+    if not src or os.environ.get("LTDL_LIBRARY_PATH"):
+        return None
+    with _plugin_lock:
+        if src not in _plugin_dirs:
+            _plugin_dirs[src] = _filter_plugins(src)
+        return _plugin_dirs[src]
 
 
-def _filter_plugins(bochs):
-    prefix = os.path.dirname(os.path.dirname(os.path.realpath(bochs)))
-    for sub in (f"lib/{os.uname().machine}-linux-gnu", "lib", "lib64"):
-        src = os.path.join(prefix, sub, "bochs", "plugins")
-        try:
-            st = os.stat(src)
-            names = os.listdir(src)
-        except OSError:
-            continue
-        keep = [n for n in names if n.startswith("libbx_") and
-                not bochs_plugin_unused(n[len("libbx_"):].split(".", 1)[0])]
-        if len(keep) == len(names) or not keep:
-            return None
-        # Named by the directory's identity: a Bochs upgrade changes it.
-        dst = cache_dir("bochs-plugins", f"{st.st_dev}-{st.st_ino}-{st.st_mtime_ns}")
-        if os.path.isdir(dst):
-            return dst
-        tmp = f"{dst}.{os.getpid()}"
-        try:
-            os.makedirs(tmp)
-            for n in keep:
-                os.symlink(os.path.join(src, n), os.path.join(tmp, n))
-            os.rename(tmp, dst)
-        except OSError:
-            shutil.rmtree(tmp, ignore_errors=True)
-            return dst if os.path.isdir(dst) else None     # another runner made it first
+def _filter_plugins(src):
+    try:
+        names = os.listdir(src)
+    except OSError:
+        return None
+    keep = sorted(n for n in names if n.startswith("libbx_") and
+                  not bochs_plugin_unused(n[len("libbx_"):].split(".", 1)[0]))
+    if len(keep) == len(names) or not keep:
+        return None
+    # Named by what it holds (another Bochs, an upgrade or another rule gets its
+    # own), made under a private name and renamed into place, used only whole.
+    name = "%08x-%d" % (zlib.crc32("\0".join([src] + keep).encode()), len(keep))
+    dst = cache_dir("bochs-plugins", name)
+    if _listing(dst) == keep:
         return dst
-    return None
+    tmp = None
+    try:
+        os.makedirs(os.path.dirname(dst), exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix=name + ".", dir=os.path.dirname(dst))
+        for n in keep:
+            os.symlink(os.path.join(src, n), os.path.join(tmp, n))
+        if os.path.isdir(dst) and _listing(dst) != keep:     # not whole: remade
+            shutil.rmtree(dst, ignore_errors=True)
+        os.rename(tmp, dst)
+    except OSError:
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)    # another runner made it first
+    return dst if _listing(dst) == keep else None
+
+
+def _listing(path):
+    try:
+        return sorted(os.listdir(path))
+    except OSError:
+        return None
 
 
 def bochsrc_text(entry, host, model, boot_lines, scratch):
@@ -347,7 +362,7 @@ def bochs_invocation(root, entry, host, model, args, scratch):
     """Writes the boot files, bochsrc and cont.rc into scratch (which must exist)."""
     boot, needs = bochs_boot_lines(root, entry, host, " ".join([entry.file] + args), scratch)
     env = {"TERM": "dumb"}
-    plugins = bochs_plugin_dir(host.bochs)
+    plugins = bochs_plugin_dir(host)
     if plugins and all(p.split(":")[0].strip() in BOCHS_PARAMS_PLAIN for p in entry.bochs_params):
         env["LTDL_LIBRARY_PATH"] = plugins
     inv = Invocation([host.bochs, "-q", "-f", os.path.join(scratch, "bochsrc"),

@@ -35,6 +35,7 @@ class Host:
     bochs: str = None                # None when not usable: bochs_missing says why
     bochs_version: str = ""
     bochs_missing: str = "not installed"
+    bochs_plugins: str = ""          # Bochs' plugin directory as it reports it ("": none)
     seabios: str = "/usr/share/seabios/bios-256k.bin"
     vgabios: str = "/usr/share/vgabios/vgabios.bin"
     kernel: str = ""                 # this kernel's version: KVM's, for errata bounds
@@ -108,9 +109,9 @@ class RealFS:
     def run(self, argv, stdin_text=None):
         import subprocess
         try:
+            env = {k: v for k, v in os.environ.items() if k != "LTDL_LIBRARY_PATH"}   # Bochs' own
             p = subprocess.run(argv, input=stdin_text, capture_output=True, text=True,
-                               timeout=20, env=dict(os.environ, TERM="dumb"),
-                               errors="replace")
+                               timeout=20, env=dict(env, TERM="dumb"), errors="replace")
             return p.stdout + p.stderr
         except (OSError, subprocess.TimeoutExpired):
             return ""
@@ -156,8 +157,11 @@ def _nested_on(fs, path):
 
 
 def cache_dir(*parts):
-    """hvtest's cache: $XDG_CACHE_HOME/hvtest (default ~/.cache/hvtest), joined with parts."""
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    """hvtest's cache: $XDG_CACHE_HOME/hvtest (default ~/.cache/hvtest), joined with parts.
+    A relative XDG_CACHE_HOME is ignored, as the XDG base directory specification says."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = os.path.join(os.path.expanduser("~"), ".cache")
     return os.path.join(base, "hvtest", *parts)
 
 
@@ -218,9 +222,11 @@ def _qemu_version(fs, path):
     return _word_after(fs.run([path, "--version"]), "version ") or "(version unknown)"
 
 
-def _bochs_version(fs, path):
+def _bochs_probe(fs, path):
+    """(version, plugin directory or ""): what Bochs says when it starts and quits at once."""
     out = fs.run([path, "-q", "-n", "display_library: nogui", "-rc", "/dev/stdin"], "quit\n")
-    return _word_after(out, "Bochs x86 Emulator ") or "(version unknown)"
+    m = re.search(r"LTDL_LIBRARY_PATH not set\. using compile time default '([^']+)'", out)
+    return _word_after(out, "Bochs x86 Emulator ") or "(version unknown)", m.group(1) if m else ""
 
 
 def probe(root, fs=None, cache=None, env=None):
@@ -259,6 +265,12 @@ def probe(root, fs=None, cache=None, env=None):
                                                       for rom, package in roms)
     elif bochs:
         host.bochs = bochs
-        host.bochs_version = cache.get("bochs|" + fs.stat_key(bochs), lambda: _bochs_version(fs, bochs))
+        key, said = fs.stat_key(bochs), []
+
+        def probe_once(i):
+            said[:] = said or _bochs_probe(fs, bochs)
+            return said[i]
+        host.bochs_version = cache.get("bochs|" + key, lambda: probe_once(0))
+        host.bochs_plugins = cache.get("bochs-plugins|" + key, lambda: probe_once(1))
     cache.save()
     return host

@@ -205,8 +205,7 @@ class Choice(unittest.TestCase):
             self.assertIn("romimage: file=/usr/share/seabios/bios-256k.bin", rc)
             self.assertIn(f"ata0-master: type=disk, path={os.path.join(scratch, 't.img')}, mode=flat", rc)
             self.assertIn("display_library: term", rc)
-            self.assertEqual(inv.env.get("TERM"), "dumb")
-            self.assertEqual(inv.env.get("LTDL_LIBRARY_PATH"), backends.bochs_plugin_dir("/usr/bin/bochs"))
+            self.assertEqual(inv.env, {"TERM": "dumb"})      # make_host(): no plugin directory
             self.assertIn("-q", inv.argv)
 
     def test_bochs_rom_boot(self):
@@ -268,12 +267,28 @@ class Choice(unittest.TestCase):
                     backends.ram_images(path, d)
 
 
-if __name__ == "__main__":
-    unittest.main()
-
 
 class BochsPlugins(unittest.TestCase):
     """The Bochs plugin directory without the plugins no hvtest bochsrc configures."""
+
+    def setUp(self):
+        import tempfile
+        from unittest import mock
+        self.dir = tempfile.TemporaryDirectory()
+        self.addCleanup(self.dir.cleanup)
+        env = mock.patch.dict(os.environ, {"XDG_CACHE_HOME": self.dir.name + "/cache"})
+        env.start()
+        self.addCleanup(env.stop)
+        os.environ.pop("LTDL_LIBRARY_PATH", None)
+        backends._plugin_dirs.clear()
+        self.addCleanup(backends._plugin_dirs.clear)
+
+    def plugins(self, names):
+        src = os.path.join(self.dir.name, "plugins")
+        os.makedirs(src)
+        for n in names:
+            open(os.path.join(src, n), "w").close()
+        return src
 
     def test_unused(self):
         for name in ("soundalsa", "soundoss", "eth_slirp", "usb_xhci", "usb_hid", "e1000", "ne2k",
@@ -283,39 +298,57 @@ class BochsPlugins(unittest.TestCase):
                      "acpi", "hpet", "a_plugin_of_a_later_bochs"):
             self.assertFalse(backends.bochs_plugin_unused(name), name)
 
-    def tree(self, d, names):
-        os.makedirs(os.path.join(d, "bin"))
-        plugins = os.path.join(d, "lib", "bochs", "plugins")
-        os.makedirs(plugins)
-        for n in names:
-            open(os.path.join(plugins, n), "w").close()
-        return os.path.join(d, "bin", "bochs")
-
     def test_filtered_copy(self):
-        import tempfile
-        from unittest import mock
-        with tempfile.TemporaryDirectory() as d, mock.patch.dict(os.environ, {"XDG_CACHE_HOME": d + "/cache"}):
-            os.environ.pop("LTDL_LIBRARY_PATH", None)
-            bochs = self.tree(d, ["libbx_serial.so", "libbx_serial.so.0", "libbx_soundalsa.so",
-                                  "libbx_soundalsa.la", "libbx_usb_uhci.so", "libbx_usb_ehci.so"])
-            got = backends._filter_plugins(bochs)
-            self.assertTrue(got.startswith(d + "/cache/hvtest/bochs-plugins/"), got)
-            self.assertEqual(sorted(os.listdir(got)), ["libbx_serial.so", "libbx_serial.so.0", "libbx_usb_uhci.so"])
-            self.assertEqual(os.readlink(os.path.join(got, "libbx_serial.so")),
-                             os.path.join(d, "lib", "bochs", "plugins", "libbx_serial.so"))
-            self.assertEqual(backends._filter_plugins(bochs), got)        # made once
+        src = self.plugins(["libbx_serial.so", "libbx_serial.so.0", "libbx_soundalsa.so",
+                            "libbx_soundalsa.la", "libbx_usb_uhci.so", "libbx_usb_ehci.so"])
+        got = backends.bochs_plugin_dir(make_host(bochs_plugins=src))
+        self.assertTrue(got.startswith(self.dir.name + "/cache/hvtest/bochs-plugins/"), got)
+        self.assertEqual(sorted(os.listdir(got)), ["libbx_serial.so", "libbx_serial.so.0", "libbx_usb_uhci.so"])
+        self.assertEqual(os.readlink(os.path.join(got, "libbx_serial.so")), os.path.join(src, "libbx_serial.so"))
+        os.unlink(os.path.join(got, "libbx_serial.so.0"))          # a copy not whole is made again
+        self.assertEqual(backends._filter_plugins(src), got)
+        self.assertEqual(len(os.listdir(got)), 3)
+        self.assertEqual(os.listdir(os.path.dirname(got)), [os.path.basename(got)])   # no leftovers
 
-    def test_nothing_to_leave_out(self):
-        import tempfile
-        with tempfile.TemporaryDirectory() as d:
-            self.assertIsNone(backends._filter_plugins(self.tree(d, ["libbx_serial.so"])))
-        with tempfile.TemporaryDirectory() as d:
-            self.assertIsNone(backends._filter_plugins(os.path.join(d, "bin", "bochs")))   # no plugins
+    def test_threads_at_once(self):
+        import threading
+        names = [f"libbx_p{i}.so" for i in range(60)] + ["libbx_soundalsa.so"]
+        h = make_host(bochs_plugins=self.plugins(names))
+        got = []
+        threads = [threading.Thread(target=lambda: got.append(backends.bochs_plugin_dir(h))) for _ in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(len(set(got)), 1)
+        self.assertEqual(len(os.listdir(got[0])), 60)
+
+    def test_none(self):
+        self.assertIsNone(backends.bochs_plugin_dir(make_host()))                     # no plugins
+        self.assertIsNone(backends._filter_plugins(self.plugins(["libbx_serial.so"])))  # nothing left out
+        from unittest import mock
+        with mock.patch.dict(os.environ, {"LTDL_LIBRARY_PATH": "/mine"}):
+            self.assertIsNone(backends.bochs_plugin_dir(make_host(bochs_plugins="/x")))
+
+    def test_the_probe_reads_the_directory(self):
+        class Said(FakeFS):
+            def run(self, argv, stdin_text=None):
+                return ("00000000000i[      ] LTDL_LIBRARY_PATH not set. using compile time default "
+                        "'/usr/lib/x86_64-linux-gnu/bochs/plugins'\n Bochs x86 Emulator 2.7\n")
+        h = host.probe("/nonexistent", fs=Said(), cache=NoCache(), env={})
+        self.assertEqual((h.bochs_version, h.bochs_plugins), ("2.7", "/usr/lib/x86_64-linux-gnu/bochs/plugins"))
+        h = host.probe("/nonexistent", fs=FakeFS(), cache=NoCache(), env={})
+        self.assertEqual(h.bochs_plugins, "")
+
+    def test_relative_cache_home_ignored(self):
+        from unittest import mock
+        with mock.patch.dict(os.environ, {"XDG_CACHE_HOME": "relcache"}):
+            self.assertEqual(host.cache_dir("x"), os.path.join(os.path.expanduser("~"), ".cache", "hvtest", "x"))
 
     def test_params_beyond_the_plain_keep_every_plugin(self):
-        import tempfile
         from unittest import mock
-        with tempfile.TemporaryDirectory() as d, mock.patch.object(backends, "bochs_plugin_dir", lambda b: "/P"):
+        d = self.dir.name
+        with mock.patch.object(backends, "bochs_plugin_dir", lambda h: "/P"):
             os.makedirs(os.path.join(d, "build"))
             for name in ("bochs-rom.bin", "t.bin"):
                 with open(os.path.join(d, "build", name), "wb") as f:
@@ -324,3 +357,7 @@ class BochsPlugins(unittest.TestCase):
                 e = entry("[t]\nfile = t\n" + (f"bochs_params = {params}\n" if params else ""))
                 inv = backends.bochs_invocation(d, e, make_host(), "ryzen", [], d)
                 self.assertEqual(inv.env.get("LTDL_LIBRARY_PATH"), want, params)
+
+
+if __name__ == "__main__":
+    unittest.main()
