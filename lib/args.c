@@ -1,5 +1,6 @@
 /* Command-line arguments and subtest selection. */
 #include "args.h"
+#include "console.h"
 #include "percpu.h"
 #include "libc.h"
 #include "report.h"
@@ -18,6 +19,9 @@ static bool runtime_arg(const char *arg)
 		errata_set(arg + 7);
 	} else if (!strncmp(arg, "env=", 4)) {
 		env_name = arg + 4;
+	} else if (!strcmp(arg, "console=e9")) {
+		if (!console_use_e9())
+			report_info("command line: console=e9, but port 0xe9 does not answer: COM1 stays the console");
 	} else if (!strncmp(arg, "cpus=", 5)) {
 		char *end;
 		unsigned long n = strtoul(arg + 5, &end, 10);

@@ -1,10 +1,13 @@
-/* COM1 serial console. */
+/* The console: COM1, or the debug port 0xE9 (console=e9). */
 #ifndef HV_CONSOLE_H
 #define HV_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 void console_init(void);
+/* From now on the console is port 0xE9, if it answers (true); else COM1 stays. */
+bool console_use_e9(void);
 /* Write n bytes as one unit (no other CPU's output in between). */
 void console_write(const char *s, size_t n);
 /* Wait until the transmitter is empty (LSR.TEMT): nothing is lost at exit. */

@@ -183,21 +183,22 @@ def _run_in(p, ctx, scratch):
     except execute.Stopped:
         result.outcome = Outcome("ERROR", "not started: the run was interrupted")
         return _finish(ctx, result)
-    serial = fin.stdout
+    serial = fin.stdout if inv.stdout_console else ""
     message = _last_line(fin.stderr)
     if inv.serial_file:
-        try:
+        try:                        # with port 0xE9 as well: what COM1 had before the switch
             with open(inv.serial_file, encoding="utf-8", errors="replace") as f:
-                serial = f.read()
+                serial = f.read() + serial
         except OSError:
-            serial = ""
+            pass
         try:
             with open(os.path.join(scratch, "bochs.log"), encoding="utf-8", errors="replace") as f:
                 bochs_log = f.read()
         except OSError:
             bochs_log = ""
         message = _last_line(bochs_log, "p[") or _last_line(bochs_log, "e[") or message
-        result.log = f"--- emulator stdout ---\n{fin.stdout}\n--- bochs.log (panics, errors) ---\n" + \
+        result.log = ("" if inv.stdout_console else f"--- emulator stdout ---\n{fin.stdout}\n") + \
+            "--- bochs.log (panics, errors) ---\n" + \
             "\n".join(line for line in bochs_log.splitlines() if "p[" in line or "e[" in line) + "\n"
     result.guest = guest_output.parse(serial.splitlines())
     result.duration = fin.duration

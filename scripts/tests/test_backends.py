@@ -198,13 +198,16 @@ class Choice(unittest.TestCase):
             with open(os.path.join(scratch, "t.img"), "rb") as f:
                 img = f.read()
             self.assertEqual(len(img) % backends.FLAT_CYLINDER, 0)
-            self.assertEqual(img[512:512 + 20], b"t env=bochs:ryzen\0\0\0")
+            self.assertEqual(img[512:512 + 31], b"t env=bochs:ryzen console=e9\0\0\0")
             with open(os.path.join(scratch, "bochsrc")) as f:
                 rc = f.read()
             self.assertIn("cpu: model=ryzen, count=2, ips=2000000, reset_on_triple_fault=0, ignore_bad_msrs=0", rc)
             self.assertIn("romimage: file=/usr/share/seabios/bios-256k.bin", rc)
             self.assertIn(f"ata0-master: type=disk, path={os.path.join(scratch, 't.img')}, mode=flat", rc)
             self.assertIn("display_library: term", rc)
+            self.assertIn("port_e9_hack: enabled=1", rc)         # the console (console=e9)
+            self.assertTrue(inv.stdout_console)
+            self.assertEqual(inv.serial_file, os.path.join(scratch, "serial.out"))   # COM1 before the switch
             self.assertEqual(inv.env, {"TERM": "dumb"})      # make_host(): no plugin directory
             self.assertIn("-q", inv.argv)
 
@@ -230,7 +233,16 @@ class Choice(unittest.TestCase):
             self.assertIn(f"optramimage2: file={cmdline}, address=0x7e00", rc)
             self.assertFalse([line for line in rc if line.startswith(("ata0", "boot:", "vgaromimage"))])
             with open(cmdline, "rb") as f:
-                self.assertEqual(f.read(), b"t cpus=2 env=bochs:ryzen\0")
+                self.assertEqual(f.read(), b"t cpus=2 env=bochs:ryzen console=e9\0")
+            # COM1 as the console: no port 0xE9, the command line as given.
+            s3 = os.path.join(d, "s3")
+            os.makedirs(s3)
+            inv = backends.bochs_invocation(d, e, make_host(), "ryzen", ["cpus=2"], s3, console="uart")
+            self.assertFalse(inv.stdout_console)
+            with open(os.path.join(s3, "bochsrc")) as f:
+                self.assertNotIn("port_e9_hack", f.read())
+            with open(os.path.join(s3, "cmdline"), "rb") as f:
+                self.assertEqual(f.read(), b"t cpus=2\0")
             # Not built: no bochsrc, the missing file named by needs.
             os.remove(os.path.join(d, "build", "bochs-rom.bin"))
             s2 = os.path.join(d, "s2")
