@@ -6,7 +6,7 @@
 
 #define MAX_ARGS 32
 
-/* Split the command line; consume the runtime's own arguments (errata=, env=, cpus=). */
+/* Split the command line; consume the runtime's own arguments (errata=, env=, cpus=, console=e9). */
 void args_parse(const char *cmdline);
 extern int hv_argc;
 extern char *hv_argv[MAX_ARGS];

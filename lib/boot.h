@@ -22,7 +22,8 @@
 /*
  * Boot milestones: one byte each on the debug port (port 0xE9: Bochs with
  * port_e9_hack, QEMU with -debugcon), written only where reading the port
- * gives 0xE9 back, i.e. where it exists; so make bench can time a boot's
+ * gives 0xE9 back, i.e. where it exists, and not once the console is on
+ * that port (console=e9, lib/console.c); so make bench can time a boot's
  * phases (docs/bench.md).  Elsewhere a milestone costs one port read.
  */
 #define DEBUG_PORT		0xe9

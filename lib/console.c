@@ -72,8 +72,12 @@ void console_write(const char *s, size_t n)
 
 void console_drain(void)
 {
-	if (use_e9)
+	if (use_e9) {
+		/* The port takes each byte at once; a line another CPU is writing ends first. */
+		for (unsigned spins = 0; console_lock.v && spins < 10000000; spins++)
+			cpu_relax();
 		return;
+	}
 	for (unsigned spins = 0; !(inb(COM1 + UART_LSR) & LSR_TEMT) && spins < 10000000; spins++)
 		cpu_relax();
 }

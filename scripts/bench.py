@@ -178,12 +178,8 @@ class Bench:
                 p.wait()
                 return None, "", None
             wall = time.perf_counter() - t0
-        serial_path = out if inv.stdout_console else inv.serial_file
-        try:
-            with open(serial_path, encoding="utf-8", errors="replace") as f:
-                serial = f.read()
-        except OSError:
-            serial = ""
+        serial = "".join(read_or_empty(path) for path in
+                         ([inv.serial_file] if inv.serial_file else []) + ([out] if inv.stdout_console else []))
         return wall, serial, code
 
     def run_live(self, inv, timeout):
@@ -220,6 +216,8 @@ class Bench:
             t_exit = time.perf_counter() - t0
             timer.cancel()
             p.stdout.close()
+            if inv.serial_file:        # Bochs: what COM1 had before the switch to port 0xE9 came first
+                lines[:0] = [(0.0, line) for line in read_or_empty(inv.serial_file).splitlines()]
         else:
             p = subprocess.Popen(inv.argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL, cwd=inv.cwd, env=env, start_new_session=True)
@@ -767,6 +765,14 @@ def children_cpu():
     """User + system seconds of every child process this one has waited for."""
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
+
+
+def read_or_empty(path):
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.read()
+    except OSError:
+        return ""
 
 
 def scaling_env(backend, model, boot):

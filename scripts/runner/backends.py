@@ -367,8 +367,11 @@ def bochs_invocation(root, entry, host, model, args, scratch, console="e9"):
     115200 baud Bochs keeps in emulated time (lib/console.c); the boot's
     milestones stay off that port then.  console="uart": COM1 only (the
     bench's boot breakdown, which reads the milestones on stdout)."""
+    if console not in ("e9", "uart"):
+        raise ValueError(f"bochs_invocation: console {console!r}: e9 or uart")
     e9 = console == "e9"
-    boot, needs = bochs_boot_lines(root, entry, host, " ".join([entry.file] + args + ["console=e9"] * e9),
+    # console=e9 first: the runtime's own arguments after it already print there.
+    boot, needs = bochs_boot_lines(root, entry, host, " ".join([entry.file] + ["console=e9"] * e9 + args),
                                    scratch)
     if e9:
         boot.append("port_e9_hack: enabled=1")

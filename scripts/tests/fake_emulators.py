@@ -4,8 +4,11 @@ Each run appends to $FAKE_RECORD: its argv, for Bochs the bochsrc it was
 given, the guest command line (sector 1 of a disk image, or the RAM image
 Bochs loads at 0x7e00 for hvtest's ROM), then 'end'.
 QEMU prints $FAKE_SERIAL (default: a passing run) on stdout and exits with
-$FAKE_RC (default 1, isa-debug-exit's PASS); Bochs writes the same run to
-its COM1 file and exits 0.  With $FAKE_PIDFILE set and mode=hang in the
+$FAKE_RC (default 1, isa-debug-exit's PASS); Bochs prints the same run on
+stdout among lines like its banner's and debugger's when the guest's command
+line says console=e9 and the bochsrc enables port 0xE9 ($FAKE_COM1 then goes
+to its COM1 file, what came before the switch), else writes it to COM1's
+file, and exits 0.  With $FAKE_PIDFILE set and mode=hang in the
 guest's command line, the fake writes its pid there and hangs (with a child
 `sleep` in its group, pid in $FAKE_PIDFILE.child).
 """
@@ -55,11 +58,17 @@ cmdline() { if [ -n "$img" ]; then sector1 "$img"; else printf 'cmdline '; tr -d
 	echo end
 } >> "${FAKE_RECORD:-/dev/null}"
 hang "$(cmdline)"
-# console=e9 on the command line and the port echoed: the console is stdout.
+# console=e9 on the command line and the port echoed: the console is stdout,
+# between the lines of Bochs' banner and debugger, after the loader's
+# milestones; $FAKE_COM1 is what COM1 got before the switch.
+com1=$(sed -n 's/^com1: .*dev=//p' "$rc")
 if grep -q '^port_e9_hack: enabled=1' "$rc" && cmdline | grep -q ' console=e9'; then
+	printf '%b' "${FAKE_COM1:-}" > "$com1"
+	printf '=====\n   Bochs x86 Emulator 2.7\n=====\nNext at t=0\n(0) [0x0000fffffff0] f000:fff0 (unk. ctxt): jmp .-50 ; ebce\nLK\n'
 	printf '%b' "${FAKE_SERIAL:-%PASSING%}"
+	printf '(0) Magic breakpoint\nNext at t=1167777\n(0) [0x0000001057ec] 0008:00000000001057ec (unk. ctxt): pop rdx ; 5a\n'
 else
-	printf '%b' "${FAKE_SERIAL:-%PASSING%}" > "$(sed -n 's/^com1: .*dev=//p' "$rc")"
+	printf '%b' "${FAKE_SERIAL:-%PASSING%}" > "$com1"
 fi
 exit 0
 """.replace("%PASSING%", PASSING)

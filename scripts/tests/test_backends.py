@@ -198,7 +198,7 @@ class Choice(unittest.TestCase):
             with open(os.path.join(scratch, "t.img"), "rb") as f:
                 img = f.read()
             self.assertEqual(len(img) % backends.FLAT_CYLINDER, 0)
-            self.assertEqual(img[512:512 + 31], b"t env=bochs:ryzen console=e9\0\0\0")
+            self.assertEqual(img[512:512 + 31], b"t console=e9 env=bochs:ryzen\0\0\0")
             with open(os.path.join(scratch, "bochsrc")) as f:
                 rc = f.read()
             self.assertIn("cpu: model=ryzen, count=2, ips=2000000, reset_on_triple_fault=0, ignore_bad_msrs=0", rc)
@@ -233,7 +233,7 @@ class Choice(unittest.TestCase):
             self.assertIn(f"optramimage2: file={cmdline}, address=0x7e00", rc)
             self.assertFalse([line for line in rc if line.startswith(("ata0", "boot:", "vgaromimage"))])
             with open(cmdline, "rb") as f:
-                self.assertEqual(f.read(), b"t cpus=2 env=bochs:ryzen console=e9\0")
+                self.assertEqual(f.read(), b"t console=e9 cpus=2 env=bochs:ryzen\0")
             # COM1 as the console: no port 0xE9, the command line as given.
             s3 = os.path.join(d, "s3")
             os.makedirs(s3)

@@ -137,6 +137,25 @@ class SameAsRunner(unittest.TestCase):
                 self.assertEqual(p.returncode, code, p.stdout + p.stderr)
                 self.assertIn(f"{status} printf", p.stdout)
 
+    def test_bochs_console_on_port_e9(self):
+        """Under Bochs the console is Bochs' stdout (port 0xE9) among its banner and debugger
+        lines, after what COM1 got before the switch: a FAIL there counts; the rest is noise."""
+        d = self.dir
+        helpers.write_program_files(self.project, "e9t", standalone.PROGRAM_SUFFIXES)   # no errata named
+        cfg_path = os.path.join(d, "e9t.cfg")
+        with open(cfg_path, "w") as f:
+            f.write("[e9t]\nfile = e9t.flat\nbochs_models = corei7_skylake_x ryzen\n")
+        passing = "HVTEST-START: t\\nPASS: x: [r] y\\nSUMMARY: 1 checks, 1 passed, 0 failed, 0 skipped, " \
+                  "0 xfail, 0 xpass\\nHVTEST-END: PASS\\n"
+        for com1, status in (("", "PASS"), ("FAIL: command line: [args_parse] bad\\n", "FAIL")):
+            env = environment(d, os.path.join(d, "tmp-e9"), os.devnull, FAKE_SERIAL=passing, FAKE_COM1=com1)
+            p = subprocess.run([os.path.join(self.project, "run_tests.sh"), "--cfg", cfg_path, "--backend",
+                                "bochs", "-j", "1"], env=env, capture_output=True, text=True, timeout=60)
+            with self.subTest(com1=com1):
+                runs = [line for line in p.stdout.splitlines() if "e9t@bochs:" in line]
+                self.assertEqual(len(runs), 2, p.stdout + p.stderr)
+                for line in runs:
+                    self.assertTrue(line.startswith(status + " e9t@bochs:"), line)
 
 if __name__ == "__main__":
     unittest.main()
