@@ -165,12 +165,13 @@ def cache_dir(*parts):
     return os.path.join(base, "hvtest", *parts)
 
 
-class VersionCache:
-    """Emulator versions keyed by binary identity, in ~/.cache/hvtest/versions.tsv
-    (one "key<TAB>version" line each: read on every run, so no json import)."""
+class TsvCache:
+    """A small cache file of hvtest's, one "key<TAB>value" line each (read on every
+    run, so no json import): the emulators' versions keyed by binary identity
+    (versions.tsv), the runs' last durations (durations.tsv, session.py)."""
 
-    def __init__(self, path=None):
-        self.path = path or cache_dir("versions.tsv")
+    def __init__(self, path=None, name="versions.tsv"):
+        self.path = path or cache_dir(name)
         self.data = {}
         try:
             with open(self.path, encoding="utf-8") as f:
@@ -187,6 +188,11 @@ class VersionCache:
             self.data[key] = compute()
             self.dirty = True
         return self.data[key]
+
+    def set(self, key, value):
+        if self.data.get(key) != value:
+            self.data[key] = value
+            self.dirty = True
 
     def save(self):
         if not self.dirty:
@@ -247,7 +253,7 @@ def probe(root, fs=None, cache=None, env=None):
     host.nested_svm = _nested_on(fs, NESTED["svm"])
     host.seabios = conf.get("SEABIOS", host.seabios)
     host.vgabios = conf.get("VGABIOS", host.vgabios)
-    cache = cache or VersionCache()
+    cache = cache or TsvCache()
     qemu = fs.which(env.get("QEMU") or conf.get("QEMU") or "qemu-system-x86_64")
     if qemu:
         host.qemu = qemu

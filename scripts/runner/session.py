@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from . import backends, execute, guest_output, l1
 from .errors import UserError
 from .guest_output import GuestOutput
+from .host import TsvCache
 from .outcome import Outcome, judge
 
 
@@ -121,10 +122,12 @@ class Context:
         self.logs_dir = logs_dir
         self.scratch = tempfile.mkdtemp(prefix="hvtest-run-")
         self.l1 = l1.Batches(planned, self)      # the l1-kvm runs: one L1 boot per vendor
+        self.durations = TsvCache(name="durations.tsv")   # label -> seconds, the last run's
 
     def close(self):
-        """Remove the scratch directory (after every emulator stopped)."""
+        """Remove the scratch directory (after every emulator stopped); keep the durations."""
         shutil.rmtree(self.scratch, ignore_errors=True)
+        self.durations.save()
 
     def log_name(self, label):
         return label.replace(":", "_").replace("/", "_") + ".log"
@@ -229,6 +232,8 @@ def _stop_line(text):
 
 
 def _finish(ctx, result):
+    if result.duration and result.outcome.status not in ("ERROR", "SKIP"):
+        ctx.durations.set(result.label, f"{result.duration:.2f}")
     if ctx.logs_dir:
         path = os.path.join(ctx.logs_dir, ctx.log_name(result.label))
         cmd = shlex.join(result.command) if result.command else "(not started)"
@@ -252,16 +257,36 @@ def _run_guarded(p, ctx):
         return _finish(ctx, r)
 
 
+def start_order(items, durations):
+    """The indexes of the Planned items, longest first by the durations the last
+    runs took (unknown ones first, as they may be long), ties in cfg order; the
+    cfg order when l1-kvm runs are planned (the first of them boots the L1s)."""
+    todo = [i for i, it in enumerate(items) if isinstance(it, Planned)]
+    if durations is None or any(items[i].backend == l1.BACKEND for i in todo):
+        return todo
+
+    def last(i):
+        try:
+            return float(durations.data[items[i].label])
+        except (KeyError, ValueError):
+            return float("inf")
+    return sorted(todo, key=lambda i: -last(i))
+
+
 def execute_all(items, ctx, jobs, show, progress=lambda done, total, running: None):
     """Run the Planned items (Results pass through) on `jobs` threads; return all Results.
 
-    Workers take items in cfg order; show(result) is called in the calling
-    thread for each result as soon as every earlier one was shown, so output
-    stays in cfg order.  However this ends (an exception, KeyboardInterrupt
-    from a signal), every emulator is stopped before it returns or raises.
+    The first worker takes the longest runs first (start_order), so that no
+    worker is left alone with one long run at the end; the others, and a lone
+    worker, take them in cfg order, so that results keep coming.  show(result)
+    is called in the calling thread for each result as soon as every earlier
+    one was shown, so output stays in cfg order.  However this ends (an
+    exception, KeyboardInterrupt from a signal), every emulator is stopped
+    before it returns or raises.
     """
     results = [None] * len(items)
     todo = [i for i, it in enumerate(items) if isinstance(it, Planned)]
+    longest = start_order(items, getattr(ctx, "durations", None))
     for i, it in enumerate(items):
         if not isinstance(it, Planned):
             results[i] = it
@@ -269,12 +294,13 @@ def execute_all(items, ctx, jobs, show, progress=lambda done, total, running: No
     changed = threading.Condition()
     stop = threading.Event()
 
-    def worker():
+    def worker(order):
         while not stop.is_set():
             with changed:
                 if not todo:
                     return
-                i = todo.pop(0)
+                i = next(i for i in order if i in todo)
+                todo.remove(i)
                 running[i] = items[i].label
             r = _run_guarded(items[i], ctx)
             with changed:
@@ -282,7 +308,9 @@ def execute_all(items, ctx, jobs, show, progress=lambda done, total, running: No
                 del running[i]
                 changed.notify_all()
 
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(min(jobs, len(todo)))]
+    n = min(jobs, len(todo))
+    threads = [threading.Thread(target=worker, args=(longest if k == 0 and n > 1 else list(todo),), daemon=True)
+               for k in range(n)]
     try:
         for t in threads:
             t.start()

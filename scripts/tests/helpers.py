@@ -1,10 +1,19 @@
 """Shared fixtures: the runner package on sys.path, recorded guest output, fake hosts."""
+import atexit
 import os
+import shutil
 import struct
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# hvtest's cache (versions, durations, the plugin copy) of the unit tests and of
+# the runners they start: a directory of their own, not the user's.
+_CACHE = tempfile.mkdtemp(prefix="hvtest-unit-cache-")
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+os.environ["XDG_CACHE_HOME"] = _CACHE
 
 from runner import backends, cfg, guest_output, host, outcome, session  # noqa: E402
 

@@ -5,7 +5,7 @@ import tempfile
 import time
 import unittest
 
-from helpers import alive, entry, make_host, session
+from helpers import alive, entry, host, make_host, outcome, session
 from runner import execute
 
 FAKE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "fake_qemu.py")
@@ -67,6 +67,51 @@ class Runs(unittest.TestCase):
             child = int(f.read())
         self.assertFalse(alive(child), "the emulator's child survived the timeout")
 
+
+class StartOrder(unittest.TestCase):
+    """Workers take the longest runs first (the last durations); results come in cfg order."""
+
+    def planned(self, labels, backend="qemu-tcg"):
+        e = entry()
+        return [session.Planned(label, e, backend) for label in labels]
+
+    def test_longest_first_unknown_first_ties_in_cfg_order(self):
+        items = self.planned(["a", "b", "c", "d", "e"])
+        items.insert(2, "a result already")              # not Planned: not started
+        durations = host.TsvCache(path=os.devnull)
+        durations.data = {"a": "0.50", "b": "3.00", "d": "0.50", "e": "bad"}
+        self.assertEqual(session.start_order(items, durations), [3, 5, 1, 0, 4])   # c, e unknown first
+        self.assertEqual(session.start_order(items, None), [0, 1, 3, 4, 5])
+
+    def test_cfg_order_with_l1_runs(self):
+        from runner import l1
+        items = self.planned(["a", "b"]) + self.planned(["k"], l1.BACKEND)
+        durations = host.TsvCache(path=os.devnull)
+        durations.data = {"b": "9"}
+        self.assertEqual(session.start_order(items, durations), [0, 1, 2])
+
+    def test_started_longest_first_shown_in_cfg_order(self):
+        """With 2 workers the first takes the longest run first, the other the cfg order;
+        a lone worker takes the cfg order (results keep coming); shown in cfg order."""
+        from unittest import mock
+        for jobs, first_two in ((1, ["short", "long"]), (2, ["long", "short"])):
+            items = self.planned(["short", "long", "mid"])
+            started, shown = [], []
+
+            class Ctx:
+                durations = host.TsvCache(path=os.devnull)
+                durations.data = {"short": "0.1", "long": "5", "mid": "1"}
+
+            def run(p, ctx):
+                started.append(p.label)
+                time.sleep(0.2)           # both workers have taken their first
+                return session.Result(p.label, p.entry, p.backend, "qemu-tcg", outcome.Outcome("PASS"))
+            with mock.patch.object(session, "_run_guarded", run):
+                session.execute_all(items, Ctx(), jobs, lambda r: shown.append(r.label))
+            with self.subTest(jobs=jobs):
+                self.assertEqual(sorted(started[:2]), sorted(first_two))
+                self.assertEqual(len(started), 3)
+                self.assertEqual(shown, ["short", "long", "mid"])
 
 if __name__ == "__main__":
     unittest.main()
