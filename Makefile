@@ -4,6 +4,8 @@
 #   build/NAME.flat   the same wrapped as elf32-i386 (QEMU's -kernel wants that)
 #   build/NAME.bin    raw image from the load address (what the disk loader loads)
 #   build/NAME.img    bootable raw disk image (Bochs; QEMU -drive)
+#   build/bochs-stdout.so  a host library the runner preloads into Bochs
+#                     (scripts/bochs-stdout.c: its stdout a line at a time)
 #   build/obj/...     objects and libraries, one per source, by source path
 # Program names are unique across x86/, vmx/ and svm/; the runner finds a
 # program as build/NAME.* (scripts/runner/backends.py: program_path).
@@ -52,7 +54,13 @@ endif
 elfs := $(addprefix $(B)/,$(addsuffix .elf,$(progs)))
 outputs := $(elfs) $(elfs:.elf=.flat) $(elfs:.elf=.bin) $(elfs:.elf=.img)
 
-all: $(outputs)
+all: $(outputs) $(B)/bochs-stdout.so
+
+# Host code, for the host's compiler (not the guest's flags).
+HOSTCC ?= cc
+$(B)/bochs-stdout.so: scripts/bochs-stdout.c
+	@mkdir -p $(B)
+	$(call quiet,HOSTCC,$@)$(HOSTCC) -shared -fPIC -O2 -Wall -Wextra -Werror -o $@ $< -ldl
 
 # Building needs config.mak; the set-up targets write it themselves.
 setup-goals := deps run check check-l1 bench standalone clean distclean

@@ -36,6 +36,9 @@ BUILD_DIR = "build"             # where make puts every program
 BOCHS_IPS = 2000000
 FLAT_CYLINDER = 516096           # Bochs sees a smaller flat image as 0 cylinders
 BOCHS_ROM = "bochs-rom.bin"      # in BUILD_DIR
+# Preloaded into Bochs when its stdout is the console: that stdout written a
+# line at a time, not a byte at a time (scripts/bochs-stdout.c); in BUILD_DIR.
+BOCHS_STDOUT_LIB = "bochs-stdout.so"
 # Where the loaders find the command line (x86/boot/loader.h: CMDLINE, CMDLINE_SIZE).
 CMDLINE_ADDR = 0x7e00
 CMDLINE_SIZE = 512
@@ -379,6 +382,9 @@ def bochs_invocation(root, entry, host, model, args, scratch, console="e9"):
     plugins = bochs_plugin_dir(host)
     if plugins and all(p.split(":")[0].strip() in BOCHS_PARAMS_PLAIN for p in entry.bochs_params):
         env["LTDL_LIBRARY_PATH"] = plugins
+    lines = os.path.abspath(os.path.join(root, BUILD_DIR, BOCHS_STDOUT_LIB))
+    if e9 and os.path.exists(lines):
+        env["LD_PRELOAD"] = " ".join(filter(None, [lines, os.environ.get("LD_PRELOAD")]))
     inv = Invocation([host.bochs, "-q", "-f", os.path.join(scratch, "bochsrc"),
                       "-rc", os.path.join(scratch, "cont.rc")],
                      env=env, cwd=scratch, serial_file=os.path.join(scratch, "serial.out"),

@@ -371,5 +371,87 @@ class BochsPlugins(unittest.TestCase):
                 self.assertEqual(inv.env.get("LTDL_LIBRARY_PATH"), want, params)
 
 
+class BochsStdout(unittest.TestCase):
+    """build/bochs-stdout.so: Bochs' stdout (the console, port 0xE9) a line at a time."""
+    ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    # Unbuffered stdout, a byte and fflush() at a time, as Bochs writes port 0xE9;
+    # the newline only after a byte on stdin.
+    PROGRAM = r"""
+#include <stdio.h>
+int main(void)
+{
+	setbuf(stdout, NULL);
+	putchar('a'); fflush(stdout);
+	putchar('b'); fflush(stdout);
+	getchar();
+	putchar('\n'); fflush(stdout);
+	return 0;
+}
+"""
+
+    def setUp(self):
+        import tempfile
+        self.dir = tempfile.TemporaryDirectory()
+        self.addCleanup(self.dir.cleanup)
+
+    def invocation(self, name, lib=True, console="e9", user_preload=None):
+        """(The Invocation of a Bochs run in root `name`, the library's path there)."""
+        from unittest import mock
+        d = os.path.join(self.dir.name, name)
+        os.makedirs(os.path.join(d, "build"))
+        for f in ("bochs-rom.bin", "t.bin") + ((backends.BOCHS_STDOUT_LIB,) if lib else ()):
+            with open(os.path.join(d, "build", f), "wb") as out:
+                out.write(kernel_bin(4096))
+        environ = {k: v for k, v in os.environ.items() if k != "LD_PRELOAD"}
+        if user_preload:
+            environ["LD_PRELOAD"] = user_preload
+        with mock.patch.dict(os.environ, environ, clear=True):
+            inv = backends.bochs_invocation(d, entry("[t]\nfile = t\n"), make_host(), "ryzen", [], d,
+                                            console=console)
+        return inv, os.path.join(d, "build", backends.BOCHS_STDOUT_LIB)
+
+    def test_preloaded_with_the_console_on_stdout(self):
+        inv, lib = self.invocation("e9")
+        self.assertEqual(inv.env.get("LD_PRELOAD"), lib)
+        inv, lib = self.invocation("user", user_preload="/u.so")
+        self.assertEqual(inv.env.get("LD_PRELOAD"), lib + " /u.so")       # the user's kept, after it
+        inv, _ = self.invocation("uart", console="uart")     # milestones read live: left as they are
+        self.assertNotIn("LD_PRELOAD", inv.env)
+        inv, _ = self.invocation("unbuilt", lib=False)       # not built: Bochs as it is
+        self.assertNotIn("LD_PRELOAD", inv.env)
+
+    def first_bytes(self, preload):
+        """What the program's stdout gives before its newline (0.3 s), then in all."""
+        import select
+        import subprocess
+        env = dict(os.environ, LD_PRELOAD=preload) if preload else dict(os.environ)
+        p = subprocess.Popen([self.exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        try:
+            early = b""
+            while select.select([p.stdout], [], [], 0.3)[0] and len(early) < 2:
+                early += os.read(p.stdout.fileno(), 16)
+            rest = p.communicate(b"x", timeout=10)[0]
+        finally:
+            p.kill() if p.poll() is None else None
+        return early, early + rest
+
+    def test_line_buffered(self):
+        import shutil
+        import subprocess
+        lib = os.path.join(self.ROOT, "build", backends.BOCHS_STDOUT_LIB)
+        cc = shutil.which("cc") or shutil.which("gcc")
+        if not cc or not os.path.exists(lib):
+            why = "no C compiler" if not cc else f"{lib} not built (make)"
+            if os.environ.get("HVTEST_CHECK_TOOLS") == "required":
+                self.fail(why)
+            self.skipTest(why)
+        src, self.exe = os.path.join(self.dir.name, "p.c"), os.path.join(self.dir.name, "p")
+        with open(src, "w") as f:
+            f.write(self.PROGRAM)
+        subprocess.run([cc, "-o", self.exe, src], check=True)
+        self.assertEqual(self.first_bytes(None), (b"ab", b"ab\n"))     # a byte at a time without it
+        self.assertEqual(self.first_bytes(lib), (b"", b"ab\n"))        # with it: the line, whole
+
+
 if __name__ == "__main__":
     unittest.main()
