@@ -48,6 +48,7 @@ static void percpu_prepare(unsigned cpu, uint32_t apic)
 
 static void work_ipi(struct ex_regs *regs)
 {
+	this_cpu()->work_ipis++;
 	apic_eoi();
 }
 
@@ -64,6 +65,29 @@ void percpu_init_bsp(void)
 	wrmsr(MSR_GS_BASE, (uint64_t)c);
 }
 
+/*
+ * Wake the CPU that halted until this CPU's work was done (on_cpu_wait), and
+ * see it wake: an IPI it does not take within SMP_ANSWER_MS (lost, or held
+ * there because its GIF is clear) would leave it halted for good, so that
+ * ends the program here, with a FAIL that names it.
+ */
+static void wake_waiter(struct percpu *w)
+{
+	unsigned ipis = __atomic_load_n(&w->work_ipis, __ATOMIC_ACQUIRE);
+	uint64_t deadline = rdtsc() + tsc_hz() / 1000 * SMP_ANSWER_MS;
+
+	apic_send_ipi(w->apic_id, IPI_WORK_VECTOR);
+	while (__atomic_load_n(&w->work_ipis, __ATOMIC_ACQUIRE) == ipis) {
+		if (rdtsc() > deadline) {
+			report(false, "smp: cpu%u (APIC ID %u) halted until this CPU's work was done and did not "
+			       "take the IPI that says so within %u ms (lost, or interrupts or GIF held there): "
+			       "ending the program", w->cpu, w->apic_id, SMP_ANSWER_MS);
+			hv_exit();
+		}
+		cpu_relax();
+	}
+}
+
 static void ap_idle_loop(void)
 {
 	struct percpu *c = this_cpu();
@@ -77,7 +101,10 @@ static void ap_idle_loop(void)
 		unsigned seq = c->work_seq;
 		__atomic_store_n(&c->work_started_seq, seq, __ATOMIC_RELEASE);
 		c->work_fn(c->work_arg);
-		__atomic_store_n(&c->work_done_seq, seq, __ATOMIC_RELEASE);
+		__atomic_store_n(&c->work_done_seq, seq, __ATOMIC_SEQ_CST);
+		unsigned w = __atomic_exchange_n(&c->waiter, 0, __ATOMIC_SEQ_CST);
+		if (w)
+			wake_waiter(&percpu_area[w - 1]);
 	}
 }
 
@@ -214,6 +241,41 @@ static void left_out(struct percpu *c)
 	report_prefix_pop();
 }
 
+static bool work_done(struct percpu *c)
+{
+	return __atomic_load_n(&c->work_done_seq, __ATOMIC_SEQ_CST) == c->work_seq;
+}
+
+/*
+ * Halt until c's work is done or an interrupt comes: c sends IPI_WORK_VECTOR
+ * when it ends work it finds a waiter for (ap_idle_loop).  Meanwhile the
+ * task priority lets only vectors 0xf0-0xff in, so interrupts a program left
+ * pending stay pending.  When c took the waiter, its IPI is waited for
+ * before this returns, so none is left in flight (into a guest, say).  A
+ * waiting CPU spends no instructions: under Bochs a spinning one costs as
+ * many as the CPU it waits for.
+ */
+static void halt_until_done(struct percpu *c)
+{
+	struct percpu *me = this_cpu();
+	uint64_t rflags = read_rflags(), tpr = read_cr8();
+	unsigned ipis = me->work_ipis;
+
+	irq_disable();
+	write_cr8(WAIT_TPR);
+	__atomic_store_n(&c->waiter, me->cpu + 1, __ATOMIC_SEQ_CST);
+	if (!work_done(c))
+		safe_halt();
+	irq_disable();
+	if (!__atomic_exchange_n(&c->waiter, 0, __ATOMIC_SEQ_CST))
+		while (me->work_ipis == ipis) {		/* c took the waiter: its IPI comes */
+			safe_halt();
+			irq_disable();
+		}
+	write_cr8(tpr);
+	write_rflags(rflags);
+}
+
 void on_cpu_wait_serving(unsigned cpu, void (*serve)(void))
 {
 	struct percpu *c = &percpu_area[cpu];
@@ -228,9 +290,12 @@ void on_cpu_wait_serving(unsigned cpu, void (*serve)(void))
 			serve();
 		cpu_relax();
 	}
-	while (!c->lost && __atomic_load_n(&c->work_done_seq, __ATOMIC_ACQUIRE) != c->work_seq) {
-		if (serve)
-			serve();
+	while (!c->lost && !work_done(c)) {
+		if (!serve) {
+			halt_until_done(c);
+			continue;
+		}
+		serve();
 		cpu_relax();
 	}
 }

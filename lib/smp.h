@@ -7,6 +7,12 @@
  * A CPU that does not take up work within SMP_ANSWER_MS (it has interrupts
  * or GIF blocked, or hangs) is reported by name as a FAIL and left out from
  * then on: for_each_cpu() skips it, and no more work is handed to it.
+ *
+ * Idle CPUs, and a CPU waiting for another's work (on_cpu_wait without a
+ * serve function), halt until IPI_WORK_VECTOR wakes them, so that under an
+ * emulator a waiting CPU costs nothing.  A CPU that does not take the IPI
+ * that ends its wait within SMP_ANSWER_MS would stay halted: the CPU that
+ * sent it reports that as a FAIL and ends the program.
  */
 #ifndef HV_SMP_H
 #define HV_SMP_H
@@ -14,6 +20,8 @@
 #include "percpu.h"
 
 #define IPI_WORK_VECTOR	0xf0
+/* CR8 while a CPU halts in on_cpu_wait(): only vectors 0xf0-0xff (IPI_WORK_VECTOR's class) come in. */
+#define WAIT_TPR	((IPI_WORK_VECTOR >> 4) - 1)
 
 void smp_init(void);
 /* Run fn(arg) on `cpu` and wait for it to return. */
