@@ -51,8 +51,8 @@ struct percpu {
 	void *volatile work_arg;
 	volatile unsigned work_seq, work_started_seq, work_done_seq;
 	volatile bool lost;		/* did not answer a request in time: left out (lib/smp.c) */
-	volatile unsigned waiter;	/* 1 + the CPU halted until this CPU's work is done, or 0 */
-	volatile unsigned work_ipis;	/* IPI_WORK_VECTOR interrupts this CPU took */
+	volatile uint64_t waiters;	/* bit N: cpuN halts until this CPU's work is done */
+	volatile unsigned wake_ipis;	/* IPI_WAKE_VECTOR interrupts this CPU took */
 
 	struct tss64 tss;
 	uint64_t stack_top;		/* kernel stack */

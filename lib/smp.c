@@ -48,7 +48,12 @@ static void percpu_prepare(unsigned cpu, uint32_t apic)
 
 static void work_ipi(struct ex_regs *regs)
 {
-	this_cpu()->work_ipis++;
+	apic_eoi();
+}
+
+static void wake_ipi(struct ex_regs *regs)
+{
+	this_cpu()->wake_ipis++;
 	apic_eoi();
 }
 
@@ -66,22 +71,26 @@ void percpu_init_bsp(void)
 }
 
 /*
- * Wake the CPU that halted until this CPU's work was done (on_cpu_wait), and
+ * Wake a CPU that halted until this CPU's work was done (on_cpu_wait), and
  * see it wake: an IPI it does not take within SMP_ANSWER_MS (lost, or held
- * there because its GIF is clear) would leave it halted for good, so that
- * ends the program here, with a FAIL that names it.
+ * there: GIF clear, its local APIC disabled) would leave it halted for good,
+ * so that ends the program here, with a FAIL that names it.
  */
 static void wake_waiter(struct percpu *w)
 {
-	unsigned ipis = __atomic_load_n(&w->work_ipis, __ATOMIC_ACQUIRE);
+	struct percpu *me = this_cpu();
+	unsigned ipis = __atomic_load_n(&w->wake_ipis, __ATOMIC_ACQUIRE);
 	uint64_t deadline = rdtsc() + tsc_hz() / 1000 * SMP_ANSWER_MS;
 
-	apic_send_ipi(w->apic_id, IPI_WORK_VECTOR);
-	while (__atomic_load_n(&w->work_ipis, __ATOMIC_ACQUIRE) == ipis) {
+	apic_send_ipi(w->apic_id, IPI_WAKE_VECTOR);
+	while (__atomic_load_n(&w->wake_ipis, __ATOMIC_ACQUIRE) == ipis) {
 		if (rdtsc() > deadline) {
+			me->nr_rule = 0;		/* the FAIL is this one's, not the last work's */
+			me->nr_prefix = 0;
+			report_prefix_push_cpu(me->cpu);
 			report(false, "smp: cpu%u (APIC ID %u) halted until this CPU's work was done and did not "
-			       "take the IPI that says so within %u ms (lost, or interrupts or GIF held there): "
-			       "ending the program", w->cpu, w->apic_id, SMP_ANSWER_MS);
+			       "take the IPI that says so within %u ms (lost, or held there: GIF clear, its "
+			       "local APIC disabled): ending the program", w->cpu, w->apic_id, SMP_ANSWER_MS);
 			hv_exit();
 		}
 		cpu_relax();
@@ -102,9 +111,10 @@ static void ap_idle_loop(void)
 		__atomic_store_n(&c->work_started_seq, seq, __ATOMIC_RELEASE);
 		c->work_fn(c->work_arg);
 		__atomic_store_n(&c->work_done_seq, seq, __ATOMIC_SEQ_CST);
-		unsigned w = __atomic_exchange_n(&c->waiter, 0, __ATOMIC_SEQ_CST);
-		if (w)
-			wake_waiter(&percpu_area[w - 1]);
+		uint64_t waiters = __atomic_exchange_n(&c->waiters, 0, __ATOMIC_SEQ_CST);
+		for (unsigned w = 0; waiters; w++, waiters >>= 1)
+			if (waiters & 1)
+				wake_waiter(&percpu_area[w]);
 	}
 }
 
@@ -188,6 +198,7 @@ void smp_init(void)
 	percpu_prepare(0, apic_id());
 	percpu_area[0].online = true;
 	set_irq_handler(IPI_WORK_VECTOR, work_ipi);
+	set_irq_handler(IPI_WAKE_VECTOR, wake_ipi);
 	if (want > 1)
 		arrived = wake_aps(want - 1);
 	if (arrived + 1 < want)
@@ -247,36 +258,38 @@ static bool work_done(struct percpu *c)
 }
 
 /*
- * Halt until c's work is done or an interrupt comes: c sends IPI_WORK_VECTOR
- * when it ends work it finds a waiter for (ap_idle_loop).  Meanwhile the
- * task priority lets only vectors 0xf0-0xff in, so interrupts a program left
- * pending stay pending.  When c took the waiter, its IPI is waited for
- * before this returns, so none is left in flight (into a guest, say).  A
- * waiting CPU spends no instructions: under Bochs a spinning one costs as
- * many as the CPU it waits for.
+ * Halt until c's work is done or an interrupt comes: c sends IPI_WAKE_VECTOR
+ * to every CPU it finds waiting when it ends the work (ap_idle_loop).
+ * Meanwhile the task priority lets only vectors 0xf0-0xff in, so interrupts
+ * a program left pending stay pending.  When c took this CPU off its
+ * waiters, its IPI is waited for before this returns, so none is left in
+ * flight (into a guest, say).  A waiting CPU spends no instructions: under
+ * Bochs a spinning one costs as many as the CPU it waits for.
  */
 static void halt_until_done(struct percpu *c)
 {
 	struct percpu *me = this_cpu();
-	uint64_t rflags = read_rflags(), tpr = read_cr8();
-	unsigned ipis = me->work_ipis;
+	uint64_t rflags = read_rflags(), bit = 1ull << me->cpu;
+	uint32_t tpr = apic_read(APIC_TPR);	/* all of it: a MOV to CR8 clears TPR[3:0] */
+	unsigned ipis = me->wake_ipis;
 
 	irq_disable();
 	write_cr8(WAIT_TPR);
-	__atomic_store_n(&c->waiter, me->cpu + 1, __ATOMIC_SEQ_CST);
+	__atomic_fetch_or(&c->waiters, bit, __ATOMIC_SEQ_CST);
 	if (!work_done(c))
 		safe_halt();
 	irq_disable();
-	if (!__atomic_exchange_n(&c->waiter, 0, __ATOMIC_SEQ_CST))
-		while (me->work_ipis == ipis) {		/* c took the waiter: its IPI comes */
+	if (!(__atomic_fetch_and(&c->waiters, ~bit, __ATOMIC_SEQ_CST) & bit))
+		while (me->wake_ipis == ipis) {		/* c took this CPU off: its IPI comes */
 			safe_halt();
 			irq_disable();
 		}
-	write_cr8(tpr);
+	apic_write(APIC_TPR, tpr);
 	write_rflags(rflags);
 }
 
-void on_cpu_wait_serving(unsigned cpu, void (*serve)(void))
+/* Wait for cpu's work to be taken up (SMP_ANSWER_MS at most) and done; halting, or spinning with serve(). */
+static void wait_for(unsigned cpu, bool halt, void (*serve)(void))
 {
 	struct percpu *c = &percpu_area[cpu];
 	uint64_t deadline = rdtsc() + tsc_hz() / 1000 * SMP_ANSWER_MS;
@@ -291,18 +304,24 @@ void on_cpu_wait_serving(unsigned cpu, void (*serve)(void))
 		cpu_relax();
 	}
 	while (!c->lost && !work_done(c)) {
-		if (!serve) {
+		if (halt) {
 			halt_until_done(c);
 			continue;
 		}
-		serve();
+		if (serve)
+			serve();
 		cpu_relax();
 	}
 }
 
+void on_cpu_wait_serving(unsigned cpu, void (*serve)(void))
+{
+	wait_for(cpu, false, serve);
+}
+
 void on_cpu_wait(unsigned cpu)
 {
-	on_cpu_wait_serving(cpu, NULL);
+	wait_for(cpu, true, NULL);
 }
 
 static void dispatch(unsigned cpu, void (*fn)(void *), void *arg)

@@ -8,20 +8,25 @@
  * or GIF blocked, or hangs) is reported by name as a FAIL and left out from
  * then on: for_each_cpu() skips it, and no more work is handed to it.
  *
- * Idle CPUs, and a CPU waiting for another's work (on_cpu_wait without a
- * serve function), halt until IPI_WORK_VECTOR wakes them, so that under an
- * emulator a waiting CPU costs nothing.  A CPU that does not take the IPI
- * that ends its wait within SMP_ANSWER_MS would stay halted: the CPU that
- * sent it reports that as a FAIL and ends the program.
+ * Idle CPUs, and a CPU waiting for another's work (on_cpu_wait, on_cpu,
+ * on_cpus), halt until an IPI wakes them, so that under an emulator a
+ * waiting CPU costs nothing.  The waiter halts with interrupts enabled and
+ * the task priority at WAIT_TPR: a CPU that cannot take that IPI (GIF
+ * clear, its local APIC disabled, a vector of class 0xf in service) must
+ * wait with on_cpu_async() and on_cpu_wait_serving(), which spins.  A CPU
+ * that does not take the IPI that ends its wait within SMP_ANSWER_MS would
+ * stay halted: the CPU that sent it reports that as a FAIL and ends the
+ * program.
  */
 #ifndef HV_SMP_H
 #define HV_SMP_H
 
 #include "percpu.h"
 
-#define IPI_WORK_VECTOR	0xf0
-/* CR8 while a CPU halts in on_cpu_wait(): only vectors 0xf0-0xff (IPI_WORK_VECTOR's class) come in. */
-#define WAIT_TPR	((IPI_WORK_VECTOR >> 4) - 1)
+#define IPI_WORK_VECTOR	0xf0	/* wakes an idle CPU: work for it */
+#define IPI_WAKE_VECTOR	0xf1	/* wakes a CPU halted in on_cpu_wait(): the work it waits for is done */
+/* CR8 while a CPU halts in on_cpu_wait(): only vectors 0xf0-0xff (IPI_WAKE_VECTOR's class) come in. */
+#define WAIT_TPR	((IPI_WAKE_VECTOR >> 4) - 1)
 
 void smp_init(void);
 /* Run fn(arg) on `cpu` and wait for it to return. */
@@ -29,7 +34,8 @@ void on_cpu(unsigned cpu, void (*fn)(void *arg), void *arg);
 /* Start fn(arg) on `cpu` without waiting; on_cpu_wait() waits. */
 void on_cpu_async(unsigned cpu, void (*fn)(void *arg), void *arg);
 void on_cpu_wait(unsigned cpu);
-/* on_cpu_wait(), calling serve() (when not NULL) while it waits: this CPU answers requests meanwhile. */
+/* on_cpu_wait(), spinning instead of halting, and calling serve() (when not NULL) meanwhile: this
+ * CPU answers requests while it waits. */
 void on_cpu_wait_serving(unsigned cpu, void (*serve)(void));
 /* Run fn(arg) on every CPU at once (this one included) and wait for all. */
 void on_cpus(void (*fn)(void *arg), void *arg);

@@ -1,6 +1,7 @@
 /*
  * Every CPU online: each runs a function and reports its own APIC ID; they
- * run at once; per-CPU data is distinct and reached through GS; IPIs arrive.
+ * run at once; per-CPU data is distinct and reached through GS; IPIs arrive;
+ * two CPUs can wait for a third at once.
  */
 #include "hvtest.h"
 
@@ -79,6 +80,41 @@ static void test_percpu(void)
 	report(!overlap, "per-CPU areas of %u CPUs disjoint (%u overlaps)", nr_cpus, overlap);
 }
 
+/*
+ * Two CPUs waiting for a third's work at once (lib/smp.c halts a waiting CPU
+ * until the worker's IPI): cpu0 in on_cpus(), and the last CPU in on_cpu(1)
+ * from its own work, while cpu1 is still busy with its part.
+ */
+static volatile unsigned outer_ran, inner_ran;
+
+static void inner(void *arg)
+{
+	inner_ran++;
+}
+
+static void outer(void *arg)
+{
+	if (smp_id() == 1)
+		udelay(20000);		/* busy: cpu0 and the last CPU both come to wait for it */
+	else if (smp_id() == nr_cpus - 1)
+		on_cpu(1, inner, NULL);
+	__atomic_add_fetch(&outer_ran, 1, __ATOMIC_ACQ_REL);
+}
+
+static void test_shared_wait(void)
+{
+	if (nr_cpus < 3) {
+		report_skip("two CPUs waiting for a third need 3 or more CPUs (%u online)", nr_cpus);
+		return;
+	}
+	outer_ran = inner_ran = 0;
+	on_cpus(outer, NULL);
+	report(outer_ran == nr_cpus && inner_ran == 1,
+	       "cpu0 and cpu%u waited for cpu1 at once: the work ran on %u of %u CPUs, the work cpu%u "
+	       "handed cpu1 ran %u time(s) (expected once)", nr_cpus - 1, outer_ran, nr_cpus, nr_cpus - 1,
+	       inner_ran);
+}
+
 /* IPIs: every CPU sends one to every other CPU; each arrives exactly once. */
 static volatile unsigned ipis_received[MAX_CPUS];
 
@@ -128,7 +164,7 @@ int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
 		{ "each_cpu", test_each_cpu }, { "concurrent", test_concurrent },
-		{ "percpu", test_percpu }, { "ipi", test_ipi },
+		{ "percpu", test_percpu }, { "ipi", test_ipi }, { "shared_wait", test_shared_wait },
 	};
 	run_subtests(tests, ARRAY_SIZE(tests));
 	return 0;
