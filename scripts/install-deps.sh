@@ -1,6 +1,7 @@
 #!/bin/sh
 # Install what hvtest needs on Debian/Ubuntu (apt-get; sudo when not root).
-# Installs only the packages that are missing; safe to run again.
+# Installs only the packages that are missing; safe to run again.  The guests
+# are freestanding; libc6-dev is for the one host library (build/bochs-stdout.so).
 #
 # --check: also what `make check` needs to check the GitHub workflow and
 # action (docs/ci.md): shellcheck and Node.js with npm (Debian packages),
@@ -18,7 +19,7 @@ case ${1:-} in
 *) echo "usage: scripts/install-deps.sh [--check]" >&2; exit 2 ;;
 esac
 
-pkgs="gcc make binutils python3 qemu-system-x86 seabios bochs bochs-term bochsbios vgabios
+pkgs="gcc libc6-dev make binutils python3 qemu-system-x86 seabios bochs bochs-term bochsbios vgabios
       busybox-static e2fsprogs"
 [ -z "$check" ] || pkgs="$pkgs shellcheck"
 missing=

@@ -383,7 +383,7 @@ def bochs_invocation(root, entry, host, model, args, scratch, console="e9"):
     if plugins and all(p.split(":")[0].strip() in BOCHS_PARAMS_PLAIN for p in entry.bochs_params):
         env["LTDL_LIBRARY_PATH"] = plugins
     lines = os.path.abspath(os.path.join(root, BUILD_DIR, BOCHS_STDOUT_LIB))
-    if e9 and os.path.exists(lines):
+    if e9 and os.path.exists(lines) and not set(lines) & set(" :"):    # LD_PRELOAD's separators
         env["LD_PRELOAD"] = " ".join(filter(None, [lines, os.environ.get("LD_PRELOAD")]))
     inv = Invocation([host.bochs, "-q", "-f", os.path.join(scratch, "bochsrc"),
                       "-rc", os.path.join(scratch, "cont.rc")],

@@ -375,7 +375,7 @@ class BochsStdout(unittest.TestCase):
     """build/bochs-stdout.so: Bochs' stdout (the console, port 0xE9) a line at a time."""
     ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     # Unbuffered stdout, a byte and fflush() at a time, as Bochs writes port 0xE9;
-    # the newline only after a byte on stdin.
+    # then a mark on stderr, and the newline only after a byte on stdin.
     PROGRAM = r"""
 #include <stdio.h>
 int main(void)
@@ -383,6 +383,7 @@ int main(void)
 	setbuf(stdout, NULL);
 	putchar('a'); fflush(stdout);
 	putchar('b'); fflush(stdout);
+	fputc('.', stderr);
 	getchar();
 	putchar('\n'); fflush(stdout);
 	return 0;
@@ -421,18 +422,26 @@ int main(void)
         self.assertNotIn("LD_PRELOAD", inv.env)
 
     def first_bytes(self, preload):
-        """What the program's stdout gives before its newline (0.3 s), then in all."""
+        """What the program's stdout holds when it has written its two bytes, then in all."""
         import select
         import subprocess
         env = dict(os.environ, LD_PRELOAD=preload) if preload else dict(os.environ)
-        p = subprocess.Popen([self.exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env)
+        p = subprocess.Popen([self.exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env)
         try:
+            self.assertTrue(select.select([p.stderr], [], [], 30)[0], "the program wrote no mark")
+            self.assertEqual(os.read(p.stderr.fileno(), 1), b".")
             early = b""
-            while select.select([p.stdout], [], [], 0.3)[0] and len(early) < 2:
-                early += os.read(p.stdout.fileno(), 16)
-            rest = p.communicate(b"x", timeout=10)[0]
+            while select.select([p.stdout], [], [], 0)[0]:   # what the two bytes' writes left there
+                got = os.read(p.stdout.fileno(), 16)
+                if not got:
+                    break
+                early += got
+            rest = p.communicate(b"x", timeout=30)[0]
         finally:
-            p.kill() if p.poll() is None else None
+            if p.poll() is None:
+                p.kill()
+                p.wait()
         return early, early + rest
 
     def test_line_buffered(self):
