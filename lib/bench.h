@@ -16,4 +16,28 @@ void bench_begin(const char *kind, unsigned long n);
 /* Report n round trips in `cycles` TSC cycles (one decimal, no floating point). */
 void bench_result(const char *kind, unsigned long n, uint64_t cycles);
 
+/*
+ * For inline asm (the bare_regs loops): the guest's general-purpose
+ * registers but RAX and RSP stored to / loaded from 8(%rsp) .. 112(%rsp),
+ * as a harness that hands its exit handlers the guest's registers does at
+ * each exit and before each entry.
+ */
+#define BENCH_STORE_GPRS						\
+	"mov %%rbx, 8(%%rsp)\n\t"  "mov %%rcx, 16(%%rsp)\n\t" "mov %%rdx, 24(%%rsp)\n\t"	\
+	"mov %%rsi, 32(%%rsp)\n\t" "mov %%rdi, 40(%%rsp)\n\t" "mov %%rbp, 48(%%rsp)\n\t"	\
+	"mov %%r8, 56(%%rsp)\n\t"  "mov %%r9, 64(%%rsp)\n\t"  "mov %%r10, 72(%%rsp)\n\t"	\
+	"mov %%r11, 80(%%rsp)\n\t" "mov %%r12, 88(%%rsp)\n\t" "mov %%r13, 96(%%rsp)\n\t"	\
+	"mov %%r14, 104(%%rsp)\n\t" "mov %%r15, 112(%%rsp)\n\t"
+#define BENCH_LOAD_GPRS							\
+	"mov 8(%%rsp), %%rbx\n\t"  "mov 16(%%rsp), %%rcx\n\t" "mov 24(%%rsp), %%rdx\n\t"	\
+	"mov 32(%%rsp), %%rsi\n\t" "mov 40(%%rsp), %%rdi\n\t" "mov 48(%%rsp), %%rbp\n\t"	\
+	"mov 56(%%rsp), %%r8\n\t"  "mov 64(%%rsp), %%r9\n\t"  "mov 72(%%rsp), %%r10\n\t"	\
+	"mov 80(%%rsp), %%r11\n\t" "mov 88(%%rsp), %%r12\n\t" "mov 96(%%rsp), %%r13\n\t"	\
+	"mov 104(%%rsp), %%r14\n\t" "mov 112(%%rsp), %%r15\n\t"
+/* Around such a loop: the callee-saved registers it loads, kept on the stack. */
+#define BENCH_PUSH_CALLEE_SAVED	\
+	"push %%rbp\n\tpush %%rbx\n\tpush %%r12\n\tpush %%r13\n\tpush %%r14\n\tpush %%r15\n\t"
+#define BENCH_POP_CALLEE_SAVED	\
+	"pop %%r15\n\tpop %%r14\n\tpop %%r13\n\tpop %%r12\n\tpop %%rbx\n\tpop %%rbp\n\t"
+
 #endif

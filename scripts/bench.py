@@ -66,8 +66,10 @@ PHASES = ("emulator start", "firmware", "loader", "runtime boot", "AP start-up",
 MILESTONES = b"LKSM"            # MILESTONE_LOADER, _KERNEL, _SMP, _MAIN
 # Information only: the bare loop plus the harness's VM instructions per exit
 # (bare_state: SVM, CLGI/VMSAVE/VMLOAD/STGI, the switch the harness makes for a guest whose
-# FS/GS/TR/LDTR/SYSCALL state differs from the host's).
-VARIANTS = ("bare_state",)
+# FS/GS/TR/LDTR/SYSCALL state differs from the host's), and plus the guest's GPRs stored at
+# each exit and loaded before each entry (bare_regs: the floor of any harness whose exit
+# handlers see the guest's registers).
+VARIANTS = ("bare_state", "bare_regs")
 ROUNDS = {"qemu-tcg": 20000, "bochs": 100000}
 QUICK_ROUNDS = {"qemu-tcg": 2000, "bochs": 10000}
 
@@ -596,6 +598,11 @@ class Bench:
                 self.figure("switch", f"{label}: harness / bare (TSC cycles per trip)",
                             Stats([hc.median / bc.median]), "ratio",
                             note="information: under Bochs the TSC counts instructions")
+            for kind in VARIANTS:
+                vw = Stats(per[kind]["wall"])
+                if vw.ok and bw.ok:
+                    self.figure("switch", f"{label}: {kind} / bare (wall time per trip)",
+                                Stats([vw.median / bw.median]), "ratio", note="information (medians)")
 
     def scaling(self):
         """Each bring-up program with 1, 2, 4, 8 CPUs, started as the runner starts it

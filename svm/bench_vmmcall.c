@@ -156,6 +156,43 @@ static unsigned long bare_state_loop(struct vmcb *vmcb, unsigned long n, uint64_
 	return n - left;
 }
 
+/*
+ * bare_regs, information only: the bare loop plus what any harness that
+ * hands its exit handlers the guest's registers does at least: the guest's
+ * GPRs but RAX and RSP (the VMCB's) stored to memory at each #VMEXIT and
+ * loaded before each VMRUN (the count and the VMCB's address then live in
+ * memory too).  The floor under the harness's cost, measured: docs/bench.md.
+ */
+static unsigned long bare_regs_loop(struct vmcb *vmcb, unsigned long n, uint64_t *last)
+{
+	unsigned long left = n;
+	struct vmcb *v = vmcb;
+
+	asm volatile(BENCH_PUSH_CALLEE_SAVED
+		     "sub $144, %%rsp\n\t"	/* the guest's GPRs at 8-112, the count at 120, the VMCB at 128 */
+		     "mov %%rdi, 120(%%rsp)\n\t"
+		     "mov %%rsi, 128(%%rsp)\n"
+		     "1:\t" BENCH_LOAD_GPRS
+		     "vmrun %%rax\n\t"
+		     BENCH_STORE_GPRS
+		     "mov 128(%%rsp), %%rbx\n\t"
+		     "cmpq %[vmmcall], %c[code](%%rbx)\n\t"
+		     "jne 2f\n\t"
+		     "addq %[len], %c[rip](%%rbx)\n\t"
+		     "decq 120(%%rsp)\n\t"
+		     "jnz 1b\n"
+		     "2:\tmov 120(%%rsp), %%rdi\n\t"
+		     "add $144, %%rsp\n\t"
+		     BENCH_POP_CALLEE_SAVED
+		     : "+D"(left), "+S"(v)
+		     : "a"(virt_to_phys(vmcb)), [vmmcall] "i"(VMEXIT_VMMCALL), [len] "i"(VMMCALL_LEN),
+		       [code] "i"(offsetof(struct vmcb, control.exit_code)),
+		       [rip] "i"(offsetof(struct vmcb, save.rip))
+		     : "rcx", "rdx", "r8", "r9", "r10", "r11", "memory", "cc");
+	*last = vmcb->control.exit_code;
+	return n - left;
+}
+
 static void bench_bare(const char *kind,
 		       unsigned long (*loop)(struct vmcb *, unsigned long, uint64_t *))
 {
@@ -188,6 +225,7 @@ int main(int argc, char **argv)
 	bench_harness();
 	bench_bare("bare", bare_loop);
 	bench_bare("bare_state", bare_state_loop);
+	bench_bare("bare_regs", bare_regs_loop);
 	svm_program_finish();
 	return 0;
 }

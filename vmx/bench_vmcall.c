@@ -126,6 +126,53 @@ static unsigned long bare_loop(unsigned long n, uint64_t *reason)
 	return n - left;	/* an exit that ended the loop early is not counted */
 }
 
+/*
+ * bare_regs, information only: the bare loop plus what any harness that
+ * hands its exit handlers the guest's registers does at least: the guest's
+ * 15 GPRs stored to memory at each exit and loaded before each VMRESUME
+ * (the count then lives in memory too).  The floor under the harness's
+ * cost, measured: docs/bench.md.
+ */
+static unsigned long bare_regs_loop(unsigned long n, uint64_t *reason)
+{
+	unsigned long left = n;
+	uint64_t r;
+
+	asm volatile(BENCH_PUSH_CALLEE_SAVED
+		     "sub $128, %%rsp\n\t"		/* the guest's GPRs at 0-112, the count at 120 */
+		     "mov %%rdi, 120(%%rsp)\n\t"
+		     "mov %[host_rsp], %%rax\n\t"
+		     "vmwrite %%rsp, %%rax\n\t"
+		     "lea 2f(%%rip), %%rdx\n\t"
+		     "mov %[host_rip], %%rax\n\t"
+		     "vmwrite %%rdx, %%rax\n"
+		     "1:\tmov 0(%%rsp), %%rax\n\t" BENCH_LOAD_GPRS
+		     "vmresume\n\t"
+		     "mov $-1, %%rax\n\t"		/* VMfail */
+		     "jmp 3f\n"
+		     "2:\tmov %%rax, 0(%%rsp)\n\t" BENCH_STORE_GPRS
+		     "mov %[exit_reason], %%rdx\n\t"
+		     "vmread %%rdx, %%rax\n\t"
+		     "cmp %[vmcall], %%rax\n\t"
+		     "jne 3f\n\t"
+		     "mov %[guest_rip], %%rdx\n\t"
+		     "vmread %%rdx, %%rcx\n\t"
+		     "add %[len], %%rcx\n\t"
+		     "vmwrite %%rcx, %%rdx\n\t"
+		     "decq 120(%%rsp)\n\t"
+		     "jnz 1b\n"
+		     "3:\tmov 120(%%rsp), %%rdi\n\t"
+		     "add $128, %%rsp\n\t"
+		     BENCH_POP_CALLEE_SAVED
+		     : "+D"(left), "=a"(r)
+		     : [host_rsp] "i"(VMCS_HOST_RSP), [host_rip] "i"(VMCS_HOST_RIP),
+		       [exit_reason] "i"(VMCS_EXIT_REASON), [guest_rip] "i"(VMCS_GUEST_RIP),
+		       [vmcall] "i"(VMX_EXIT_VMCALL), [len] "i"(VMCALL_LEN)
+		     : "rcx", "rdx", "rsi", "r8", "r9", "r10", "r11", "memory", "cc");
+	*reason = r;
+	return n - left;
+}
+
 static void bench_bare(const char *kind, unsigned long (*loop)(unsigned long, uint64_t *))
 {
 	struct vmx_guest g;
@@ -167,6 +214,7 @@ int main(int argc, char **argv)
 	report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());
 	bench_harness();
 	bench_bare("bare", bare_loop);
+	bench_bare("bare_regs", bare_regs_loop);
 	vmx_program_finish();
 	return 0;
 }
