@@ -17,6 +17,16 @@ void bench_begin(const char *kind, unsigned long n);
 void bench_result(const char *kind, unsigned long n, uint64_t cycles);
 
 /*
+ * A harness run's state, the guest's argument on the host's stack beside the
+ * guest struct, so that the program's own part of a round trip touches no
+ * page of its own beyond its code (the harness's pages are what is measured).
+ */
+struct bench_run {
+	unsigned long rounds;		/* read by the guest once */
+	unsigned long exits, bad_rax;	/* counted by the exit handler */
+};
+
+/*
  * For inline asm (the bare_regs loops): the guest's general-purpose
  * registers but RAX and RSP stored to / loaded from 8(%rsp) .. 112(%rsp),
  * as a harness that hands its exit handlers the guest's registers does at

@@ -41,7 +41,6 @@
 #define BENCH_RAX	0x42454e43ull	/* "BENC" */
 
 static unsigned long rounds = DEFAULT_ROUNDS;
-static unsigned long harness_exits, harness_bad_rax;
 
 /* The bare loop's guest: VMMCALL forever; the host steps over each one. */
 void bench_bare_guest(void);
@@ -54,7 +53,7 @@ asm(".text\n"
 /* The harness's guest: N VMMCALLs with RAX = BENCH_RAX, then return (the harness's final VMMCALL). */
 static void guest_calls(void *arg)
 {
-	unsigned long n = (unsigned long)arg;
+	unsigned long n = ((struct bench_run *)arg)->rounds;
 
 	for (unsigned long i = 0; i < n; i++)
 		asm volatile("vmmcall" :: "a"(BENCH_RAX) : "memory");
@@ -62,9 +61,11 @@ static void guest_calls(void *arg)
 
 static bool on_vmmcall(struct svm_guest *g)
 {
-	harness_exits++;
+	struct bench_run *run = g->arg;
+
+	run->exits++;
 	if (g->vmcb->save.rax != BENCH_RAX)
-		harness_bad_rax++;
+		run->bad_rax++;
 	svm_guest_skip(g, VMMCALL_LEN);
 	return true;
 }
@@ -72,21 +73,22 @@ static bool on_vmmcall(struct svm_guest *g)
 static void bench_harness(void)
 {
 	struct svm_guest g;
+	struct bench_run run = { .rounds = rounds };
 	char got[48];
 
-	if (!svm_guest_create(&g, guest_calls, (void *)rounds))
+	if (!svm_guest_create(&g, guest_calls, &run))
 		return;
 	svm_guest_on_exit(&g, VMEXIT_VMMCALL, on_vmmcall);
 	bench_begin("harness", rounds);
 	uint64_t t0 = rdtsc();
 	uint64_t code = svm_guest_run(&g);
 	uint64_t t1 = rdtsc();
-	bench_result("harness", harness_exits, t1 - t0);
+	bench_result("harness", run.exits, t1 - t0);
 	report(code == VMEXIT_VMMCALL && g.done, "harness: the guest ran to its end: last exit %s",
 	       svm_exit_str(code, got, sizeof(got)));
-	report_u64(NULL, rounds, harness_exits, "harness: VMMCALL exits handled");
-	report(harness_bad_rax == 0, "harness: every VMMCALL exit saw the guest's RAX=%#llx (%lu did not)",
-	       (unsigned long long)BENCH_RAX, harness_bad_rax);
+	report_u64(NULL, rounds, run.exits, "harness: VMMCALL exits handled");
+	report(run.bad_rax == 0, "harness: every VMMCALL exit saw the guest's RAX=%#llx (%lu did not)",
+	       (unsigned long long)BENCH_RAX, run.bad_rax);
 	svm_guest_free(&g);
 }
 

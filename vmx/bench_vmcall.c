@@ -52,16 +52,19 @@ asm(".text\n"
 /* The harness's guest: N VMCALLs with RAX = BENCH_RAX, then return (the guest's end). */
 static void guest_calls(void *arg)
 {
-	for (unsigned long i = 0; i < rounds; i++)
+	unsigned long n = ((struct bench_run *)arg)->rounds;
+
+	for (unsigned long i = 0; i < n; i++)
 		vmx_guest_call(BENCH_RAX);
 }
 
-static unsigned long harness_exits, harness_bad_rax;
-
 static bool on_vmcall(struct vmx_guest *g)
 {
-	harness_exits++;
-	harness_bad_rax += g->gprs.rax != BENCH_RAX;
+	struct bench_run *run = g->arg;
+
+	run->exits++;
+	if (g->gprs.rax != BENCH_RAX)
+		run->bad_rax++;
 	vmx_guest_skip(g, VMCALL_LEN);
 	return true;
 }
@@ -69,21 +72,22 @@ static bool on_vmcall(struct vmx_guest *g)
 static void bench_harness(void)
 {
 	struct vmx_guest g;
+	struct bench_run run = { .rounds = rounds };
 	char got[160];
 
-	if (!vmx_guest_create(&g, guest_calls, NULL) || !vmx_guest_load(&g))
+	if (!vmx_guest_create(&g, guest_calls, &run) || !vmx_guest_load(&g))
 		return;
 	vmx_guest_on_exit(&g, VMX_EXIT_VMCALL, on_vmcall);
 	bench_begin("harness", rounds);
 	uint64_t t0 = rdtsc();
 	struct hv_result r = vmx_guest_run(&g);
 	uint64_t t1 = rdtsc();
-	bench_result("harness", harness_exits, t1 - t0);
+	bench_result("harness", run.exits, t1 - t0);
 	if (report_result(NULL, HV_RESULT_OK, r, "harness: VM entry"))
 		report(g.done, "harness: the guest ran to its end: %s", vmx_exit_str(&g, got, sizeof(got)));
-	report_u64(NULL, rounds, harness_exits, "harness: VMCALL exits handled");
-	report(harness_bad_rax == 0, "harness: every VMCALL exit saw the guest's RAX=%#llx (%lu did not)",
-	       (unsigned long long)BENCH_RAX, harness_bad_rax);
+	report_u64(NULL, rounds, run.exits, "harness: VMCALL exits handled");
+	report(run.bad_rax == 0, "harness: every VMCALL exit saw the guest's RAX=%#llx (%lu did not)",
+	       (unsigned long long)BENCH_RAX, run.bad_rax);
 	vmx_guest_free(&g);
 }
 
