@@ -62,6 +62,8 @@ struct percpu {
 	struct user_context user_ctx;
 };
 
+_Static_assert(MAX_CPUS <= 64, "struct percpu's waiters: one bit per CPU in a uint64_t");
+
 extern struct percpu percpu_area[MAX_CPUS];
 extern unsigned nr_cpus;
 

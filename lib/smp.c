@@ -85,12 +85,15 @@ static void wake_waiter(struct percpu *w)
 	apic_send_ipi(w->apic_id, IPI_WAKE_VECTOR);
 	while (__atomic_load_n(&w->wake_ipis, __ATOMIC_ACQUIRE) == ipis) {
 		if (rdtsc() > deadline) {
-			me->nr_rule = 0;		/* the FAIL is this one's, not the last work's */
-			me->nr_prefix = 0;
-			report_prefix_push_cpu(me->cpu);
-			report(false, "smp: cpu%u (APIC ID %u) halted until this CPU's work was done and did not "
-			       "take the IPI that says so within %u ms (lost, or held there: GIF clear, its "
-			       "local APIC disabled): ending the program", w->cpu, w->apic_id, SMP_ANSWER_MS);
+			/* About the waiter: its cpuN for this CPU's (dispatch added it), no rule of the work's. */
+			me->nr_rule = 0;
+			if (me->nr_prefix)
+				me->nr_prefix--;
+			report_prefix_push_cpu(w->cpu);
+			report(false, "smp: halted until cpu%u's work was done, it did not take the IPI that says "
+			       "so (APIC ID %u, vector %#x) within %u ms (lost, or held there: GIF clear, its "
+			       "local APIC disabled): ending the program", me->cpu, w->apic_id, IPI_WAKE_VECTOR,
+			       SMP_ANSWER_MS);
 			hv_exit();
 		}
 		cpu_relax();
@@ -288,11 +291,18 @@ static void halt_until_done(struct percpu *c)
 	write_rflags(rflags);
 }
 
-/* Wait for cpu's work to be taken up (SMP_ANSWER_MS at most) and done; halting, or spinning with serve(). */
+/*
+ * Wait for cpu's work to be taken up (SMP_ANSWER_MS at most) and done;
+ * halting, or spinning with serve().  This CPU's own work ran in place
+ * (run_here): nothing to wait for.
+ */
 static void wait_for(unsigned cpu, bool halt, void (*serve)(void))
 {
 	struct percpu *c = &percpu_area[cpu];
 	uint64_t deadline = rdtsc() + tsc_hz() / 1000 * SMP_ANSWER_MS;
+
+	if (cpu == smp_id())
+		return;
 
 	while (!c->lost && __atomic_load_n(&c->work_started_seq, __ATOMIC_ACQUIRE) != c->work_seq) {
 		if (rdtsc() > deadline) {
@@ -324,11 +334,11 @@ void on_cpu_wait(unsigned cpu)
 	wait_for(cpu, true, NULL);
 }
 
-static void dispatch(unsigned cpu, void (*fn)(void *), void *arg)
+static void dispatch(unsigned cpu, void (*fn)(void *), void *arg, bool halt)
 {
 	struct percpu *me = this_cpu(), *c = &percpu_area[cpu];
 
-	on_cpu_wait(cpu);	/* one piece of work at a time per CPU */
+	wait_for(cpu, halt, NULL);	/* one piece of work at a time per CPU */
 	if (c->lost)
 		return;
 
@@ -356,12 +366,15 @@ void on_cpu_async(unsigned cpu, void (*fn)(void *arg), void *arg)
 	if (cpu == smp_id())
 		run_here(fn, arg);
 	else
-		dispatch(cpu, fn, arg);
+		dispatch(cpu, fn, arg, false);	/* spinning: callers may have interrupts held */
 }
 
 void on_cpu(unsigned cpu, void (*fn)(void *arg), void *arg)
 {
-	on_cpu_async(cpu, fn, arg);
+	if (cpu == smp_id())
+		run_here(fn, arg);
+	else
+		dispatch(cpu, fn, arg, true);
 	on_cpu_wait(cpu);
 }
 
@@ -371,7 +384,7 @@ void on_cpus(void (*fn)(void *arg), void *arg)
 
 	for_each_cpu(cpu)
 		if (cpu != self)
-			dispatch(cpu, fn, arg);
+			dispatch(cpu, fn, arg, true);
 	run_here(fn, arg);
 	for_each_cpu(cpu)
 		on_cpu_wait(cpu);

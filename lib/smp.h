@@ -31,7 +31,8 @@
 void smp_init(void);
 /* Run fn(arg) on `cpu` and wait for it to return. */
 void on_cpu(unsigned cpu, void (*fn)(void *arg), void *arg);
-/* Start fn(arg) on `cpu` without waiting; on_cpu_wait() waits. */
+/* Start fn(arg) on `cpu` without waiting (for its previous work, if any, it waits spinning);
+ * on_cpu_wait() or on_cpu_wait_serving() waits. */
 void on_cpu_async(unsigned cpu, void (*fn)(void *arg), void *arg);
 void on_cpu_wait(unsigned cpu);
 /* on_cpu_wait(), spinning instead of halting, and calling serve() (when not NULL) meanwhile: this

@@ -17,11 +17,15 @@
  *   INFO: bench: harness round_trips=N tsc_cycles=C cycles_per_trip=X.Y
  *   INFO: bench: bare begin round_trips=N
  *   INFO: bench: bare round_trips=N tsc_cycles=C cycles_per_trip=X.Y
- *   INFO: bench: bare_state ... (the same for the variant below)
+ *   INFO: bench: bare_state ... (and bare_regs: the same for the variants below)
  *
  * bare_state, information only: the bare loop plus the harness's state
  * switch (CLGI, VMSAVE/VMLOAD around VMRUN, STGI), to tell the cost of
  * those instructions from the cost of the harness's C.
+ * bare_regs, information only: the bare loop plus the guest's 14 GPRs
+ * (not RAX and RSP, the VMCB's) stored at each #VMEXIT and loaded before
+ * each VMRUN: the floor of any harness whose handlers see the guest's
+ * registers.
  *
  * The "begin" line is drained from the UART before the clock starts, so
  * the host can time the loop by the arrival of the two lines.  Checks:
@@ -173,7 +177,11 @@ static unsigned long bare_regs_loop(struct vmcb *vmcb, unsigned long n, uint64_t
 	asm volatile(BENCH_PUSH_CALLEE_SAVED
 		     "sub $144, %%rsp\n\t"	/* the guest's GPRs at 8-112, the count at 120, the VMCB at 128 */
 		     "mov %%rdi, 120(%%rsp)\n\t"
-		     "mov %%rsi, 128(%%rsp)\n"
+		     "mov %%rsi, 128(%%rsp)\n\t"
+		     "xor %%ebx, %%ebx\n\t"		/* the guest's GPRs start at 0 */
+		     "mov $14, %%ecx\n"
+		     "0:\tmov %%rbx, (%%rsp,%%rcx,8)\n\t"
+		     "loop 0b\n"
 		     "1:\t" BENCH_LOAD_GPRS
 		     "vmrun %%rax\n\t"
 		     BENCH_STORE_GPRS

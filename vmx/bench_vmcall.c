@@ -10,6 +10,9 @@
  *   bare     a loop of the same instruction without the harness: VMRESUME,
  *            at HOST_RIP read the exit reason, check it, GUEST_RIP += 3,
  *            VMRESUME again (the guest touches no register), interrupts off.
+ *   bare_regs  (information) the bare loop plus the guest's 15 GPRs stored
+ *            at each exit and loaded before each VMRESUME: the floor of any
+ *            harness whose handlers see the guest's registers.
  *
  * Output, one INFO line each (scripts/bench.py parses them):
  *
@@ -145,6 +148,10 @@ static unsigned long bare_regs_loop(unsigned long n, uint64_t *reason)
 	asm volatile(BENCH_PUSH_CALLEE_SAVED
 		     "sub $128, %%rsp\n\t"		/* the guest's GPRs at 0-112, the count at 120 */
 		     "mov %%rdi, 120(%%rsp)\n\t"
+		     "xor %%eax, %%eax\n\t"		/* the guest's GPRs start at 0 */
+		     "mov $15, %%ecx\n"
+		     "0:\tmov %%rax, -8(%%rsp,%%rcx,8)\n\t"
+		     "loop 0b\n\t"
 		     "mov %[host_rsp], %%rax\n\t"
 		     "vmwrite %%rsp, %%rax\n\t"
 		     "lea 2f(%%rip), %%rdx\n\t"

@@ -83,9 +83,11 @@ static void test_percpu(void)
 /*
  * Two CPUs waiting for a third's work at once (lib/smp.c halts a waiting CPU
  * until the worker's IPI): cpu0 in on_cpus(), and the last CPU in on_cpu(1)
- * from its own work, while cpu1 is still busy with its part.
+ * from its own work, while cpu1 is still busy with its part, which ends
+ * when it sees both waiting (1 s at most).
  */
 static volatile unsigned outer_ran, inner_ran;
+static uint64_t waiters_seen;
 
 static void inner(void *arg)
 {
@@ -94,10 +96,15 @@ static void inner(void *arg)
 
 static void outer(void *arg)
 {
-	if (smp_id() == 1)
-		udelay(20000);		/* busy: cpu0 and the last CPU both come to wait for it */
-	else if (smp_id() == nr_cpus - 1)
+	uint64_t both = 1ull | 1ull << (nr_cpus - 1), deadline = rdtsc() + tsc_hz();
+
+	if (smp_id() == 1) {
+		while (cpu_data(1)->waiters != both && rdtsc() < deadline)
+			cpu_relax();
+		waiters_seen = cpu_data(1)->waiters;
+	} else if (smp_id() == nr_cpus - 1) {
 		on_cpu(1, inner, NULL);
+	}
 	__atomic_add_fetch(&outer_ran, 1, __ATOMIC_ACQ_REL);
 }
 
@@ -109,10 +116,11 @@ static void test_shared_wait(void)
 	}
 	outer_ran = inner_ran = 0;
 	on_cpus(outer, NULL);
-	report(outer_ran == nr_cpus && inner_ran == 1,
-	       "cpu0 and cpu%u waited for cpu1 at once: the work ran on %u of %u CPUs, the work cpu%u "
-	       "handed cpu1 ran %u time(s) (expected once)", nr_cpus - 1, outer_ran, nr_cpus, nr_cpus - 1,
-	       inner_ran);
+	report(waiters_seen == (1ull | 1ull << (nr_cpus - 1)) && outer_ran == nr_cpus && inner_ran == 1,
+	       "cpu0 and cpu%u waiting for cpu1 at once (waiters %#llx, expected %#llx): the work ran on %u "
+	       "of %u CPUs, the work cpu%u handed cpu1 ran %u time(s) (expected once)", nr_cpus - 1,
+	       (unsigned long long)waiters_seen, 1ull | 1ull << (nr_cpus - 1), outer_ran, nr_cpus,
+	       nr_cpus - 1, inner_ran);
 }
 
 /* IPIs: every CPU sends one to every other CPU; each arrives exactly once. */
