@@ -169,7 +169,7 @@ for part in ("suite", "l1"):
             recap.append(f"{r['status']} {r['test']}@{r['env']}: {r['reason']} (log: {r.get('log')})")
 EXPECTED = {"neg_pagefault": "FAIL", "neg_hang": "TIMEOUT", "neg_triplefault": "CRASH",
             "neg_nostatus": "CRASH", "neg_vmx_guest_loop": "FAIL", "neg_svm_guest_loop": "FAIL",
-            "neg_svm_clgi": "FAIL"}
+            "neg_svm_clgi": "FAIL", "neg_svm_gif_wait": "FAIL"}
 neg = runs("neg.json") or [] if "neg" in parts else []
 for test, want in EXPECTED.items() if "neg" in parts else ():
     every = [r for r in neg if r["test"].split("@")[0] == test]
