@@ -262,22 +262,23 @@ static bool work_done(struct percpu *c)
 
 /*
  * Halt until c's work is done or an interrupt comes: c sends IPI_WAKE_VECTOR
- * to every CPU it finds waiting when it ends the work (ap_idle_loop).
- * Meanwhile the task priority lets only vectors 0xf0-0xff in, so interrupts
- * a program left pending stay pending.  When c took this CPU off its
- * waiters, its IPI is waited for before this returns, so none is left in
- * flight (into a guest, say).  A waiting CPU spends no instructions: under
- * Bochs a spinning one costs as many as the CPU it waits for.
+ * to every CPU it finds waiting when it ends the work (ap_idle_loop).  The
+ * halt is taken with interrupts enabled, as an idle CPU's is: an interrupt
+ * a program left pending on this CPU is delivered then.  (The task priority
+ * stays as it is: a waiter that raised and lowered it around its halt made
+ * QEMU 7.2's TCG, running KVM as an L1, abort on an assertion of its own,
+ * docs/l1-kvm.md.)  When c took this CPU off its waiters, its IPI is waited
+ * for before this returns, so none is left in flight (into a guest, say).
+ * A waiting CPU spends no instructions: under Bochs a spinning one costs as
+ * many as the CPU it waits for.
  */
 static void halt_until_done(struct percpu *c)
 {
 	struct percpu *me = this_cpu();
 	uint64_t rflags = read_rflags(), bit = 1ull << me->cpu;
-	uint32_t tpr = apic_read(APIC_TPR);	/* all of it: a MOV to CR8 clears TPR[3:0] */
 	unsigned ipis = me->wake_ipis;
 
 	irq_disable();
-	write_cr8(WAIT_TPR);
 	__atomic_fetch_or(&c->waiters, bit, __ATOMIC_SEQ_CST);
 	if (!work_done(c))
 		safe_halt();
@@ -287,7 +288,6 @@ static void halt_until_done(struct percpu *c)
 			safe_halt();
 			irq_disable();
 		}
-	apic_write(APIC_TPR, tpr);
 	write_rflags(rflags);
 }
 

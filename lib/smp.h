@@ -10,10 +10,11 @@
  *
  * Idle CPUs, and a CPU waiting for another's work (on_cpu_wait, on_cpu,
  * on_cpus), halt until an IPI wakes them, so that under an emulator a
- * waiting CPU costs nothing.  The waiter halts with interrupts enabled and
- * the task priority at WAIT_TPR: a CPU that cannot take that IPI (GIF
- * clear, its local APIC disabled, a vector of class 0xf in service) must
- * wait with on_cpu_async() and on_cpu_wait_serving(), which spins.  A CPU
+ * waiting CPU costs nothing.  The waiter halts with interrupts enabled (an
+ * interrupt pending on it is delivered then, as on an idle CPU): a CPU that
+ * cannot take that IPI (GIF clear, its local APIC disabled, a vector of
+ * equal or higher priority in service) or must not take other interrupts
+ * waits with on_cpu_async() and on_cpu_wait_serving(), which spins.  A CPU
  * that does not take the IPI that ends its wait within SMP_ANSWER_MS would
  * stay halted: the CPU that sent it reports that as a FAIL and ends the
  * program.
@@ -25,8 +26,6 @@
 
 #define IPI_WORK_VECTOR	0xf0	/* wakes an idle CPU: work for it */
 #define IPI_WAKE_VECTOR	0xf1	/* wakes a CPU halted in on_cpu_wait(): the work it waits for is done */
-/* CR8 while a CPU halts in on_cpu_wait(): only vectors 0xf0-0xff (IPI_WAKE_VECTOR's class) come in. */
-#define WAIT_TPR	((IPI_WAKE_VECTOR >> 4) - 1)
 
 void smp_init(void);
 /* Run fn(arg) on `cpu` and wait for it to return. */
