@@ -73,7 +73,8 @@ void percpu_init_bsp(void)
 /*
  * Wake a CPU that halted until this CPU's work was done (on_cpu_wait), and
  * see it wake: an IPI it does not take within SMP_ANSWER_MS (lost, or held
- * there: GIF clear, its local APIC disabled) would leave it halted for good,
+ * there: GIF clear, its local APIC disabled, its task priority 15) would
+ * leave it halted for good,
  * so that ends the program here, with a FAIL that names it.
  */
 static void wake_waiter(struct percpu *w)
@@ -92,7 +93,8 @@ static void wake_waiter(struct percpu *w)
 			report_prefix_push_cpu(w->cpu);
 			report(false, "smp: halted until cpu%u's work was done, it did not take the IPI that says "
 			       "so (APIC ID %u, vector %#x) within %u ms (lost, or held there: GIF clear, its "
-			       "local APIC disabled): ending the program", me->cpu, w->apic_id, IPI_WAKE_VECTOR,
+			       "local APIC disabled, its task priority 15): ending the program", me->cpu,
+			       w->apic_id, IPI_WAKE_VECTOR,
 			       SMP_ANSWER_MS);
 			hv_exit();
 		}

@@ -11,10 +11,11 @@
  * Idle CPUs, and a CPU waiting for another's work (on_cpu_wait, on_cpu,
  * on_cpus), halt until an IPI wakes them, so that under an emulator a
  * waiting CPU costs nothing.  The waiter halts with interrupts enabled (an
- * interrupt pending on it is delivered then, as on an idle CPU): a CPU that
- * cannot take that IPI (GIF clear, its local APIC disabled, a vector of
- * equal or higher priority in service) or must not take other interrupts
- * waits with on_cpu_async() and on_cpu_wait_serving(), which spins.  A CPU
+ * interrupt pending on it is delivered then, as on an idle CPU; one without
+ * a handler ends the program as an unexpected exception): a CPU that cannot
+ * take that IPI (GIF clear, its local APIC disabled, its task priority 15,
+ * a vector 0xf0-0xff in service) or must not take other interrupts waits
+ * with on_cpu_async() and on_cpu_wait_serving(), which spin.  A CPU
  * that does not take the IPI that ends its wait within SMP_ANSWER_MS would
  * stay halted: the CPU that sent it reports that as a FAIL and ends the
  * program.
