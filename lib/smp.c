@@ -74,8 +74,8 @@ void percpu_init_bsp(void)
  * Wake a CPU that halted until this CPU's work was done (on_cpu_wait), and
  * see it wake: an IPI it does not take within SMP_ANSWER_MS (lost, or held
  * there: GIF clear, its local APIC disabled, its task priority 15) would
- * leave it halted for good,
- * so that ends the program here, with a FAIL that names it.
+ * leave it halted for good, so that ends the program here, with a FAIL
+ * that names it.
  */
 static void wake_waiter(struct percpu *w)
 {
@@ -94,8 +94,7 @@ static void wake_waiter(struct percpu *w)
 			report(false, "smp: halted until cpu%u's work was done, it did not take the IPI that says "
 			       "so (APIC ID %u, vector %#x) within %u ms (lost, or held there: GIF clear, its "
 			       "local APIC disabled, its task priority 15): ending the program", me->cpu,
-			       w->apic_id, IPI_WAKE_VECTOR,
-			       SMP_ANSWER_MS);
+			       w->apic_id, IPI_WAKE_VECTOR, SMP_ANSWER_MS);
 			hv_exit();
 		}
 		cpu_relax();
