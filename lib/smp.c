@@ -362,20 +362,23 @@ static void run_here(void (*fn)(void *), void *arg)
 	report_prefix_pop();
 }
 
-void on_cpu_async(unsigned cpu, void (*fn)(void *arg), void *arg)
+/* fn(arg) on cpu: here, or handed to it once its previous work is done (halting or spinning). */
+static void start_on(unsigned cpu, void (*fn)(void *), void *arg, bool halt)
 {
 	if (cpu == smp_id())
 		run_here(fn, arg);
 	else
-		dispatch(cpu, fn, arg, false);	/* spinning: callers may have interrupts held */
+		dispatch(cpu, fn, arg, halt);
+}
+
+void on_cpu_async(unsigned cpu, void (*fn)(void *arg), void *arg)
+{
+	start_on(cpu, fn, arg, false);		/* spinning: callers may have interrupts held */
 }
 
 void on_cpu(unsigned cpu, void (*fn)(void *arg), void *arg)
 {
-	if (cpu == smp_id())
-		run_here(fn, arg);
-	else
-		dispatch(cpu, fn, arg, true);
+	start_on(cpu, fn, arg, true);
 	on_cpu_wait(cpu);
 }
 
