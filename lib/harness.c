@@ -129,7 +129,7 @@ uint64_t hv_exits_except(const uint32_t *counts, unsigned except)
 
 bool hv_watchdog_expired(struct hv_watch *w, uint64_t own_exits)
 {
-	bool progress = own_exits != w->own_exits;
+	bool progress = w->own_exits != HV_WATCH_NO_COUNT && own_exits != w->own_exits;
 
 	w->own_exits = own_exits;
 	if (progress) {

@@ -83,13 +83,24 @@ void hv_watchdog_stop(void);
 
 struct hv_watch {
 	uint64_t own_exits;	/* the guest's own exits (not the watchdog's) at the last tick */
-	uint64_t idle_since;	/* TSC of the first tick with no own exit since the one before; 0 if none */
+	/* TSC of the run's first tick or of the first tick with no own exit since the one before; 0 if none */
+	uint64_t idle_since;
 };
 
-/* A new run: the guest's own exits so far. */
-static inline void hv_watch_reset(struct hv_watch *w, uint64_t own_exits)
+/* own_exits before a run's first tick: no count taken yet. */
+#define HV_WATCH_NO_COUNT	UINT64_MAX
+
+/*
+ * A new run.  It takes no count (summing this CPU's slots costs thousands
+ * of instructions, and most runs end before the first tick): the first
+ * tick takes it and starts the idle clock, as a tick without an exit
+ * since the one before does.  A stop still means no exit of the guest's
+ * own for the bound, and a guest that makes none at all is stopped at the
+ * same tick as with a count taken here.
+ */
+static inline void hv_watch_reset(struct hv_watch *w)
 {
-	w->own_exits = own_exits;
+	w->own_exits = HV_WATCH_NO_COUNT;
 	w->idle_since = 0;
 }
 

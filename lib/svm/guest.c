@@ -275,7 +275,7 @@ uint64_t svm_guest_run(struct svm_guest *g)
 		g->stopped = true;
 		return SVM_GUEST_STOPPED;
 	}
-	hv_watch_reset(&g->watch, hv_exits_except(g->counts, VMEXIT_INTR));
+	hv_watch_reset(&g->watch);
 	hv_watchdog_start();
 	g->done = svm_run_asm(g);
 	hv_watchdog_stop();

@@ -463,7 +463,7 @@ struct hv_result vmx_guest_run(struct vmx_guest *g)
 	bool watchdog = !(g->ctl[VMX_PINBASED] & PIN_PREEMPTION_TIMER);
 
 	g->done = g->stopped = false;
-	hv_watch_reset(&g->watch, hv_exits_except(g->counts, VMX_EXIT_EXTERNAL_INTERRUPT));
+	hv_watch_reset(&g->watch);
 	if (watchdog)
 		hv_watchdog_start();
 	hv_try_arm();
