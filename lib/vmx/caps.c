@@ -129,17 +129,29 @@ bool vmx_config_derive(const struct vmx_caps *caps, struct vmx_config *cfg)
 	return true;
 }
 
+/* This CPU's capability MSRs, read once, and the allowed settings of each control word. */
+static struct this_caps {
+	struct vmx_caps caps;
+	struct vmx_allowed allowed[VMX_NR_CONTROL_WORDS];
+	bool valid;
+} this_caps[MAX_CPUS];
+
+static const struct this_caps *this_caps_read(void)
+{
+	struct this_caps *t = &this_caps[smp_id()];
+
+	if (!t->valid) {
+		vmx_caps_read(&t->caps);
+		for (unsigned w = 0; w < VMX_NR_CONTROL_WORDS; w++)
+			t->allowed[w] = vmx_allowed(&t->caps, w);
+		t->valid = true;
+	}
+	return t;
+}
+
 const struct vmx_caps *vmx_this_caps(void)
 {
-	static struct vmx_caps per_cpu[MAX_CPUS];
-	static bool valid[MAX_CPUS];
-	unsigned cpu = smp_id();
-
-	if (!valid[cpu]) {
-		vmx_caps_read(&per_cpu[cpu]);
-		valid[cpu] = true;
-	}
-	return &per_cpu[cpu];
+	return &this_caps_read()->caps;
 }
 
 uint64_t vmx_this_cap(uint32_t msr)
@@ -147,9 +159,14 @@ uint64_t vmx_this_cap(uint32_t msr)
 	return vmx_cap(vmx_this_caps(), msr);
 }
 
+const struct vmx_allowed *vmx_this_allowed(void)
+{
+	return this_caps_read()->allowed;
+}
+
 bool vmx_may1(enum vmx_control_word w, uint32_t mask)
 {
-	return vmx_allowed(vmx_this_caps(), w).may1 & mask;
+	return (unsigned)w < VMX_NR_CONTROL_WORDS && (this_caps_read()->allowed[w].may1 & mask);
 }
 
 struct derive_work {

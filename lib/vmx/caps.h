@@ -59,10 +59,12 @@ struct vmx_config {
  */
 bool vmx_config_derive(const struct vmx_caps *caps, struct vmx_config *cfg);
 
-/* This CPU's capabilities (read once per CPU, cached). */
+/* This CPU's capabilities (read once per CPU, cached with each word's allowed settings). */
 const struct vmx_caps *vmx_this_caps(void);
 /* One of this CPU's capability MSRs; 0 when it is not readable. */
 uint64_t vmx_this_cap(uint32_t msr);
+/* This CPU's allowed settings, indexed by control word (VMX_NR_CONTROL_WORDS of them). */
+const struct vmx_allowed *vmx_this_allowed(void);
 /* May the control `mask` (one bit) of word w be 1 on this CPU? */
 bool vmx_may1(enum vmx_control_word w, uint32_t mask);
 

@@ -47,11 +47,6 @@ asm(".text\n"
 #define AR_UNUSABLE		(1u << 16)
 #define MSR_IA32_PERF_GLOBAL_CTRL	0x38f
 
-static bool may1(enum vmx_control_word w, uint32_t mask)
-{
-	return vmx_may1(w, mask);
-}
-
 /* The run's bound: the VMX-preemption timer counts down every 2^MISC[4:0] TSC ticks (25.5.1). */
 static uint32_t bound_timer_ticks(void)
 {
@@ -135,11 +130,11 @@ bool vmx_guest_create(struct vmx_guest *g, hv_guest_fn *fn, void *arg)
 		g->ctl[w] = vmx_allowed(caps, w).must1;
 	g->ctl[VMX_EXIT] |= EXIT_HOST_ADDRESS_SPACE_SIZE;
 	g->ctl[VMX_ENTRY] |= ENTRY_IA32E_MODE_GUEST;
-	if (may1(VMX_EXIT, EXIT_LOAD_IA32_EFER))
+	if (vmx_may1(VMX_EXIT, EXIT_LOAD_IA32_EFER))
 		g->ctl[VMX_EXIT] |= EXIT_LOAD_IA32_EFER;
-	if (may1(VMX_ENTRY, ENTRY_LOAD_IA32_EFER))
+	if (vmx_may1(VMX_ENTRY, ENTRY_LOAD_IA32_EFER))
 		g->ctl[VMX_ENTRY] |= ENTRY_LOAD_IA32_EFER;
-	if (may1(VMX_PINBASED, PIN_PREEMPTION_TIMER)) {
+	if (vmx_may1(VMX_PINBASED, PIN_PREEMPTION_TIMER)) {
 		g->ctl[VMX_PINBASED] |= PIN_PREEMPTION_TIMER;
 		g->preemption_timer = bound_timer_ticks();
 		g->handlers[VMX_EXIT_PREEMPTION_TIMER] = bound_expired;
@@ -162,7 +157,14 @@ struct loader {
 	uint32_t field;		/* the first field that failed, 0 if none */
 	uint64_t val;
 	struct hv_result r;
+	const struct vmx_allowed *allowed;	/* this CPU's, by control word (vmx_this_allowed) */
 };
+
+/* May the control `mask` of word w be 1 on this CPU (vmx_may1, without the lookup per field)? */
+static bool may1(const struct loader *l, enum vmx_control_word w, uint32_t mask)
+{
+	return l->allowed[w].may1 & mask;
+}
 
 static void put(struct loader *l, uint32_t field, uint64_t val)
 {
@@ -215,12 +217,12 @@ static void write_controls(struct vmx_guest *g, struct loader *l)
 
 	put(l, VMCS_PIN_BASED_CONTROLS, g->ctl[VMX_PINBASED]);
 	put(l, VMCS_PROC_BASED_CONTROLS, g->ctl[VMX_PROCBASED]);
-	if (may1(VMX_PROCBASED, CPU_ACTIVATE_SECONDARY_CONTROLS))
+	if (may1(l, VMX_PROCBASED, CPU_ACTIVATE_SECONDARY_CONTROLS))
 		put(l, VMCS_SECONDARY_PROC_CONTROLS, g->ctl[VMX_PROCBASED2]);
-	if (may1(VMX_PROCBASED, CPU_ACTIVATE_TERTIARY_CONTROLS))
+	if (may1(l, VMX_PROCBASED, CPU_ACTIVATE_TERTIARY_CONTROLS))
 		put(l, VMCS_TERTIARY_PROC_CONTROLS, 0);
 	put(l, VMCS_EXIT_CONTROLS, g->ctl[VMX_EXIT]);
-	if (may1(VMX_EXIT, EXIT_ACTIVATE_SECONDARY_CONTROLS))
+	if (may1(l, VMX_EXIT, EXIT_ACTIVATE_SECONDARY_CONTROLS))
 		put(l, VMCS_SECONDARY_EXIT_CONTROLS, 0);
 	put(l, VMCS_ENTRY_CONTROLS, g->ctl[VMX_ENTRY]);
 
@@ -229,7 +231,7 @@ static void write_controls(struct vmx_guest *g, struct loader *l)
 	put(l, VMCS_PF_ERROR_CODE_MATCH, 0);
 	put(l, VMCS_IO_BITMAP_A_ADDR, page_pa(g, VMX_PAGE_IO_BITMAP_A));
 	put(l, VMCS_IO_BITMAP_B_ADDR, page_pa(g, VMX_PAGE_IO_BITMAP_B));
-	if (may1(VMX_PROCBASED, CPU_USE_MSR_BITMAPS))
+	if (may1(l, VMX_PROCBASED, CPU_USE_MSR_BITMAPS))
 		put(l, VMCS_MSR_BITMAPS_ADDR, page_pa(g, VMX_PAGE_MSR_BITMAP));
 	put(l, VMCS_TSC_OFFSET, 0);
 	put(l, VMCS_CR0_GUEST_HOST_MASK, 0);		/* the guest owns CR0 and CR4 */
@@ -239,55 +241,55 @@ static void write_controls(struct vmx_guest *g, struct loader *l)
 	put(l, VMCS_CR3_TARGET_COUNT, 0);
 	for (unsigned i = 0; i < 4 && i < cr3_targets; i++)
 		put(l, VMCS_CR3_TARGET_VALUE0 + 2 * i, 0);
-	if (may1(VMX_PROCBASED, CPU_USE_TPR_SHADOW)) {
+	if (may1(l, VMX_PROCBASED, CPU_USE_TPR_SHADOW)) {
 		put(l, VMCS_VIRTUAL_APIC_ADDR, page_pa(g, VMX_PAGE_VIRTUAL_APIC));
 		put(l, VMCS_TPR_THRESHOLD, 0);
 	}
-	if (may1(VMX_PROCBASED2, CPU2_VIRTUALIZE_APIC_ACCESSES))
+	if (may1(l, VMX_PROCBASED2, CPU2_VIRTUALIZE_APIC_ACCESSES))
 		put(l, VMCS_APIC_ACCESS_ADDR, page_pa(g, VMX_PAGE_APIC_ACCESS));
-	if (may1(VMX_PINBASED, PIN_POSTED_INTERRUPTS)) {
+	if (may1(l, VMX_PINBASED, PIN_POSTED_INTERRUPTS)) {
 		put(l, VMCS_POSTED_INTR_NOTIFICATION_VECTOR, VALID_POSTED_INTR_VECTOR);
 		put(l, VMCS_POSTED_INTR_DESC_ADDR, page_pa(g, VMX_PAGE_POSTED_INTR_DESC));
 	}
-	if (may1(VMX_PROCBASED2, CPU2_VIRTUAL_INTERRUPT_DELIVERY)) {
+	if (may1(l, VMX_PROCBASED2, CPU2_VIRTUAL_INTERRUPT_DELIVERY)) {
 		for (unsigned i = 0; i < 4; i++)
 			put(l, VMCS_EOI_EXIT_BITMAP0 + 2 * i, 0);
 		put(l, VMCS_GUEST_INTERRUPT_STATUS, 0);
 	}
-	if (may1(VMX_PROCBASED2, CPU2_ENABLE_EPT))
+	if (may1(l, VMX_PROCBASED2, CPU2_ENABLE_EPT))
 		put(l, VMCS_EPT_POINTER, g->eptp);
-	if (may1(VMX_PROCBASED2, CPU2_ENABLE_VPID))
+	if (may1(l, VMX_PROCBASED2, CPU2_ENABLE_VPID))
 		put(l, VMCS_VPID, g->vpid);
-	if (may1(VMX_PROCBASED2, CPU2_PAUSE_LOOP_EXITING)) {
+	if (may1(l, VMX_PROCBASED2, CPU2_PAUSE_LOOP_EXITING)) {
 		put(l, VMCS_PLE_GAP, 0);
 		put(l, VMCS_PLE_WINDOW, 0);
 	}
-	if (may1(VMX_PROCBASED2, CPU2_ENABLE_VM_FUNCTIONS)) {
+	if (may1(l, VMX_PROCBASED2, CPU2_ENABLE_VM_FUNCTIONS)) {
 		put(l, VMCS_VM_FUNCTION_CONTROLS, 0);
 		if (vmx_cap(caps, MSR_IA32_VMX_VMFUNC) & VMX_VMFUNC_EPTP_SWITCHING)
 			put(l, VMCS_EPTP_LIST_ADDR, page_pa(g, VMX_PAGE_EPTP_LIST));
 	}
-	if (may1(VMX_PROCBASED2, CPU2_VMCS_SHADOWING)) {
+	if (may1(l, VMX_PROCBASED2, CPU2_VMCS_SHADOWING)) {
 		put(l, VMCS_VMREAD_BITMAP_ADDR, page_pa(g, VMX_PAGE_VMREAD_BITMAP));
 		put(l, VMCS_VMWRITE_BITMAP_ADDR, page_pa(g, VMX_PAGE_VMWRITE_BITMAP));
 	}
-	if (may1(VMX_PROCBASED2, CPU2_ENABLE_ENCLS_EXITING))
+	if (may1(l, VMX_PROCBASED2, CPU2_ENABLE_ENCLS_EXITING))
 		put(l, VMCS_ENCLS_EXITING_BITMAP, 0);
-	if (may1(VMX_PROCBASED2, CPU2_ENABLE_ENCLV_EXITING))
+	if (may1(l, VMX_PROCBASED2, CPU2_ENABLE_ENCLV_EXITING))
 		put(l, VMCS_ENCLV_EXITING_BITMAP, 0);
-	if (may1(VMX_PROCBASED2, CPU2_ENABLE_PML)) {
+	if (may1(l, VMX_PROCBASED2, CPU2_ENABLE_PML)) {
 		put(l, VMCS_PML_ADDR, page_pa(g, VMX_PAGE_PML));
 		put(l, VMCS_PML_INDEX, VMX_PML_ENTRIES - 1);
 	}
-	if (may1(VMX_PROCBASED2, CPU2_EPT_VIOLATION_VE)) {
+	if (may1(l, VMX_PROCBASED2, CPU2_EPT_VIOLATION_VE)) {
 		put(l, VMCS_VE_INFO_ADDR, page_pa(g, VMX_PAGE_VE_INFO));
 		put(l, VMCS_EPTP_INDEX, 0);
 	}
-	if (may1(VMX_PROCBASED2, CPU2_ENABLE_XSAVES_XRSTORS))
+	if (may1(l, VMX_PROCBASED2, CPU2_ENABLE_XSAVES_XRSTORS))
 		put(l, VMCS_XSS_EXITING_BITMAP, 0);
-	if (may1(VMX_PROCBASED2, CPU2_USE_TSC_SCALING))
+	if (may1(l, VMX_PROCBASED2, CPU2_USE_TSC_SCALING))
 		put(l, VMCS_TSC_MULTIPLIER, TSC_MULTIPLIER_ONE);
-	if (may1(VMX_PROCBASED2, CPU2_INSTRUCTION_TIMEOUT))
+	if (may1(l, VMX_PROCBASED2, CPU2_INSTRUCTION_TIMEOUT))
 		put(l, VMCS_INSTRUCTION_TIMEOUT_CONTROL, 0);
 	put(l, VMCS_EXIT_MSR_STORE_COUNT, 0);
 	put(l, VMCS_EXIT_MSR_STORE_ADDR, page_pa(g, VMX_PAGE_MSR_AREA));
@@ -298,7 +300,7 @@ static void write_controls(struct vmx_guest *g, struct loader *l)
 	put(l, VMCS_ENTRY_INTR_INFO, 0);		/* no event injected */
 	put(l, VMCS_ENTRY_EXCEPTION_ERROR_CODE, 0);
 	put(l, VMCS_ENTRY_INSTRUCTION_LEN, 0);
-	if (may1(VMX_PINBASED, PIN_PREEMPTION_TIMER))
+	if (may1(l, VMX_PINBASED, PIN_PREEMPTION_TIMER))
 		put(l, VMCS_PREEMPTION_TIMER_VALUE, g->preemption_timer);
 }
 
@@ -330,17 +332,17 @@ static void write_host_state(struct loader *l)
 	put(l, VMCS_HOST_IA32_SYSENTER_CS, 0);
 	put(l, VMCS_HOST_IA32_SYSENTER_ESP, 0);
 	put(l, VMCS_HOST_IA32_SYSENTER_EIP, 0);
-	if (may1(VMX_EXIT, EXIT_LOAD_IA32_EFER))
+	if (may1(l, VMX_EXIT, EXIT_LOAD_IA32_EFER))
 		put(l, VMCS_HOST_IA32_EFER, rdmsr(MSR_EFER));
-	if (may1(VMX_EXIT, EXIT_LOAD_IA32_PAT))
+	if (may1(l, VMX_EXIT, EXIT_LOAD_IA32_PAT))
 		put(l, VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
-	if (may1(VMX_EXIT, EXIT_LOAD_IA32_PERF_GLOBAL_CTRL)) {
+	if (may1(l, VMX_EXIT, EXIT_LOAD_IA32_PERF_GLOBAL_CTRL)) {
 		rdmsr_safe(MSR_IA32_PERF_GLOBAL_CTRL, &perf);
 		put(l, VMCS_HOST_IA32_PERF_GLOBAL_CTRL, perf);
 	}
-	if (may1(VMX_EXIT, EXIT_LOAD_PKRS))
+	if (may1(l, VMX_EXIT, EXIT_LOAD_PKRS))
 		put(l, VMCS_HOST_IA32_PKRS, 0);
-	if (may1(VMX_EXIT, EXIT_LOAD_CET_STATE)) {
+	if (may1(l, VMX_EXIT, EXIT_LOAD_CET_STATE)) {
 		put(l, VMCS_HOST_IA32_S_CET, 0);
 		put(l, VMCS_HOST_SSP, 0);
 		put(l, VMCS_HOST_IA32_INTERRUPT_SSP_TABLE_ADDR, 0);
@@ -403,28 +405,28 @@ static void write_guest_state(struct vmx_guest *g, struct loader *l)
 	put(l, VMCS_GUEST_IA32_SYSENTER_CS, 0);
 	put(l, VMCS_GUEST_IA32_SYSENTER_ESP, 0);
 	put(l, VMCS_GUEST_IA32_SYSENTER_EIP, 0);
-	if (may1(VMX_ENTRY, ENTRY_LOAD_IA32_EFER) || may1(VMX_EXIT, EXIT_SAVE_IA32_EFER))
+	if (may1(l, VMX_ENTRY, ENTRY_LOAD_IA32_EFER) || may1(l, VMX_EXIT, EXIT_SAVE_IA32_EFER))
 		put(l, VMCS_GUEST_IA32_EFER, rdmsr(MSR_EFER));
-	if (may1(VMX_ENTRY, ENTRY_LOAD_IA32_PAT) || may1(VMX_EXIT, EXIT_SAVE_IA32_PAT))
+	if (may1(l, VMX_ENTRY, ENTRY_LOAD_IA32_PAT) || may1(l, VMX_EXIT, EXIT_SAVE_IA32_PAT))
 		put(l, VMCS_GUEST_IA32_PAT, rdmsr(MSR_IA32_PAT));
-	if (may1(VMX_ENTRY, ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL))
+	if (may1(l, VMX_ENTRY, ENTRY_LOAD_IA32_PERF_GLOBAL_CTRL))
 		put(l, VMCS_GUEST_IA32_PERF_GLOBAL_CTRL, 0);
-	if (may1(VMX_ENTRY, ENTRY_LOAD_IA32_BNDCFGS) || may1(VMX_EXIT, EXIT_CLEAR_IA32_BNDCFGS))
+	if (may1(l, VMX_ENTRY, ENTRY_LOAD_IA32_BNDCFGS) || may1(l, VMX_EXIT, EXIT_CLEAR_IA32_BNDCFGS))
 		put(l, VMCS_GUEST_IA32_BNDCFGS, 0);
-	if (may1(VMX_ENTRY, ENTRY_LOAD_IA32_RTIT_CTL) || may1(VMX_EXIT, EXIT_CLEAR_IA32_RTIT_CTL))
+	if (may1(l, VMX_ENTRY, ENTRY_LOAD_IA32_RTIT_CTL) || may1(l, VMX_EXIT, EXIT_CLEAR_IA32_RTIT_CTL))
 		put(l, VMCS_GUEST_IA32_RTIT_CTL, 0);
-	if (may1(VMX_ENTRY, ENTRY_LOAD_GUEST_IA32_LBR_CTL) || may1(VMX_EXIT, EXIT_CLEAR_IA32_LBR_CTL))
+	if (may1(l, VMX_ENTRY, ENTRY_LOAD_GUEST_IA32_LBR_CTL) || may1(l, VMX_EXIT, EXIT_CLEAR_IA32_LBR_CTL))
 		put(l, VMCS_GUEST_IA32_LBR_CTL, 0);
-	if (may1(VMX_ENTRY, ENTRY_LOAD_PKRS))
+	if (may1(l, VMX_ENTRY, ENTRY_LOAD_PKRS))
 		put(l, VMCS_GUEST_IA32_PKRS, 0);
-	if (may1(VMX_ENTRY, ENTRY_LOAD_UINV))
+	if (may1(l, VMX_ENTRY, ENTRY_LOAD_UINV))
 		put(l, VMCS_GUEST_UINV, 0);
-	if (may1(VMX_ENTRY, ENTRY_LOAD_CET_STATE)) {
+	if (may1(l, VMX_ENTRY, ENTRY_LOAD_CET_STATE)) {
 		put(l, VMCS_GUEST_IA32_S_CET, 0);
 		put(l, VMCS_GUEST_SSP, 0);
 		put(l, VMCS_GUEST_IA32_INTERRUPT_SSP_TABLE_ADDR, 0);
 	}
-	if (may1(VMX_PROCBASED2, CPU2_ENABLE_EPT))	/* PDPTEs: used with PAE paging under EPT */
+	if (may1(l, VMX_PROCBASED2, CPU2_ENABLE_EPT))	/* PDPTEs: used with PAE paging under EPT */
 		for (unsigned i = 0; i < 4; i++)
 			put(l, VMCS_GUEST_PDPTE0 + 2 * i, 0);
 	put(l, VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_ACTIVE);
@@ -437,7 +439,7 @@ static void write_guest_state(struct vmx_guest *g, struct loader *l)
 bool vmx_guest_load(struct vmx_guest *g)
 {
 	char got[64];
-	struct loader l = { 0 };
+	struct loader l = { .allowed = vmx_this_allowed() };
 	struct hv_result r = vmclear(virt_to_phys(g->vmcs));
 
 	if (hv_result_ok(r))
@@ -482,7 +484,7 @@ struct hv_result vmx_guest_run(struct vmx_guest *g)
 		e->qualification = vmx_read(VMCS_EXIT_QUALIFICATION);
 		e->guest_linear = vmx_read(VMCS_GUEST_LINEAR_ADDR);
 		/* The guest-physical address field exists with EPT (Appendix B). */
-		e->guest_physical = may1(VMX_PROCBASED2, CPU2_ENABLE_EPT) ?
+		e->guest_physical = vmx_may1(VMX_PROCBASED2, CPU2_ENABLE_EPT) ?
 				    vmx_read(VMCS_GUEST_PHYSICAL_ADDR) : 0;
 	}
 	return r;
