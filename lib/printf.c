@@ -6,9 +6,25 @@ struct out {
 	size_t size, len;
 };
 
+/*
+ * Output: what fits before the terminating NUL is stored, everything is
+ * counted.  Runs of text go as one copy (one REP MOVSB / STOSB: a byte
+ * loop costs an emulator several instructions per byte).
+ */
+static size_t room(const struct out *o)
+{
+	return o->len + 1 < o->size ? o->size - 1 - o->len : 0;
+}
+
+static void put_n(struct out *o, const char *s, size_t n)
+{
+	memcpy(o->buf + o->len, s, n < room(o) ? n : room(o));
+	o->len += n;
+}
+
 static void put(struct out *o, char c)
 {
-	if (o->len + 1 < o->size)
+	if (room(o))
 		o->buf[o->len] = c;
 	o->len++;
 }
@@ -20,8 +36,10 @@ struct spec {
 
 static void pad(struct out *o, int n, char c)
 {
-	while (n-- > 0)
-		put(o, c);
+	if (n <= 0)
+		return;
+	memset(o->buf + o->len, c, (size_t)n < room(o) ? (size_t)n : room(o));
+	o->len += (size_t)n;
 }
 
 static void put_str(struct out *o, const char *s, const struct spec *sp)
@@ -34,8 +52,7 @@ static void put_str(struct out *o, const char *s, const struct spec *sp)
 		len++;
 	if (!sp->left)
 		pad(o, sp->width - len, ' ');
-	for (int i = 0; i < len; i++)
-		put(o, s[i]);
+	put_n(o, s, (size_t)len);
 	if (sp->left)
 		pad(o, sp->width - len, ' ');
 }
@@ -45,14 +62,15 @@ static void put_num(struct out *o, unsigned long long v, bool neg, unsigned base
 {
 	const char *digits = upper ? "0123456789ABCDEF" : "0123456789abcdef";
 	char tmp[24], prefix[3] = { 0 };
-	int n = 0, plen = 0;
+	int start = sizeof(tmp), plen = 0;	/* the digits are tmp[start..], most significant first */
 	bool zero = v == 0;
 
 	do {
-		tmp[n++] = digits[v % base];
+		tmp[--start] = digits[v % base];
 		v /= base;
 	} while (v);
-	if (sp->prec == 0 && n == 1 && tmp[0] == '0')
+	int n = (int)sizeof(tmp) - start;
+	if (sp->prec == 0 && n == 1 && tmp[start] == '0')
 		n = 0;
 	if (neg)
 		prefix[plen++] = '-';
@@ -63,7 +81,7 @@ static void put_num(struct out *o, unsigned long long v, bool neg, unsigned base
 	if (sp->alt && base == 16 && !zero) {
 		prefix[plen++] = '0';
 		prefix[plen++] = upper ? 'X' : 'x';
-	} else if (sp->alt && base == 8 && (n == 0 || tmp[n - 1] != '0')) {
+	} else if (sp->alt && base == 8 && (n == 0 || tmp[start] != '0')) {
 		prefix[plen++] = '0';
 	}
 	int zeros = sp->prec > n ? sp->prec - n : 0;
@@ -74,11 +92,9 @@ static void put_num(struct out *o, unsigned long long v, bool neg, unsigned base
 	}
 	if (!sp->left)
 		pad(o, sp->width - total, ' ');
-	for (int i = 0; i < plen; i++)
-		put(o, prefix[i]);
+	put_n(o, prefix, (size_t)plen);
 	pad(o, zeros, '0');
-	while (n)
-		put(o, tmp[--n]);
+	put_n(o, tmp + start, (size_t)n);
 	if (sp->left)
 		pad(o, sp->width - total, ' ');
 }
@@ -89,7 +105,10 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 
 	for (; *fmt; fmt++) {
 		if (*fmt != '%') {
-			put(&o, *fmt);
+			const char *text = fmt;
+			while (fmt[1] && fmt[1] != '%')
+				fmt++;
+			put_n(&o, text, (size_t)(fmt - text + 1));
 			continue;
 		}
 		struct spec sp = { .prec = -1 };

@@ -55,13 +55,41 @@ static void test_strings_and_chars(void)
 	check("0x1000", "%p", (void *)0x1000);
 }
 
+/*
+ * vsnprintf into `size` bytes of a 16-byte buffer of '#': the return is the
+ * whole length, at most size - 1 characters and a NUL are stored, and no
+ * byte from buf[size] on is written.
+ */
+static void check_truncated(size_t size, const char *expected, int expected_n, const char *fmt, ...)
+	PRINTF_LIKE(4, 5);
+static void check_truncated(size_t size, const char *expected, int expected_n, const char *fmt, ...)
+{
+	char buf[16];
+	va_list ap;
+	size_t untouched = size;
+
+	memset(buf, '#', sizeof(buf));
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	while (untouched < sizeof(buf) && buf[untouched] == '#')
+		untouched++;
+	bool stored = size ? !strcmp(buf, expected) : true;
+	report(n == expected_n && stored && untouched == sizeof(buf),
+	       "format \"%s\" into %zu bytes: expected return %d, \"%s\" and nothing written from "
+	       "byte %zu on, got %d, \"%.*s\" and %s", fmt, size, expected_n, expected, size, n,
+	       size ? (int)size : 0, buf, untouched == sizeof(buf) ? "nothing written" : "a byte written");
+}
+
 static void test_truncation(void)
 {
-	char buf[8];
-	int n = snprintf(buf, sizeof(buf), "%s", "0123456789");
-
-	report(n == 10 && !strcmp(buf, "0123456"),
-	       "snprintf into 8 bytes: expected return 10 and \"0123456\", got %d and \"%s\"", n, buf);
+	check_truncated(8, "0123456", 10, "%s", "0123456789");
+	check_truncated(8, "abcdefg", 10, "abcdefghij");
+	check_truncated(8, "       ", 10, "%10d", 42);
+	check_truncated(8, "ab12345", 12, "ab%llu", 1234567890ull);
+	check_truncated(8, "0x00000", 10, "%#010x", 0xff);
+	check_truncated(1, "", 3, "xyz");
+	check_truncated(0, "", 3, "%s", "abc");
 }
 
 int main(int argc, char **argv)
