@@ -352,7 +352,9 @@ def bochs_boot_lines(root, entry, host, cmdline, scratch):
         return [f"romimage: file={host.seabios}", f"vgaromimage: file={host.vgabios}", "boot: disk",
                 f"ata0-master: type=disk, path={private}, mode=flat"], [img]
     rom, kernel = os.path.join(BUILD_DIR, BOCHS_ROM), program_path(root, entry.file, ".bin")
-    lines = [f"romimage: file={os.path.join(root, rom)}"]
+    # No VGA BIOS here, so nothing uses Bochs' VBE extension: without it Bochs
+    # does not allocate and clear its 16 MiB of video memory (docs/bochs.md).
+    lines = [f"romimage: file={os.path.join(root, rom)}", "vga: extension=none"]
     if os.path.exists(os.path.join(root, kernel)):
         path = os.path.join(scratch, "cmdline")
         with open(path, "wb") as f:

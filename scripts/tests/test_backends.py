@@ -204,6 +204,7 @@ class Choice(unittest.TestCase):
             self.assertIn("cpu: model=ryzen, count=2, ips=2000000, reset_on_triple_fault=0, ignore_bad_msrs=0", rc)
             self.assertIn("romimage: file=/usr/share/seabios/bios-256k.bin", rc)
             self.assertIn(f"ata0-master: type=disk, path={os.path.join(scratch, 't.img')}, mode=flat", rc)
+            self.assertNotIn("vga: extension=none", rc)       # the VGA BIOS's VBE stays
             self.assertIn("display_library: term", rc)
             self.assertIn("port_e9_hack: enabled=1", rc)         # the console (console=e9)
             self.assertTrue(inv.stdout_console)
@@ -232,6 +233,7 @@ class Choice(unittest.TestCase):
             self.assertIn(f"optramimage1: file={os.path.join(d, 'build', 't.bin')}, address=0x100000", rc)
             self.assertIn(f"optramimage2: file={cmdline}, address=0x7e00", rc)
             self.assertFalse([line for line in rc if line.startswith(("ata0", "boot:", "vgaromimage"))])
+            self.assertIn("vga: extension=none", rc)          # no VGA BIOS, so no VBE either
             with open(cmdline, "rb") as f:
                 self.assertEqual(f.read(), b"t console=e9 cpus=2 env=bochs:ryzen\0")
             # COM1 as the console: no port 0xE9, the command line as given.
