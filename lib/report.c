@@ -102,15 +102,17 @@ void report_rule_end(void)
 		c->nr_rule--;
 }
 
+/* The characters a rule name may hold (docs/output-format.md). */
+static const bool rule_char[256] = {
+	['a' ... 'z'] = true, ['A' ... 'Z'] = true, ['0' ... '9'] = true,
+	['_'] = true, ['-'] = true, ['.'] = true,
+};
+
 /* Append s to line[*n..] with every character a rule name may not hold as '_'. */
 static void put_rule(char *line, size_t size, size_t *n, const char *s)
 {
-	for (; *s && *n < size - 1; s++) {
-		char ch = *s;
-		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			  (ch >= '0' && ch <= '9') || ch == '_' || ch == '-' || ch == '.';
-		line[(*n)++] = ok ? ch : '_';
-	}
+	for (; *s && *n < size - 1; s++)
+		line[(*n)++] = rule_char[(unsigned char)*s] ? *s : '_';
 	line[*n] = 0;
 }
 
