@@ -60,7 +60,7 @@ void console_write(const char *s, size_t n)
 
 	irq_disable();
 	spin_lock(&console_lock);
-	if (use_e9)	/* one REP OUTSB: a single instruction to the emulator */
+	if (use_e9)	/* one REP OUTSB: no loop of our own per byte */
 		asm volatile("rep outsb" : "+S"(s), "+c"(n) : "d"(DEBUG_PORT) : "memory");
 	else
 		for (size_t i = 0; i < n; i++)

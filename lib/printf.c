@@ -8,8 +8,9 @@ struct out {
 
 /*
  * Output: what fits before the terminating NUL is stored, everything is
- * counted.  Runs of text go as one copy (one REP MOVSB / STOSB: a byte
- * loop costs an emulator several instructions per byte).
+ * counted.  Runs of text, digits and padding go as one memcpy / memset
+ * (a call and a bounds check per character cost an emulator several
+ * instructions per character).
  */
 static size_t room(const struct out *o)
 {

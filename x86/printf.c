@@ -60,18 +60,14 @@ static void test_strings_and_chars(void)
  * whole length, at most size - 1 characters and a NUL are stored, and no
  * byte from buf[size] on is written.
  */
-static void check_truncated(size_t size, const char *expected, int expected_n, const char *fmt, ...)
-	PRINTF_LIKE(4, 5);
-static void check_truncated(size_t size, const char *expected, int expected_n, const char *fmt, ...)
+static void vcheck_truncated(size_t size, const char *expected, int expected_n, const char *fmt,
+			     va_list ap)
 {
 	char buf[16];
-	va_list ap;
 	size_t untouched = size;
 
 	memset(buf, '#', sizeof(buf));
-	va_start(ap, fmt);
 	int n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
 	while (untouched < sizeof(buf) && buf[untouched] == '#')
 		untouched++;
 	bool stored = size ? !strcmp(buf, expected) : true;
@@ -81,6 +77,27 @@ static void check_truncated(size_t size, const char *expected, int expected_n, c
 	       size ? (int)size : 0, buf, untouched == sizeof(buf) ? "nothing written" : "a byte written");
 }
 
+static void check_truncated(size_t size, const char *expected, int expected_n, const char *fmt, ...)
+	PRINTF_LIKE(4, 5);
+static void check_truncated(size_t size, const char *expected, int expected_n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vcheck_truncated(size, expected, expected_n, fmt, ap);
+	va_end(ap);
+}
+
+/* The same for a format the compiler's format checks would refuse (an unknown conversion, a last '%'). */
+static void check_truncated_unchecked(size_t size, const char *expected, int expected_n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vcheck_truncated(size, expected, expected_n, fmt, ap);
+	va_end(ap);
+}
+
 static void test_truncation(void)
 {
 	check_truncated(8, "0123456", 10, "%s", "0123456789");
@@ -88,6 +105,11 @@ static void test_truncation(void)
 	check_truncated(8, "       ", 10, "%10d", 42);
 	check_truncated(8, "ab12345", 12, "ab%llu", 1234567890ull);
 	check_truncated(8, "0x00000", 10, "%#010x", 0xff);
+	check_truncated(8, "ab     ", 9, "%-8s|", "ab");
+	check_truncated(4, "100", 5, "%d%%", 1000);
+	check_truncated(4, "xyz", 4, "xy%c%c", 'z', 'w');
+	check_truncated_unchecked(4, "abc", 5, "abc%q");
+	check_truncated_unchecked(8, "abc%", 4, "abc%");
 	check_truncated(1, "", 3, "xyz");
 	check_truncated(0, "", 3, "%s", "abc");
 }

@@ -234,6 +234,14 @@ class Choice(unittest.TestCase):
             self.assertIn(f"optramimage2: file={cmdline}, address=0x7e00", rc)
             self.assertFalse([line for line in rc if line.startswith(("ata0", "boot:", "vgaromimage"))])
             self.assertIn("vga: extension=none", rc)          # no VGA BIOS, so no VBE either
+            # A cfg entry's bochs_params come after it: Bochs takes the last "vga:" line.
+            s2 = os.path.join(d, "s_params")
+            os.makedirs(s2)
+            mine = entry("[t]\nfile = t\nbochs_params = 'vga: extension=vbe'\n")
+            backends.bochs_invocation(d, mine, make_host(), "ryzen", [], s2)
+            with open(os.path.join(s2, "bochsrc")) as f:
+                vga = [line for line in f.read().splitlines() if line.startswith("vga:")]
+            self.assertEqual(vga, ["vga: extension=none", "vga: extension=vbe"])
             with open(cmdline, "rb") as f:
                 self.assertEqual(f.read(), b"t console=e9 cpus=2 env=bochs:ryzen\0")
             # COM1 as the console: no port 0xE9, the command line as given.
