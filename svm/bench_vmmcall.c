@@ -63,7 +63,7 @@ static void guest_calls(void *arg)
 		asm volatile("vmmcall" :: "a"(BENCH_RAX) : "memory");
 }
 
-static bool on_vmmcall(struct svm_guest *g)
+HV_EXIT_HOT static bool on_vmmcall(struct svm_guest *g)
 {
 	struct bench_run *run = g->arg;
 

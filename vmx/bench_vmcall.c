@@ -61,7 +61,7 @@ static void guest_calls(void *arg)
 		vmx_guest_call(BENCH_RAX);
 }
 
-static bool on_vmcall(struct vmx_guest *g)
+HV_EXIT_HOT static bool on_vmcall(struct vmx_guest *g)
 {
 	struct bench_run *run = g->arg;
 
