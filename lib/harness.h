@@ -26,13 +26,14 @@ typedef void hv_guest_fn(void *arg);
 
 /*
  * HV_EXIT_HOT before an exit handler puts it in the page of the harness's
- * exit path (entry.S / vmrun.S, section .text.hv_exit, first in the
- * program's text).  For a handler that runs at nearly every exit of a
+ * exit path (entry.S / vmrun.S, section .text..hv_exit, after the boot
+ * code at the start of the program's text; the link checks that the
+ * section stays within one page).  For a handler that runs at nearly every exit of a
  * long run: an emulator that flushes its TLB at each VM entry and exit
  * (Bochs) walks the page tables again for each page of code an exit
  * touches, and a handler elsewhere is one more page (docs/harness.md).
  */
-#define HV_EXIT_HOT	__attribute__((section(".text.hv_exit")))
+#define HV_EXIT_HOT	__attribute__((section(".text..hv_exit")))
 
 /* What a program asks of the frame's start (vmx_program_start, svm_program_start). */
 #define HV_START_ENABLE			(1u << 0)	/* VMX operation / SVM enabled on every CPU */

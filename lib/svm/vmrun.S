@@ -49,7 +49,7 @@
 #define VMEXIT_VMMCALL	0x081
 #define SLOTS_DIRECT	0x100		/* codes below are their own slot (guest.c) */
 
-	.section .text.hv_exit, "ax"	/* beside the hot handlers (HV_EXIT_HOT, lib/harness.h) */
+	.section .text..hv_exit, "ax"	/* beside the hot handlers (HV_EXIT_HOT, lib/harness.h) */
 	.globl svm_run_asm
 svm_run_asm:
 	pushfq

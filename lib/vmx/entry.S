@@ -64,7 +64,7 @@
 	mov	G_RBX(%rbx), %rbx
 .endm
 
-	.section .text.hv_exit, "ax"	/* beside the hot handlers (HV_EXIT_HOT, lib/harness.h) */
+	.section .text..hv_exit, "ax"	/* beside the hot handlers (HV_EXIT_HOT, lib/harness.h) */
 	.globl vmx_run_asm
 vmx_run_asm:
 	pushfq
