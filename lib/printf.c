@@ -49,8 +49,12 @@ static void put_str(struct out *o, const char *s, const struct spec *sp)
 
 	if (!s)
 		s = "(null)";
-	while (s[len] && (sp->prec < 0 || len < sp->prec))
-		len++;
+	if (sp->prec < 0)
+		while (s[len])
+			len++;
+	else
+		while (len < sp->prec && s[len])
+			len++;
 	if (!sp->left)
 		pad(o, sp->width - len, ' ');
 	put_n(o, s, (size_t)len);

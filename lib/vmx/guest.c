@@ -166,17 +166,28 @@ static bool may1(const struct loader *l, enum vmx_control_word w, uint32_t mask)
 	return l->allowed[w].may1 & mask;
 }
 
-static void put(struct loader *l, uint32_t field, uint64_t val)
+/* A VMWRITE of the load failed: write it again to tell VMfailInvalid from VMfailValid; keep the first. */
+static __attribute__((noinline, cold)) void put_failed(struct loader *l, uint32_t field, uint64_t val)
 {
 	bool cf, zf;
 
 	asm volatile("vmwrite %2, %3" : "=@ccc"(cf), "=@ccz"(zf) : "rm"(val), "r"((uint64_t)field)
 		     : "memory");
-	if ((cf || zf) && !l->field) {
+	if (!l->field) {
 		l->field = field;
 		l->val = val;
 		l->r = vmx_outcome(HV_RESULT_OK, cf, zf);
 	}
+}
+
+/* One field: VMWRITE and a branch on CF or ZF (a load writes about 150). */
+static void put(struct loader *l, uint32_t field, uint64_t val)
+{
+	bool failed;
+
+	asm volatile("vmwrite %1, %2" : "=@ccbe"(failed) : "rm"(val), "r"((uint64_t)field) : "memory");
+	if (__builtin_expect(failed, 0))
+		put_failed(l, field, val);
 }
 
 /*
