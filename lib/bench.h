@@ -23,7 +23,8 @@ void bench_result(const char *kind, unsigned long n, uint64_t cycles);
  */
 struct bench_run {
 	unsigned long rounds;		/* read by the guest once */
-	unsigned long exits, bad_rax;	/* counted by the exit handler */
+	unsigned long exits;		/* the harness's count of them */
+	uint64_t rax_after;		/* the guest's RAX after its last call, stored by the guest */
 };
 
 /*

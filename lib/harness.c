@@ -118,6 +118,13 @@ void hv_watchdog_stop(void)
 	apic_timer_stop();
 }
 
+void hv_exit_counts_add(unsigned cpu, const uint32_t *counts)
+{
+	for (unsigned s = 0; s < HV_EXIT_SLOTS; s++)
+		if (counts[s])
+			__atomic_fetch_add(&hv_exit_counts[cpu][s], counts[s], __ATOMIC_RELAXED);
+}
+
 uint64_t hv_exits_except(const uint32_t *counts, unsigned except)
 {
 	uint64_t n = 0;

@@ -63,7 +63,32 @@ void hv_each_cpu_arg(void (*fn)(void *arg), void *arg);
 	static void fn##_each_cpu(void) { hv_each_cpu_arg(wrapper, (void *)fn); }
 
 #define HV_EXIT_SLOTS	512
+/* Each CPU's exits: the counts of the guests it ran, added when each is freed. */
 extern uint32_t hv_exit_counts[MAX_CPUS][HV_EXIT_SLOTS];
+
+/*
+ * A guest's exit page: one page, allocated with the guest, holding all
+ * the exit path touches at an exit besides its code and the stack: the
+ * guest's handlers for the slots below HV_EXIT_DIRECT_SLOTS (never NULL:
+ * a slot without a handler of its own holds one that ends the run) and
+ * the guest's exit counts, by slot.  Each vendor declares it with its own
+ * handler type (struct vmx_exit_page, struct svm_exit_page).  Bochs
+ * flushes its TLB at every VM entry and exit and walks the page tables
+ * again for each page an exit touches: one page here, where the table
+ * and the counts were two (docs/harness.md).  A guest counts on the CPU
+ * that runs it without a lock; its counts join hv_exit_counts of that CPU
+ * when it is freed (hv_exit_counts_add).
+ */
+#define HV_EXIT_DIRECT_SLOTS	256
+#define HV_EXIT_PAGE_COUNTS	(HV_EXIT_DIRECT_SLOTS * 8)	/* the offset of the counts */
+#define HV_EXIT_PAGE_STRUCT(handler_type)				\
+	{								\
+		handler_type *handlers[HV_EXIT_DIRECT_SLOTS];		\
+		uint32_t counts[HV_EXIT_SLOTS];				\
+	}
+
+/* A guest's counts (its exit page's) added to those of `cpu`, where it ran. */
+void hv_exit_counts_add(unsigned cpu, const uint32_t *counts);
 
 /*
  * The program frame's finish: one INFO line per CPU, "exits on cpuN: T in
@@ -121,7 +146,7 @@ static inline void hv_watch_reset(struct hv_watch *w)
  */
 bool hv_watchdog_expired(struct hv_watch *w, uint64_t own_exits);
 
-/* This CPU's exits in all but those of slot `except` (the watchdog's). */
+/* The exits in `counts` (a guest's) in all but those of slot `except` (the watchdog's). */
 uint64_t hv_exits_except(const uint32_t *counts, unsigned except);
 
 /* Take an interrupt that is pending while the host runs with interrupts off. */

@@ -3,10 +3,11 @@
  * VMCALL, each handled and the guest resumed,
  *
  *   harness  through the guest harness: vmx_guest_run() with a VMCALL
- *            handler that checks the guest's RAX and steps RIP by 3
+ *            handler that steps RIP by 3
  *            (lib/vmx/guest.h, entry.S: GPRs saved and loaded around
- *            VMRESUME, exit reason and RIP read, the exit counted on this
- *            CPU and dispatched through the table);
+ *            VMRESUME, exit reason and RIP read, the exit counted and
+ *            dispatched through the guest's exit page); the guest a loop
+ *            of VMCALL, DEC, JNZ;
  *   bare     a loop of the same instruction without the harness: VMRESUME,
  *            at HOST_RIP read the exit reason, check it, GUEST_RIP += 3,
  *            VMRESUME again (the guest touches no register), interrupts off.
@@ -28,8 +29,9 @@
  *
  * The "begin" line is drained from the UART before the clock starts, so
  * the host can time the loop by the arrival of the two lines.  Checks:
- * every one of the N exits came, with basic exit reason VMCALL (18) and the
- * guest's RAX.  Argument rounds=N (default 20000) sets N.  SKIP where VMX
+ * every one of the N exits came, with basic exit reason VMCALL (18) (the
+ * harness's count of the guest's VMCALL exits is N and its final one),
+ * and the guest's RAX, which it sets once, came back from all of them.  Argument rounds=N (default 20000) sets N.  SKIP where VMX
  * is absent.
  */
 #include "hvtest.h"
@@ -56,18 +58,19 @@ asm(".text\n"
 static void guest_calls(void *arg)
 {
 	unsigned long n = ((struct bench_run *)arg)->rounds;
+	uint64_t rax = BENCH_RAX;
 
-	for (unsigned long i = 0; i < n; i++)
-		vmx_guest_call(BENCH_RAX);
+	if (n)
+		asm volatile("1:\tvmcall\n\t"
+			     "dec %[n]\n\t"
+			     "jnz 1b"
+			     : [n] "+r"(n), "+a"(rax) :: "memory", "cc");
+	((struct bench_run *)arg)->rax_after = rax;
 }
 
+/* The harness counts the exit; the handler steps over the VMCALL, as the bare loop does. */
 HV_EXIT_HOT static bool on_vmcall(struct vmx_guest *g)
 {
-	struct bench_run *run = g->arg;
-
-	run->exits++;
-	if (g->gprs.rax != BENCH_RAX)
-		run->bad_rax++;
 	vmx_guest_skip(g, VMCALL_LEN);
 	return true;
 }
@@ -85,12 +88,13 @@ static void bench_harness(void)
 	uint64_t t0 = rdtsc();
 	struct hv_result r = vmx_guest_run(&g);
 	uint64_t t1 = rdtsc();
+	/* The guest's VMCALL exits but its final one (the guest's end), as the harness counted them. */
+	run.exits = g.exits->counts[VMX_EXIT_VMCALL] - (g.done ? 1 : 0);
 	bench_result("harness", run.exits, t1 - t0);
 	if (report_result(NULL, HV_RESULT_OK, r, "harness: VM entry"))
 		report(g.done, "harness: the guest ran to its end: %s", vmx_exit_str(&g, got, sizeof(got)));
-	report_u64(NULL, rounds, run.exits, "harness: VMCALL exits handled");
-	report(run.bad_rax == 0, "harness: every VMCALL exit saw the guest's RAX=%#llx (%lu did not)",
-	       (unsigned long long)BENCH_RAX, run.bad_rax);
+	report_u64(NULL, rounds, run.exits, "harness: VMCALL exits handled (the harness's count)");
+	report_u64(NULL, BENCH_RAX, run.rax_after, "harness: the guest's RAX after %lu round trips", rounds);
 	vmx_guest_free(&g);
 }
 

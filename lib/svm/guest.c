@@ -8,14 +8,16 @@
 _Static_assert(offsetof(struct svm_guest, regs.rbx) == 0x00, "vmrun.S G_RBX");
 _Static_assert(offsetof(struct svm_guest, regs.r15) == 0x68, "vmrun.S G_R15");
 _Static_assert(offsetof(struct svm_guest, vmcb) == 0x70, "vmrun.S G_VMCB");
-_Static_assert(offsetof(struct svm_guest, handlers) == 0x78, "vmrun.S G_HANDLERS");
-_Static_assert(offsetof(struct svm_guest, counts) == 0x80, "vmrun.S G_COUNTS");
-_Static_assert(offsetof(struct svm_guest, host_save_pa) == 0x88, "vmrun.S G_HOST_SAVE");
-_Static_assert(offsetof(struct svm_guest, switch_extra_state) == 0x90, "vmrun.S G_SWITCH");
+_Static_assert(offsetof(struct svm_guest, exits) == 0x78, "vmrun.S G_EXITS");
+_Static_assert(offsetof(struct svm_guest, host_save_pa) == 0x80, "vmrun.S G_HOST_SAVE");
+_Static_assert(offsetof(struct svm_guest, switch_extra_state) == 0x88, "vmrun.S G_SWITCH");
+_Static_assert(offsetof(struct svm_exit_page, counts) == HV_EXIT_PAGE_COUNTS, "vmrun.S EP_COUNTS");
+_Static_assert(sizeof(struct svm_exit_page) == PAGE_SIZE, "one page");
 _Static_assert(offsetof(struct vmcb, control.exit_code) == 0x70, "vmrun.S VMCB_EXIT_CODE");
 _Static_assert(offsetof(struct vmcb, save.rip) == 0x578, "vmrun.S VMCB_RIP");
 
 #define GUEST_STACK_ORDER	1
+#define EXITS_ORDER		1	/* the exit page, then the handlers of the slots from 100h */
 #define IOPM_ORDER		2	/* 12 KB used of an aligned 16 KB block */
 #define MSRPM_ORDER		1
 /* APM 15.5 / Table B-2: DR6 and DR7 as after reset; RFLAGS bit 1 is always 1. */
@@ -56,6 +58,20 @@ static uint64_t slot_code(unsigned slot)
 	return SVM_GUEST_STOPPED;
 }
 
+/* Where the handler of an exit slot is: the exit page below 100h, the page after it from there. */
+static svm_exit_fn **handler_of(struct svm_guest *g, unsigned slot)
+{
+	if (slot < HV_EXIT_DIRECT_SLOTS)
+		return &g->exits->handlers[slot];
+	return (svm_exit_fn **)(g->exits + 1) + (slot - HV_EXIT_DIRECT_SLOTS);
+}
+
+/* A slot without a handler of its own: the run ends at the exit. */
+static bool end_run(struct svm_guest *g)
+{
+	return false;
+}
+
 static bool stop_guest(struct svm_guest *g)
 {
 	g->stopped = true;
@@ -66,7 +82,7 @@ static bool stop_guest(struct svm_guest *g)
 static bool watchdog_exit(struct svm_guest *g)
 {
 	asm volatile("stgi; nop; clgi" ::: "memory");
-	if (!hv_watchdog_expired(&g->watch, hv_exits_except(g->counts, VMEXIT_INTR)))
+	if (!hv_watchdog_expired(&g->watch, hv_exits_except(g->exits->counts, VMEXIT_INTR)))
 		return true;
 	return stop_guest(g);
 }
@@ -77,8 +93,8 @@ bool svm_exit_cold(struct svm_guest *g)
 {
 	unsigned slot = svm_exit_slot(g->vmcb->control.exit_code);
 
-	g->counts[slot]++;
-	return g->handlers[slot] ? g->handlers[slot](g) : false;
+	g->exits->counts[slot]++;
+	return (*handler_of(g, slot))(g);
 }
 
 void svm_guest_free(struct svm_guest *g)
@@ -91,8 +107,10 @@ void svm_guest_free(struct svm_guest *g)
 		free_pages(g->iopm, IOPM_ORDER);
 	if (g->msrpm)
 		free_pages(g->msrpm, MSRPM_ORDER);
-	if (g->handlers)
-		free_page(g->handlers);
+	if (g->exits) {
+		hv_exit_counts_add(g->cpu, g->exits->counts);
+		free_pages(g->exits, EXITS_ORDER);
+	}
 	memset(g, 0, sizeof(*g));
 }
 
@@ -100,23 +118,26 @@ bool svm_guest_create(struct svm_guest *g, hv_guest_fn *fn, void *arg)
 {
 	memset(g, 0, sizeof(*g));
 	g->cpu = smp_id();
-	g->counts = hv_exit_counts[g->cpu];
 	g->host_save_pa = virt_to_phys(svm_host_save_page(g->cpu));
 	g->vmcb = alloc_pages_try(0);
 	g->stack = alloc_pages_try(GUEST_STACK_ORDER);
 	g->iopm = alloc_pages_try(IOPM_ORDER);
 	g->msrpm = alloc_pages_try(MSRPM_ORDER);
-	g->handlers = alloc_pages_try(0);
-	if (!g->vmcb || !g->stack || !g->iopm || !g->msrpm || !g->handlers) {
-		report(false, "guest create on cpu%u: out of memory for the VMCB, stack, IOPM and MSRPM "
+	g->exits = alloc_pages_try(EXITS_ORDER);
+	if (g->exits) {
+		memset(g->exits->counts, 0, sizeof(g->exits->counts));
+		for (unsigned slot = 0; slot < HV_EXIT_SLOTS; slot++)
+			*handler_of(g, slot) = end_run;
+	}
+	if (!g->vmcb || !g->stack || !g->iopm || !g->msrpm || !g->exits) {
+		report(false, "guest create on cpu%u: out of memory for the VMCB, stack, IOPM, MSRPM and exit pages "
 		       "(%llu KiB free)", g->cpu, (unsigned long long)mem_free_bytes() / 1024);
 		svm_guest_free(g);
 		return false;
 	}
 	memset(g->iopm, 0, SVM_IOPM_SIZE);	/* no port intercepted */
 	memset(g->msrpm, 0, SVM_MSRPM_SIZE);	/* no MSR intercepted */
-	memset(g->handlers, 0, PAGE_SIZE);
-	g->handlers[svm_exit_slot(VMEXIT_INTR)] = watchdog_exit;
+	*handler_of(g, svm_exit_slot(VMEXIT_INTR)) = watchdog_exit;
 	g->asid = SVM_GUEST_ASID;
 	g->fn = fn;
 	g->arg = arg;
@@ -128,7 +149,7 @@ bool svm_guest_create(struct svm_guest *g, hv_guest_fn *fn, void *arg)
 
 void svm_guest_on_exit(struct svm_guest *g, uint64_t code, svm_exit_fn *fn)
 {
-	g->handlers[svm_exit_slot(code)] = fn;
+	*handler_of(g, svm_exit_slot(code)) = fn ? fn : end_run;
 }
 
 /* A segment image from the live GDT entry of `sel` (its attributes are the VMCB's format). */

@@ -22,8 +22,8 @@
  *
  * The guest is done when its function returns: it then executes VMMCALL at
  * svm_guest_done_rip, and the run ends with g->done set.  Exits are counted
- * on the CPU that runs the guest (hv_exit_counts, slot = svm_exit_slot())
- * without a lock.
+ * in the guest's exit page (slot = svm_exit_slot()) without a lock; free
+ * adds the counts to its CPU's (hv_exit_counts).
  */
 #ifndef HV_SVM_GUEST_H
 #define HV_SVM_GUEST_H
@@ -56,18 +56,24 @@ typedef bool svm_exit_fn(struct svm_guest *g);
 #define SVM_GUEST_EXC_INTERCEPTS	(~(uint32_t)SVM_I_EXCP(NMI_VECTOR))
 #define SVM_GUEST_ASID			1
 
+/*
+ * A guest's exit page (harness.h): the handlers of exit codes 000h-0FFh,
+ * the counts of every slot (svm_exit_slot).  The handlers of the slots
+ * above (codes from 400h, the negative codes) are in the page after it.
+ */
+struct svm_exit_page HV_EXIT_PAGE_STRUCT(svm_exit_fn);
+
 struct svm_guest {
 	/* Known to vmrun.S: the first fields, at fixed offsets (checked in guest.c). */
 	struct svm_gprs regs;
 	struct vmcb *vmcb;
-	svm_exit_fn **handlers;		/* by exit slot (svm_exit_slot) */
-	uint32_t *counts;		/* this CPU's row of hv_exit_counts */
+	struct svm_exit_page *exits;	/* handlers (codes 000h-0FFh) and counts by exit slot */
 	uint64_t host_save_pa;		/* this CPU's page for the host's VMSAVE state */
 	/*
 	 * The VMCB's FS, GS, TR, LDTR, KernelGSBase, STAR/LSTAR/CSTAR/SFMASK
 	 * or SYSENTER state differs from this CPU's (a check changed it): run
-	 * with VMSAVE/VMLOAD around VMRUN.  Load clears it (the valid state
-	 * has this CPU's).
+	 * with VMSAVE/VMLOAD around VMRUN (read at the start of each run).
+	 * Load clears it (the valid state has this CPU's).
 	 */
 	bool switch_extra_state;
 

@@ -6,10 +6,11 @@
  * Loads the guest's GPRs from g->gprs and enters (VMLAUNCH unless
  * g->launched, then VMRESUME).  At each VM exit (HOST_RIP = vmx_exit_point,
  * HOST_RSP written here) the guest's GPRs are stored in g->gprs, the exit
- * is counted in g->counts[reason & 0xff], GUEST_RIP is read; a VMCALL at
- * vmx_guest_done_rip ends the run (the guest is done); otherwise the
- * handler g->handlers[reason & 0xff], if there is one, decides: re-enter
- * (VMRESUME) or end the run.  Nothing else is read here: a handler that
+ * is counted in g->exits->counts[reason & 0xff], GUEST_RIP is read; a
+ * VMCALL at vmx_guest_done_rip ends the run (the guest is done); otherwise
+ * the handler g->exits->handlers[reason & 0xff] (never NULL: guest.c's
+ * end_run where no handler was given) decides: re-enter (VMRESUME) or end
+ * the run.  Nothing else is read here: a handler that
  * needs more reads it (vmx_guest_skip_instruction reads the length).
  * Returns 0 when the run ended at an exit (g->exit.reason), 1 when it
  * ended at the guest's end, else RFLAGS of a failed VMLAUNCH/VMRESUME (never
@@ -41,9 +42,10 @@
 #define G_R15		0x70
 #define G_REASON	0x78
 #define G_RIP		0x80
-#define G_HANDLERS	0xa0
-#define G_COUNTS	0xa8
-#define G_LAUNCHED	0xb0
+#define G_EXITS		0xa0
+#define G_LAUNCHED	0xa8
+/* struct vmx_exit_page: the handlers at 0, the counts at HV_EXIT_PAGE_COUNTS (harness.h). */
+#define EP_COUNTS	0x800
 
 /* The guest's GPRs from the struct at %rbx, %rbx last. */
 .macro load_gprs
@@ -85,8 +87,6 @@ vmx_run_asm:
 1:	vmlaunch
 2:	jmp	.Lfailed
 
-.Lreenter:
-	push	%rbx			/* g back at HOST_RSP */
 .Lresume:
 	load_gprs
 3:	vmresume
@@ -94,12 +94,12 @@ vmx_run_asm:
 .Lfailed:
 	pushfq
 	pop	%rax
-	add	$8, %rsp		/* g */
 	jmp	.Lreturn
 
 	.globl vmx_exit_point
 vmx_exit_point:
-	xchg	%rdi, (%rsp)		/* %rdi = g; the guest's RDI on the stack */
+	push	%rdi			/* the guest's RDI, below g */
+	mov	8(%rsp), %rdi		/* g */
 	mov	%rax, G_RAX(%rdi)
 	mov	%rbx, G_RBX(%rdi)
 	mov	%rcx, G_RCX(%rdi)
@@ -114,35 +114,31 @@ vmx_exit_point:
 	mov	%r13, G_R13(%rdi)
 	mov	%r14, G_R14(%rdi)
 	mov	%r15, G_R15(%rdi)
-	pop	G_RDI(%rdi)
+	pop	G_RDI(%rdi)		/* g at HOST_RSP again, for the next exit */
 	mov	%rdi, %rbx		/* g, kept across the handler call */
 	mov	$VMCS_EXIT_REASON, %eax
 	vmread	%rax, %rax
 	mov	%eax, G_REASON(%rdi)
 	movzbl	%al, %ecx
-	mov	G_COUNTS(%rdi), %rdx
-	incl	(%rdx,%rcx,4)
+	mov	G_EXITS(%rdi), %rdx
+	incl	EP_COUNTS(%rdx,%rcx,4)
 	mov	$VMCS_GUEST_RIP, %eax
 	vmread	%rax, %rax
 	mov	%rax, G_RIP(%rdi)
-	cmp	$VMX_EXIT_VMCALL, %ecx
-	jne	5f
-	lea	vmx_guest_done_rip(%rip), %rdx
-	cmp	%rdx, %rax
-	je	.Ldone
-5:	mov	G_HANDLERS(%rdi), %rdx
-	mov	(%rdx,%rcx,8), %rdx
-	test	%rdx, %rdx
-	jz	.Lexit
-	call	*%rdx
+	cmp	$vmx_guest_done_rip, %rax	/* linked below 2 GiB (-mcmodel=small) */
+	je	.Lat_done_rip
+.Ldispatch:
+	call	*(%rdx,%rcx,8)
 	test	%al, %al
-	jnz	.Lreenter
-.Lexit:
+	jnz	.Lresume
 	xor	%eax, %eax
 	jmp	.Lreturn
-.Ldone:
+.Lat_done_rip:
+	cmp	$VMX_EXIT_VMCALL, %ecx
+	jne	.Ldispatch		/* another exit there: a handler's */
 	mov	$1, %eax
 .Lreturn:
+	add	$8, %rsp		/* g */
 	pop	%r15
 	pop	%r14
 	pop	%r13

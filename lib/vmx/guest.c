@@ -13,9 +13,10 @@ _Static_assert(offsetof(struct vmx_guest, gprs.rax) == 0x00, "entry.S G_RAX");
 _Static_assert(offsetof(struct vmx_guest, gprs.r15) == 0x70, "entry.S G_R15");
 _Static_assert(offsetof(struct vmx_guest, exit.reason) == 0x78, "entry.S G_REASON");
 _Static_assert(offsetof(struct vmx_guest, exit.guest_rip) == 0x80, "entry.S G_RIP");
-_Static_assert(offsetof(struct vmx_guest, handlers) == 0xa0, "entry.S G_HANDLERS");
-_Static_assert(offsetof(struct vmx_guest, counts) == 0xa8, "entry.S G_COUNTS");
-_Static_assert(offsetof(struct vmx_guest, launched) == 0xb0, "entry.S G_LAUNCHED");
+_Static_assert(offsetof(struct vmx_guest, exits) == 0xa0, "entry.S G_EXITS");
+_Static_assert(offsetof(struct vmx_guest, launched) == 0xa8, "entry.S G_LAUNCHED");
+_Static_assert(offsetof(struct vmx_exit_page, counts) == HV_EXIT_PAGE_COUNTS, "entry.S EP_COUNTS");
+_Static_assert(sizeof(struct vmx_exit_page) == PAGE_SIZE, "one page");
 
 uint64_t vmx_run_asm(struct vmx_guest *g);
 extern const char vmx_exit_point[];
@@ -31,7 +32,6 @@ asm(".text\n"
     "ud2\n");
 
 #define GUEST_STACK_ORDER	1
-#define HANDLER_SLOTS		256		/* basic exit reasons are below 256 (Appendix C) */
 /* 25.6.8: the posted-interrupt notification vector of the valid state (any vector, bits 15:8 zero). */
 #define VALID_POSTED_INTR_VECTOR	0xf2
 /* 25.6.5: the TSC multiplier 1.0 (bits 63:48 integer part). */
@@ -73,9 +73,15 @@ static bool bound_expired(struct vmx_guest *g)
 static bool watchdog_exit(struct vmx_guest *g)
 {
 	hv_take_pending_interrupts();
-	if (!hv_watchdog_expired(&g->watch, hv_exits_except(g->counts, VMX_EXIT_EXTERNAL_INTERRUPT)))
+	if (!hv_watchdog_expired(&g->watch, hv_exits_except(g->exits->counts, VMX_EXIT_EXTERNAL_INTERRUPT)))
 		return true;
 	return stop_guest(g);
+}
+
+/* A slot without a handler of its own: the run ends at the exit. */
+static bool end_run(struct vmx_guest *g)
+{
+	return false;
 }
 
 void vmx_guest_set_fn(struct vmx_guest *g, hv_guest_fn *fn, void *arg)
@@ -95,8 +101,10 @@ void vmx_guest_free(struct vmx_guest *g)
 		free_page(g->vmcs);
 	if (g->stack)
 		free_pages(g->stack, GUEST_STACK_ORDER);
-	if (g->handlers)
-		free_page(g->handlers);
+	if (g->exits) {
+		hv_exit_counts_add(g->cpu, g->exits->counts);
+		free_page(g->exits);
+	}
 	memset(g, 0, sizeof(*g));
 }
 
@@ -107,11 +115,15 @@ bool vmx_guest_create(struct vmx_guest *g, hv_guest_fn *fn, void *arg)
 
 	memset(g, 0, sizeof(*g));
 	g->cpu = smp_id();
-	g->counts = hv_exit_counts[g->cpu];
 	g->vmcs = alloc_pages_try(0);
 	g->stack = alloc_pages_try(GUEST_STACK_ORDER);
-	g->handlers = alloc_pages_try(0);
-	ok = g->vmcs && g->stack && g->handlers;
+	g->exits = alloc_pages_try(0);
+	if (g->exits) {
+		memset(g->exits->counts, 0, sizeof(g->exits->counts));
+		for (unsigned i = 0; i < HV_EXIT_DIRECT_SLOTS; i++)
+			g->exits->handlers[i] = end_run;
+	}
+	ok = g->vmcs && g->stack && g->exits;
 	for (unsigned i = 0; i < VMX_NR_GUEST_PAGES; i++)
 		ok &= (g->pages[i] = alloc_pages_try(0)) != NULL;
 	if (!ok) {
@@ -124,7 +136,6 @@ bool vmx_guest_create(struct vmx_guest *g, hv_guest_fn *fn, void *arg)
 	*(uint32_t *)g->vmcs = vmx_basic_revision(vmx_cap(caps, MSR_IA32_VMX_BASIC));
 	for (unsigned i = 0; i < VMX_NR_GUEST_PAGES; i++)
 		memset(g->pages[i], 0, PAGE_SIZE);	/* bitmaps that intercept nothing, empty areas */
-	memset(g->handlers, 0, PAGE_SIZE);
 
 	for (unsigned w = 0; w < VMX_PROCBASED3; w++)
 		g->ctl[w] = vmx_allowed(caps, w).must1;
@@ -137,11 +148,11 @@ bool vmx_guest_create(struct vmx_guest *g, hv_guest_fn *fn, void *arg)
 	if (vmx_may1(VMX_PINBASED, PIN_PREEMPTION_TIMER)) {
 		g->ctl[VMX_PINBASED] |= PIN_PREEMPTION_TIMER;
 		g->preemption_timer = bound_timer_ticks();
-		g->handlers[VMX_EXIT_PREEMPTION_TIMER] = bound_expired;
+		g->exits->handlers[VMX_EXIT_PREEMPTION_TIMER] = bound_expired;
 	} else {
 		g->ctl[VMX_PINBASED] |= PIN_EXTERNAL_INTERRUPT_EXITING;
 	}
-	g->handlers[VMX_EXIT_EXTERNAL_INTERRUPT] = watchdog_exit;
+	g->exits->handlers[VMX_EXIT_EXTERNAL_INTERRUPT] = watchdog_exit;
 	g->vpid = 1;
 	vmx_guest_set_fn(g, fn, arg);
 	return true;
@@ -149,7 +160,7 @@ bool vmx_guest_create(struct vmx_guest *g, hv_guest_fn *fn, void *arg)
 
 void vmx_guest_on_exit(struct vmx_guest *g, unsigned basic_reason, vmx_exit_fn *fn)
 {
-	g->handlers[basic_reason % HANDLER_SLOTS] = fn;
+	g->exits->handlers[basic_reason % HV_EXIT_DIRECT_SLOTS] = fn ? fn : end_run;
 }
 
 /* Field writes of a load: plain VMWRITEs, the first failure kept for one message. */
@@ -524,11 +535,12 @@ const char *vmx_exit_str(const struct vmx_guest *g, char *buf, unsigned size)
 bool vmx_guest_expect_at(struct report_site at, struct vmx_guest *g, unsigned expected, const char *what)
 {
 	char got[160];
-	vmx_exit_fn *handler = g->handlers[expected % HANDLER_SLOTS];
+	vmx_exit_fn **slot = &g->exits->handlers[expected % HV_EXIT_DIRECT_SLOTS];
+	vmx_exit_fn *handler = *slot;
 
-	g->handlers[expected % HANDLER_SLOTS] = NULL;	/* the caller takes this exit */
+	*slot = end_run;	/* the caller takes this exit */
 	struct hv_result r = vmx_guest_run(g);
-	g->handlers[expected % HANDLER_SLOTS] = handler;
+	*slot = handler;
 	if (!hv_result_ok(r))
 		return report_at(at, false, "%s: expected a VM exit %s (%u), got %s", what,
 				 vmx_exit_reason_name(expected), expected, hv_result_str(r, got, sizeof(got)));

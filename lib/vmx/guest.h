@@ -25,7 +25,8 @@
  * (instruction length, qualification, guest-physical and linear address
  * are read then, not on handled exits).  On a handled exit only the reason
  * and the guest RIP are read, with plain VMREADs; a handler reads what else
- * it needs.  The exit is counted on this CPU (hv_exit_counts) without a lock.
+ * it needs.  The exit is counted in the guest's exit page without a lock;
+ * free adds the counts to its CPU's (hv_exit_counts).
  */
 #ifndef HV_VMX_GUEST_H
 #define HV_VMX_GUEST_H
@@ -65,12 +66,14 @@ enum vmx_guest_page {
 	VMX_PAGE_MSR_AREA, VMX_NR_GUEST_PAGES
 };
 
+/* A guest's exit page (harness.h): slot = basic exit reason, 0-255 (Appendix C). */
+struct vmx_exit_page HV_EXIT_PAGE_STRUCT(vmx_exit_fn);
+
 struct vmx_guest {
 	/* Known to entry.S: the first fields, at fixed offsets (checked in guest.c). */
 	struct vmx_gprs gprs;		/* loaded at every entry, saved at every exit */
 	struct vmx_exit exit;
-	vmx_exit_fn **handlers;		/* by basic exit reason (low 8 bits) */
-	uint32_t *counts;		/* this CPU's row of hv_exit_counts */
+	struct vmx_exit_page *exits;	/* handlers and counts by basic exit reason (low 8 bits) */
 
 	bool launched;			/* VMLAUNCH done: VMRESUME next */
 	bool done;			/* the guest function returned */
