@@ -36,3 +36,15 @@ void bench_result(const char *kind, unsigned long n, uint64_t cycles)
 		    (unsigned long long)cycles, (unsigned long long)(tenths / 10),
 		    (unsigned long long)(tenths % 10));
 }
+
+unsigned long bench_turn_size(unsigned long rounds, unsigned long chunks, unsigned long turn)
+{
+	return rounds / chunks + (turn < rounds % chunks);
+}
+
+void bench_turn_done(struct bench_kind *k, unsigned long n, uint64_t cycles)
+{
+	bench_result(k->name, n, cycles);
+	k->trips += n;
+	k->cycles += cycles;
+}

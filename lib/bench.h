@@ -7,6 +7,7 @@
 #ifndef HV_BENCH_H
 #define HV_BENCH_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The value of the argument NAME=N on the command line, or `dflt`. */
@@ -15,6 +16,23 @@ unsigned long arg_ulong(const char *name, unsigned long dflt);
 void bench_begin(const char *kind, unsigned long n);
 /* Report n round trips in `cycles` TSC cycles (one decimal, no floating point). */
 void bench_result(const char *kind, unsigned long n, uint64_t cycles);
+
+/*
+ * A measurement in turns (argument chunks=K, default 1): the kinds take
+ * turns, each running its next share of the N round trips, so that a
+ * slow spell of the machine falls on all of them alike.  Each turn prints
+ * its own begin and result lines; scripts/bench.py adds them up.
+ */
+struct bench_kind {
+	const char *name;
+	unsigned long trips;		/* round trips measured, all turns */
+	uint64_t cycles;		/* their TSC cycles */
+	bool stopped;			/* a turn went wrong: no more turns */
+};
+/* The round trips of turn `turn` (0 .. chunks - 1): N split as evenly as it goes. */
+unsigned long bench_turn_size(unsigned long rounds, unsigned long chunks, unsigned long turn);
+/* A turn's n round trips in `cycles`: its result line, added to k's totals. */
+void bench_turn_done(struct bench_kind *k, unsigned long n, uint64_t cycles);
 
 /*
  * A harness run's state, the guest's argument on the host's stack beside the

@@ -47,7 +47,7 @@
 #define VMMCALL_LEN	3		/* 0f 01 d9 */
 #define BENCH_RAX	0x42454e43ull	/* "BENC" */
 
-static unsigned long rounds = DEFAULT_ROUNDS;
+static unsigned long rounds = DEFAULT_ROUNDS, chunks = 1;
 
 /* The bare loop's guest: VMMCALL forever; the host steps over each one. */
 void bench_bare_guest(void);
@@ -78,27 +78,63 @@ HV_EXIT_HOT static bool on_vmmcall(struct svm_guest *g)
 	return true;
 }
 
-static void bench_harness(void)
-{
+/* The harness's measurement: one guest, restarted for each turn to run that turn's VMMCALLs. */
+struct harness {
+	struct bench_kind k;
 	struct svm_guest g;
-	struct bench_run run = { .rounds = rounds };
+	struct bench_run run;
+	bool ready;
+	/* Over all turns (a turn that goes wrong is the last): */
+	unsigned long ended;		/* turns whose guest ran to its end */
+	unsigned long exits;		/* the harness's count of VMMCALL exits but each turn's final one */
+	uint64_t code;			/* the exit code that ended the last turn */
+	uint64_t rax;			/* the guest's RAX after the last turn's round trips */
+};
+
+static void harness_setup(struct harness *h)
+{
+	h->k.name = "harness";
+	h->ready = svm_guest_create(&h->g, guest_calls, &h->run);
+	if (h->ready)
+		svm_guest_on_exit(&h->g, VMEXIT_VMMCALL, on_vmmcall);
+}
+
+static void harness_turn(struct harness *h, unsigned long n)
+{
+	struct svm_guest *g = &h->g;
+	unsigned slot = svm_exit_slot(VMEXIT_VMMCALL);
+
+	if (!h->ready || h->k.stopped)
+		return;
+	h->run.rounds = n;
+	h->run.rax_after = 0;
+	svm_guest_set_fn(g, guest_calls, &h->run);	/* the guest from its start: n VMMCALLs */
+	uint32_t before = g->exits->counts[slot];
+	bench_begin(h->k.name, n);
+	uint64_t t0 = rdtsc();
+	uint64_t code = svm_guest_run(g);
+	uint64_t t1 = rdtsc();
+	unsigned long exits = g->exits->counts[slot] - before - (g->done ? 1 : 0);
+
+	bench_turn_done(&h->k, exits, t1 - t0);
+	h->exits += exits;
+	h->code = code;
+	h->ended += g->done;
+	h->rax = h->run.rax_after;
+	h->k.stopped = !g->done || exits != n || h->run.rax_after != BENCH_RAX;
+}
+
+static void harness_report(struct harness *h)
+{
 	char got[48];
 
-	if (!svm_guest_create(&g, guest_calls, &run))
+	if (!h->ready)
 		return;
-	svm_guest_on_exit(&g, VMEXIT_VMMCALL, on_vmmcall);
-	bench_begin("harness", rounds);
-	uint64_t t0 = rdtsc();
-	uint64_t code = svm_guest_run(&g);
-	uint64_t t1 = rdtsc();
-	/* The guest's VMMCALL exits but its final one (the guest's end), as the harness counted them. */
-	run.exits = g.exits->counts[svm_exit_slot(VMEXIT_VMMCALL)] - (g.done ? 1 : 0);
-	bench_result("harness", run.exits, t1 - t0);
-	report(code == VMEXIT_VMMCALL && g.done, "harness: the guest ran to its end: last exit %s",
-	       svm_exit_str(code, got, sizeof(got)));
-	report_u64(NULL, rounds, run.exits, "harness: VMMCALL exits handled (the harness's count)");
-	report_u64(NULL, BENCH_RAX, run.rax_after, "harness: the guest's RAX after %lu round trips", rounds);
-	svm_guest_free(&g);
+	report(h->ended == chunks, "harness: the guest ran to its end in each of %lu turns: %lu did; "
+	       "the last turn's last exit %s", chunks, h->ended, svm_exit_str(h->code, got, sizeof(got)));
+	report_u64(NULL, rounds, h->exits, "harness: VMMCALL exits handled (the harness's count)");
+	report_u64(NULL, BENCH_RAX, h->rax, "harness: the guest's RAX after its round trips of each turn");
+	svm_guest_free(&h->g);
 }
 
 /*
@@ -208,39 +244,81 @@ static unsigned long bare_regs_loop(struct vmcb *vmcb, unsigned long n, uint64_t
 	return n - left;
 }
 
-static void bench_bare(const char *kind,
+/* A bare measurement: a guest whose RIP is set once, then the loop in each turn. */
+struct bare {
+	struct bench_kind k;
+	unsigned long (*loop)(struct vmcb *vmcb, unsigned long n, uint64_t *last);
+	struct svm_guest g;
+	bool ready;
+	uint64_t last;			/* the exit code that ended the last turn (a turn cut short is the last) */
+};
+
+static void bare_setup(struct bare *b, const char *kind,
 		       unsigned long (*loop)(struct vmcb *, unsigned long, uint64_t *))
 {
-	struct svm_guest g;
+	b->k.name = kind;
+	b->loop = loop;
+	b->ready = svm_guest_create(&b->g, NULL, NULL);
+	if (b->ready)
+		b->g.vmcb->save.rip = (uint64_t)bench_bare_guest;
+}
+
+static void bare_turn(struct bare *b, unsigned long n)
+{
 	uint64_t last = 0;
 
-	if (!svm_guest_create(&g, NULL, NULL))
+	if (!b->ready || b->k.stopped)
 		return;
-	g.vmcb->save.rip = (uint64_t)bench_bare_guest;
 	uint64_t flags = read_rflags();
-	bench_begin(kind, rounds);
+	bench_begin(b->k.name, n);
 	irq_disable();
 	uint64_t t0 = rdtsc();
-	unsigned long done = loop(g.vmcb, rounds, &last);
+	unsigned long done = b->loop(b->g.vmcb, n, &last);
 	uint64_t t1 = rdtsc();
 	asm volatile("stgi" ::: "memory");	/* the bare loop's #VMEXITs left GIF clear */
 	write_rflags(flags);
-	bench_result(kind, done, t1 - t0);
-	report_u64(NULL, rounds, done, "%s: VMMCALL exits taken", kind);
-	svm_report_exit(NULL, VMEXIT_VMMCALL, last, "%s: every exit's EXITCODE", kind);
-	svm_guest_free(&g);
+	bench_turn_done(&b->k, done, t1 - t0);
+	b->last = last;
+	b->k.stopped = done != n || last != VMEXIT_VMMCALL;
+}
+
+static void bare_report(struct bare *b)
+{
+	if (!b->ready)
+		return;
+	report_u64(NULL, rounds, b->k.trips, "%s: VMMCALL exits taken", b->k.name);
+	svm_report_exit(NULL, VMEXIT_VMMCALL, b->last, "%s: every exit's EXITCODE", b->k.name);
+	svm_guest_free(&b->g);
 }
 
 int main(int argc, char **argv)
 {
+	static struct harness h;
+	static struct bare bare, bare_state, bare_regs;
+
 	rounds = arg_ulong("rounds", DEFAULT_ROUNDS);
+	chunks = arg_ulong("chunks", 1);
+	if (!chunks || chunks > rounds)
+		chunks = 1;
 	if (!svm_program_start(HV_START_ENABLE))
 		return 0;
 	report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());
-	bench_harness();
-	bench_bare("bare", bare_loop);
-	bench_bare("bare_state", bare_state_loop);
-	bench_bare("bare_regs", bare_regs_loop);
+	harness_setup(&h);
+	bare_setup(&bare, "bare", bare_loop);
+	bare_setup(&bare_state, "bare_state", bare_state_loop);
+	bare_setup(&bare_regs, "bare_regs", bare_regs_loop);
+	for (unsigned long turn = 0; turn < chunks; turn++) {
+		unsigned long n = bench_turn_size(rounds, chunks, turn);
+
+		harness_turn(&h, n);
+		bare_turn(&bare, n);
+		bare_turn(&bare_state, n);
+		bare_turn(&bare_regs, n);
+	}
+	harness_report(&h);
+	bare_report(&bare);
+	bare_report(&bare_state);
+	bare_report(&bare_regs);
 	svm_program_finish();
 	return 0;
 }

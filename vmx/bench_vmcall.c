@@ -44,7 +44,7 @@
 #define VMCALL_LEN	3		/* 0f 01 c1 */
 #define BENCH_RAX	0x42454e43ull	/* "BENC" */
 
-static unsigned long rounds = DEFAULT_ROUNDS;
+static unsigned long rounds = DEFAULT_ROUNDS, chunks = 1;
 
 /* The bare loop's guest: VMCALL forever; the host steps over each one. */
 void bench_bare_guest(void *arg);
@@ -75,27 +75,69 @@ HV_EXIT_HOT static bool on_vmcall(struct vmx_guest *g)
 	return true;
 }
 
-static void bench_harness(void)
-{
+/* The harness's measurement: one guest, reloaded for each turn to run that turn's VMCALLs. */
+struct harness {
+	struct bench_kind k;
 	struct vmx_guest g;
-	struct bench_run run = { .rounds = rounds };
-	char got[160];
+	struct bench_run run;
+	bool ready;
+	/* Over all turns (a turn that goes wrong is the last): */
+	unsigned long ended;		/* turns whose guest ran to its end */
+	unsigned long exits;		/* the harness's count of VMCALL exits but each turn's final one */
+	struct hv_result entry;		/* the last turn's VM entry */
+	char other_end[160];		/* the last turn's end, when it was not the guest's */
+	uint64_t rax;			/* the guest's RAX after the last turn's round trips */
+};
 
-	if (!vmx_guest_create(&g, guest_calls, &run) || !vmx_guest_load(&g))
+static void harness_setup(struct harness *h)
+{
+	h->k.name = "harness";
+	h->entry = HV_RESULT_OK;
+	h->ready = vmx_guest_create(&h->g, guest_calls, &h->run);
+	if (h->ready)
+		vmx_guest_on_exit(&h->g, VMX_EXIT_VMCALL, on_vmcall);
+}
+
+static void harness_turn(struct harness *h, unsigned long n)
+{
+	struct vmx_guest *g = &h->g;
+
+	if (!h->ready || h->k.stopped)
 		return;
-	vmx_guest_on_exit(&g, VMX_EXIT_VMCALL, on_vmcall);
-	bench_begin("harness", rounds);
+	h->run.rounds = n;
+	h->run.rax_after = 0;
+	if (!vmx_guest_load(g)) {	/* the guest from its start: guest_calls, n VMCALLs */
+		h->k.stopped = true;
+		return;
+	}
+	uint32_t before = g->exits->counts[VMX_EXIT_VMCALL];
+	bench_begin(h->k.name, n);
 	uint64_t t0 = rdtsc();
-	struct hv_result r = vmx_guest_run(&g);
+	struct hv_result r = vmx_guest_run(g);
 	uint64_t t1 = rdtsc();
-	/* The guest's VMCALL exits but its final one (the guest's end), as the harness counted them. */
-	run.exits = g.exits->counts[VMX_EXIT_VMCALL] - (g.done ? 1 : 0);
-	bench_result("harness", run.exits, t1 - t0);
-	if (report_result(NULL, HV_RESULT_OK, r, "harness: VM entry"))
-		report(g.done, "harness: the guest ran to its end: %s", vmx_exit_str(&g, got, sizeof(got)));
-	report_u64(NULL, rounds, run.exits, "harness: VMCALL exits handled (the harness's count)");
-	report_u64(NULL, BENCH_RAX, run.rax_after, "harness: the guest's RAX after %lu round trips", rounds);
-	vmx_guest_free(&g);
+	unsigned long exits = g->exits->counts[VMX_EXIT_VMCALL] - before - (g->done ? 1 : 0);
+
+	bench_turn_done(&h->k, exits, t1 - t0);
+	h->exits += exits;
+	h->entry = r;
+	if (g->done)
+		h->ended++;
+	else if (hv_result_ok(r))
+		vmx_exit_str(g, h->other_end, sizeof(h->other_end));
+	h->rax = h->run.rax_after;
+	h->k.stopped = !hv_result_ok(r) || !g->done || exits != n || h->run.rax_after != BENCH_RAX;
+}
+
+static void harness_report(struct harness *h)
+{
+	if (!h->ready)
+		return;
+	if (report_result(NULL, HV_RESULT_OK, h->entry, "harness: VM entry"))
+		report(h->ended == chunks, "harness: the guest ran to its end in each of %lu turns: %lu did%s%s",
+		       chunks, h->ended, h->other_end[0] ? "; the last ended at " : "", h->other_end);
+	report_u64(NULL, rounds, h->exits, "harness: VMCALL exits handled (the harness's count)");
+	report_u64(NULL, BENCH_RAX, h->rax, "harness: the guest's RAX after its round trips of each turn");
+	vmx_guest_free(&h->g);
 }
 
 /*
@@ -188,48 +230,89 @@ static unsigned long bare_regs_loop(unsigned long n, uint64_t *reason)
 	return n - left;
 }
 
-static void bench_bare(const char *kind, unsigned long (*loop)(unsigned long, uint64_t *))
-{
+/* A bare measurement: a guest launched once per turn, then the loop. */
+struct bare {
+	struct bench_kind k;
+	unsigned long (*loop)(unsigned long n, uint64_t *reason);
 	struct vmx_guest g;
-	uint64_t reason = 0;
-	char got[160];
+	bool ready;
+	uint64_t reason;		/* the exit reason that ended the last turn (a turn cut short is the last) */
+};
 
-	/* The harness launches the VMCS and steps over the first VMCALL; then the bare loop. */
-	if (!vmx_guest_create(&g, bench_bare_guest, NULL) || !vmx_guest_load(&g))
+static void bare_setup(struct bare *b, const char *kind, unsigned long (*loop)(unsigned long, uint64_t *))
+{
+	b->k.name = kind;
+	b->loop = loop;
+	b->ready = vmx_guest_create(&b->g, bench_bare_guest, NULL);
+}
+
+static void bare_turn(struct bare *b, unsigned long n)
+{
+	uint64_t reason = 0;
+
+	if (!b->ready || b->k.stopped)
 		return;
-	if (!vmx_guest_expect(&g, VMX_EXIT_VMCALL, "bare: first entry (VMLAUNCH)")) {
-		vmx_guest_free(&g);
+	/* The harness launches the VMCS and steps over the first VMCALL; then the bare loop. */
+	if (!vmx_guest_load(&b->g) || !vmx_guest_expect(&b->g, VMX_EXIT_VMCALL, "bare: first entry (VMLAUNCH)")) {
+		b->k.stopped = true;
 		return;
 	}
 	uint64_t flags = read_rflags();
-	bench_begin(kind, rounds);
+	bench_begin(b->k.name, n);
 	irq_disable();
 	uint64_t t0 = rdtsc();
-	unsigned long done = loop(rounds, &reason);
+	unsigned long done = b->loop(n, &reason);
 	uint64_t t1 = rdtsc();
 	write_rflags(flags);
-	bench_result(kind, done, t1 - t0);
-	report_u64(NULL, rounds, done, "%s: VMCALL exits taken", kind);
-	if (reason == ~0ull) {
-		report(false, "%s: VMRESUME failed after %lu exits", kind, done);
-	} else {
-		g.exit.reason = (uint32_t)reason;
-		g.exit.guest_rip = vmcs_read(VMCS_GUEST_RIP);
-		report(reason == VMX_EXIT_VMCALL, "%s: every exit's reason: expected VMCALL (%u), got %s",
-		       kind, VMX_EXIT_VMCALL, vmx_exit_str(&g, got, sizeof(got)));
+	bench_turn_done(&b->k, done, t1 - t0);
+	b->reason = reason;
+	if (reason != ~0ull) {
+		b->g.exit.reason = (uint32_t)reason;
+		b->g.exit.guest_rip = vmcs_read(VMCS_GUEST_RIP);
 	}
-	vmx_guest_free(&g);
+	b->k.stopped = done != n || reason != VMX_EXIT_VMCALL;
+}
+
+static void bare_report(struct bare *b)
+{
+	char got[160];
+
+	if (!b->ready)
+		return;
+	report_u64(NULL, rounds, b->k.trips, "%s: VMCALL exits taken", b->k.name);
+	if (b->reason == ~0ull)
+		report(false, "%s: VMRESUME failed after %lu exits", b->k.name, b->k.trips);
+	else
+		report(b->reason == VMX_EXIT_VMCALL, "%s: every exit's reason: expected VMCALL (%u), got %s",
+		       b->k.name, VMX_EXIT_VMCALL, vmx_exit_str(&b->g, got, sizeof(got)));
+	vmx_guest_free(&b->g);
 }
 
 int main(int argc, char **argv)
 {
+	static struct harness h;
+	static struct bare bare, bare_regs;
+
 	rounds = arg_ulong("rounds", DEFAULT_ROUNDS);
+	chunks = arg_ulong("chunks", 1);
+	if (!chunks || chunks > rounds)
+		chunks = 1;
 	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return 0;
 	report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());
-	bench_harness();
-	bench_bare("bare", bare_loop);
-	bench_bare("bare_regs", bare_regs_loop);
+	harness_setup(&h);
+	bare_setup(&bare, "bare", bare_loop);
+	bare_setup(&bare_regs, "bare_regs", bare_regs_loop);
+	for (unsigned long turn = 0; turn < chunks; turn++) {
+		unsigned long n = bench_turn_size(rounds, chunks, turn);
+
+		harness_turn(&h, n);
+		bare_turn(&bare, n);
+		bare_turn(&bare_regs, n);
+	}
+	harness_report(&h);
+	bare_report(&bare);
+	bare_report(&bare_regs);
 	vmx_program_finish();
 	return 0;
 }
