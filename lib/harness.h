@@ -63,21 +63,22 @@ void hv_each_cpu_arg(void (*fn)(void *arg), void *arg);
 	static void fn##_each_cpu(void) { hv_each_cpu_arg(wrapper, (void *)fn); }
 
 #define HV_EXIT_SLOTS	512
-/* Each CPU's exits: the counts of the guests it ran, added when each is freed. */
+/* Each CPU's exits: the counts of the guests it ran, added as each is freed (so far). */
 extern uint32_t hv_exit_counts[MAX_CPUS][HV_EXIT_SLOTS];
 
 /*
- * A guest's exit page: one page, allocated with the guest, holding all
- * the exit path touches at an exit besides its code and the stack: the
- * guest's handlers for the slots below HV_EXIT_DIRECT_SLOTS (never NULL:
- * a slot without a handler of its own holds one that ends the run) and
- * the guest's exit counts, by slot.  Each vendor declares it with its own
- * handler type (struct vmx_exit_page, struct svm_exit_page).  Bochs
- * flushes its TLB at every VM entry and exit and walks the page tables
- * again for each page an exit touches: one page here, where the table
- * and the counts were two (docs/harness.md).  A guest counts on the CPU
- * that runs it without a lock; its counts join hv_exit_counts of that CPU
- * when it is freed (hv_exit_counts_add).
+ * A guest's exit page: one page, allocated with the guest, holding what
+ * the exit path touches at an exit besides its code, the stack, the guest
+ * struct (and on SVM the VMCB): the guest's handlers for the slots below
+ * HV_EXIT_DIRECT_SLOTS (never NULL: a slot without a handler of its own
+ * holds one that ends the run) and the guest's exit counts, by slot.
+ * Each vendor declares it with its own handler type (struct vmx_exit_page,
+ * struct svm_exit_page).  Bochs flushes its TLB at every VM entry and exit
+ * and walks the page tables again for each page an exit touches: one page
+ * here, where the table and the counts were two (docs/harness.md).  A
+ * guest runs on the CPU it was created on and counts there without a
+ * lock; its counts join hv_exit_counts of that CPU when it is freed
+ * (hv_exit_counts_add).
  */
 #define HV_EXIT_DIRECT_SLOTS	256
 #define HV_EXIT_PAGE_COUNTS	(HV_EXIT_DIRECT_SLOTS * 8)	/* the offset of the counts */
@@ -87,7 +88,7 @@ extern uint32_t hv_exit_counts[MAX_CPUS][HV_EXIT_SLOTS];
 		uint32_t counts[HV_EXIT_SLOTS];				\
 	}
 
-/* A guest's counts (its exit page's) added to those of `cpu`, where it ran. */
+/* A guest's counts (its exit page's) added to those of `cpu`, the CPU it was created and ran on. */
 void hv_exit_counts_add(unsigned cpu, const uint32_t *counts);
 
 /*
@@ -127,7 +128,7 @@ struct hv_watch {
 #define HV_WATCH_NO_COUNT	UINT64_MAX
 
 /*
- * A new run.  It takes no count (summing this CPU's slots costs thousands
+ * A new run.  It takes no count (summing the guest's slots costs thousands
  * of instructions, and most runs end before the first tick): the first
  * tick takes it and starts the idle clock, as a tick without an exit
  * since the one before does.  A stop still means no exit of the guest's

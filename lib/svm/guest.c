@@ -11,7 +11,9 @@ _Static_assert(offsetof(struct svm_guest, vmcb) == 0x70, "vmrun.S G_VMCB");
 _Static_assert(offsetof(struct svm_guest, exits) == 0x78, "vmrun.S G_EXITS");
 _Static_assert(offsetof(struct svm_guest, host_save_pa) == 0x80, "vmrun.S G_HOST_SAVE");
 _Static_assert(offsetof(struct svm_guest, switch_extra_state) == 0x88, "vmrun.S G_SWITCH");
-_Static_assert(offsetof(struct svm_exit_page, counts) == HV_EXIT_PAGE_COUNTS, "vmrun.S EP_COUNTS");
+_Static_assert(offsetof(struct svm_exit_page, counts) == HV_EXIT_PAGE_COUNTS && HV_EXIT_PAGE_COUNTS == 0x800,
+	       "vmrun.S EP_COUNTS");
+_Static_assert(HV_EXIT_DIRECT_SLOTS == 0x100, "vmrun.S SLOTS_DIRECT");
 _Static_assert(sizeof(struct svm_exit_page) == PAGE_SIZE, "one page");
 _Static_assert(offsetof(struct vmcb, control.exit_code) == 0x70, "vmrun.S VMCB_EXIT_CODE");
 _Static_assert(offsetof(struct vmcb, save.rip) == 0x578, "vmrun.S VMCB_RIP");

@@ -18,7 +18,8 @@
  *                      own), exits dispatched by exit code through g's
  *                      table until one is not handled; bounded (harness.h:
  *                      the INTR intercept and the watchdog timer)
- *   svm_guest_free     every page given back
+ *   svm_guest_free     every page given back; the guest's exit counts added
+ *                      to its CPU's
  *
  * The guest is done when its function returns: it then executes VMMCALL at
  * svm_guest_done_rip, and the run ends with g->done set.  Exits are counted
@@ -97,7 +98,7 @@ struct svm_guest {
  * valid state.  False (one FAIL) when memory runs out or the load fails.
  */
 bool svm_guest_create(struct svm_guest *g, hv_guest_fn *fn, void *arg);
-/* Every page create allocated given back. */
+/* Every page create allocated given back, the exit counts added to the CPU's. */
 void svm_guest_free(struct svm_guest *g);
 
 /*

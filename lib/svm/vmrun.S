@@ -127,6 +127,7 @@ svm_run_asm:
 	push	%r14
 	push	%r15
 	mov	%rdi, %rbx		/* g */
+	sub	$8, %rsp		/* g's slot 16-byte aligned, so that handlers are called with the ABI's alignment */
 	push	%rbx			/* g, found again at #VMEXIT, on the stack for the whole run */
 	sti
 	cmpb	$0, G_SWITCH(%rbx)
@@ -159,7 +160,7 @@ svm_run_asm:
 	mov	$1, %eax
 .Lreturn:
 	stgi
-	add	$8, %rsp		/* g */
+	add	$16, %rsp		/* g and the alignment slot */
 	pop	%r15
 	pop	%r14
 	pop	%r13

@@ -76,6 +76,7 @@ vmx_run_asm:
 	push	%r13
 	push	%r14
 	push	%r15
+	sub	$8, %rsp		/* g's slot 16-byte aligned, so that handlers are called with the ABI's alignment */
 	push	%rdi			/* g: at (%rsp) = HOST_RSP while the guest runs */
 	mov	%rdi, %rbx
 	mov	$VMCS_HOST_RSP, %eax
@@ -138,7 +139,7 @@ vmx_exit_point:
 	jne	.Ldispatch		/* another exit there: a handler's */
 	mov	$1, %eax
 .Lreturn:
-	add	$8, %rsp		/* g */
+	add	$16, %rsp		/* g and the alignment slot */
 	pop	%r15
 	pop	%r14
 	pop	%r13

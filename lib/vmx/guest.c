@@ -15,7 +15,9 @@ _Static_assert(offsetof(struct vmx_guest, exit.reason) == 0x78, "entry.S G_REASO
 _Static_assert(offsetof(struct vmx_guest, exit.guest_rip) == 0x80, "entry.S G_RIP");
 _Static_assert(offsetof(struct vmx_guest, exits) == 0xa0, "entry.S G_EXITS");
 _Static_assert(offsetof(struct vmx_guest, launched) == 0xa8, "entry.S G_LAUNCHED");
-_Static_assert(offsetof(struct vmx_exit_page, counts) == HV_EXIT_PAGE_COUNTS, "entry.S EP_COUNTS");
+_Static_assert(offsetof(struct vmx_exit_page, counts) == HV_EXIT_PAGE_COUNTS && HV_EXIT_PAGE_COUNTS == 0x800,
+	       "entry.S EP_COUNTS");
+_Static_assert(HV_EXIT_DIRECT_SLOTS == 0x100, "entry.S indexes the table with the reason's low byte");
 _Static_assert(sizeof(struct vmx_exit_page) == PAGE_SIZE, "one page");
 
 uint64_t vmx_run_asm(struct vmx_guest *g);

@@ -14,7 +14,8 @@
  *   vmx_guest_run      VM entry (VMLAUNCH, then VMRESUME), exits dispatched
  *                      by basic exit reason through g's table until one is
  *                      not handled; bounded (harness.h)
- *   vmx_guest_free     VMCLEAR and every page given back
+ *   vmx_guest_free     VMCLEAR and every page given back; the guest's exit
+ *                      counts added to its CPU's
  *
  * The guest is done when its function returns: it then executes VMCALL at
  * vmx_guest_done_rip, and the run ends with g->done set.  Guest code talks
@@ -103,7 +104,7 @@ struct vmx_guest {
  * False (one FAIL) when memory runs out.  Then vmx_guest_load.
  */
 bool vmx_guest_create(struct vmx_guest *g, hv_guest_fn *fn, void *arg);
-/* VMCLEAR of the VMCS and everything create allocated given back. */
+/* VMCLEAR of the VMCS, everything create allocated given back, the exit counts added to the CPU's. */
 void vmx_guest_free(struct vmx_guest *g);
 /* The guest restarts at fn(arg) on its own stack at the next load. */
 void vmx_guest_set_fn(struct vmx_guest *g, hv_guest_fn *fn, void *arg);

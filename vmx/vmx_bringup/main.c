@@ -539,7 +539,7 @@ static void register_syscore_ops(void)
 	vmx_each_cpu_in_vmx(suspend_resume_here);
 }
 
-/* kvm_init_debug: VM exits counted per reason so far (statistics, not a check). */
+/* kvm_init_debug: VM exits counted per reason so far, of the guests freed (statistics, not a check). */
 static void kvm_init_debug(void)
 {
 	step_value("exits", "%lu", vmx_print_exit_counts());
