@@ -1,5 +1,6 @@
 /* Helpers shared by the world-switch benchmark programs. */
 #include "bench.h"
+#include "apic.h"
 #include "args.h"
 #include "console.h"
 #include "libc.h"
@@ -37,14 +38,39 @@ void bench_result(const char *kind, unsigned long n, uint64_t cycles)
 		    (unsigned long long)(tenths % 10));
 }
 
-unsigned long bench_turn_size(unsigned long rounds, unsigned long chunks, unsigned long turn)
+bool bench_start(unsigned long dflt, unsigned long *rounds, unsigned long *chunks)
 {
-	return rounds / chunks + (turn < rounds % chunks);
+	*rounds = arg_ulong("rounds", dflt);
+	*chunks = arg_ulong("chunks", 1);
+	if (!*rounds)
+		return report(false, "command line: rounds=0: expected at least one round trip");
+	if (!*chunks)
+		*chunks = 1;
+	if (*chunks > *rounds)
+		*chunks = *rounds;
+	report_info("bench: tsc_hz=%llu source=%s turns=%lu", (unsigned long long)tsc_hz(), tsc_hz_source(),
+		    *chunks);
+	return true;
+}
+
+void bench_take_turns(struct bench_kind *const kinds[], unsigned nkinds, unsigned long rounds,
+		      unsigned long chunks)
+{
+	for (unsigned long turn = 0; turn < chunks; turn++) {
+		unsigned long n = rounds / chunks + (turn < rounds % chunks);
+
+		for (unsigned i = 0; i < nkinds; i++) {
+			struct bench_kind *k = kinds[turn % 2 ? nkinds - 1 - i : i];
+
+			if (!k->stopped && k->turn)
+				k->stopped = !k->turn(k, n);
+		}
+	}
 }
 
 void bench_turn_done(struct bench_kind *k, unsigned long n, uint64_t cycles)
 {
 	bench_result(k->name, n, cycles);
 	k->trips += n;
-	k->cycles += cycles;
+	k->turns++;
 }

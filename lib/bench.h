@@ -1,8 +1,9 @@
 /*
- * World-switch benchmarks: the argument rounds=N and the result lines that
- * scripts/bench.py reads (docs/bench.md):
- *     INFO: bench: KIND begin round_trips=N
- *     INFO: bench: KIND round_trips=N tsc_cycles=C cycles_per_trip=X.Y
+ * World-switch benchmarks: the arguments rounds=N and chunks=K and the
+ * lines that scripts/bench.py reads (docs/bench.md):
+ *     INFO: bench: tsc_hz=HZ source=S turns=K
+ *     INFO: bench: KIND begin round_trips=n                          (each turn)
+ *     INFO: bench: KIND round_trips=n tsc_cycles=C cycles_per_trip=X.Y  (each turn)
  */
 #ifndef HV_BENCH_H
 #define HV_BENCH_H
@@ -18,19 +19,35 @@ void bench_begin(const char *kind, unsigned long n);
 void bench_result(const char *kind, unsigned long n, uint64_t cycles);
 
 /*
- * A measurement in turns (argument chunks=K, default 1): the kinds take
- * turns, each running its next share of the N round trips, so that a
- * slow spell of the machine falls on all of them alike.  Each turn prints
- * its own begin and result lines; scripts/bench.py adds them up.
+ * A measurement in turns: the kinds (the harness, the bare loop and its
+ * variants) take turns, each running its next share of the N round trips,
+ * so that a slow spell of the machine falls on all of them alike.  Each
+ * turn prints its own begin and result lines; scripts/bench.py adds them
+ * up.  A kind's turn function measures n round trips (bench_begin, then
+ * bench_turn_done) and returns false when they went wrong: the kind then
+ * takes no more turns, and its report says why.
  */
 struct bench_kind {
 	const char *name;
+	bool (*turn)(struct bench_kind *k, unsigned long n);
 	unsigned long trips;		/* round trips measured, all turns */
-	uint64_t cycles;		/* their TSC cycles */
-	bool stopped;			/* a turn went wrong: no more turns */
+	unsigned long turns;		/* turns taken */
+	bool stopped;			/* a turn went wrong */
 };
-/* The round trips of turn `turn` (0 .. chunks - 1): N split as evenly as it goes. */
-unsigned long bench_turn_size(unsigned long rounds, unsigned long chunks, unsigned long turn);
+
+/*
+ * rounds=N (default `dflt`) and chunks=K (default 1, at most N) from the
+ * command line; then the line with the TSC rate and K.  False with one
+ * FAIL when N is 0.
+ */
+bool bench_start(unsigned long dflt, unsigned long *rounds, unsigned long *chunks);
+/*
+ * The kinds' turns: K rounds of turns, the kinds in their order in even
+ * rounds and in the reverse order in odd ones (a drift of the machine's
+ * speed within a round falls on first and last alike).
+ */
+void bench_take_turns(struct bench_kind *const kinds[], unsigned nkinds, unsigned long rounds,
+		      unsigned long chunks);
 /* A turn's n round trips in `cycles`: its result line, added to k's totals. */
 void bench_turn_done(struct bench_kind *k, unsigned long n, uint64_t cycles);
 
@@ -41,7 +58,6 @@ void bench_turn_done(struct bench_kind *k, unsigned long n, uint64_t cycles);
  */
 struct bench_run {
 	unsigned long rounds;		/* read by the guest once */
-	unsigned long exits;		/* the harness's count of them */
 	uint64_t rax_after;		/* the guest's RAX after its last call, stored by the guest */
 };
 

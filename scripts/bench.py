@@ -562,7 +562,9 @@ class Bench:
                 self.problems.append(f"switch {prog}@{env}: not built")
                 continue
             kinds = ("harness", "bare") + VARIANTS
-            per = {k: {"wall": [], "cycles": [], "tsc_rate": [], "ratio": []} for k in kinds}
+            per = {k: {"wall": [], "cycles": [], "tsc_rate": [], "ratio": [], "cycle_ratio": []}
+                   for k in kinds}
+            turns = min(SWITCH_TURNS, n)
             tsc_hz = None
             for _ in range(self.repeat):
                 s = self.scratch()
@@ -575,12 +577,18 @@ class Bench:
                     continue
                 found = parse_bench_lines(lines)
                 tsc_hz = found.get("tsc_hz", tsc_hz)
+                if found.get("turns") != turns:
+                    self.problems.append(f"switch {prog}@{env}: the program took {found.get('turns')} "
+                                         f"turns, expected {turns}")
+                    continue
                 for kind in kinds:
                     k = found.get(kind)
                     if kind in VARIANTS and not k:
                         continue            # this program has no such variant
-                    if not k or k["round_trips"] != n:
-                        self.problems.append(f"switch {prog}@{env}: no complete {kind} result")
+                    if not k or k["round_trips"] != n or k["turns"] != turns:
+                        got = f"{k['round_trips']} round trips in {k['turns']} turns" if k else "nothing"
+                        self.problems.append(f"switch {prog}@{env}: no complete {kind} result "
+                                             f"({n} round trips in {turns} turns expected, got {got})")
                         continue
                     per[kind]["wall"].append(k["wall"] / n)
                     per[kind]["cycles"].append(k["cycles_per_trip"])
@@ -590,8 +598,10 @@ class Bench:
                 bare = found.get("bare")
                 for kind in kinds:
                     k = found.get(kind)
-                    if k and bare and k["round_trips"] == n and bare["round_trips"] == n and bare["wall"] > 0:
+                    if (k and bare and (k["round_trips"], k["turns"]) == (n, turns)
+                            and (bare["round_trips"], bare["turns"]) == (n, turns) and bare["wall"] > 0):
                         per[kind]["ratio"].append(k["wall"] / bare["wall"])
+                        per[kind]["cycle_ratio"].append(k["cycles_per_trip"] / bare["cycles_per_trip"])
             label = f"{env} ({prog}, {n} exits)"
             for kind in kinds:
                 w = per[kind]["wall"]
@@ -601,17 +611,16 @@ class Bench:
                             Stats([1 / x for x in w if x > 0]), "1/s")
                 self.figure("switch", f"{label}: {kind}: TSC cycles/round trip",
                             Stats(per[kind]["cycles"]), "cycles", tsc_hz=tsc_hz)
-            hr = Stats(per["harness"]["ratio"])
-            hc, bc = Stats(per["harness"]["cycles"]), Stats(per["bare"]["cycles"])
+            hr, hc = Stats(per["harness"]["ratio"]), Stats(per["harness"]["cycle_ratio"])
             if hr.ok:
                 self.target("switch", f"{label}: harness / bare (wall time per trip)",
                             hr.min, hr.median, TARGET_SWITCH, "median",
-                            note="each run's ratio (its turns alternate); min and median over the runs",
+                            note=f"each run's ratio ({turns} turns of each kind, alternating); "
+                                 f"min and median over the runs",
                             values=hr.values)
-            if hc.ok and bc.ok:
-                self.figure("switch", f"{label}: harness / bare (TSC cycles per trip)",
-                            Stats([hc.median / bc.median]), "ratio",
-                            note="information: under Bochs the TSC counts instructions")
+            if hc.ok:
+                self.figure("switch", f"{label}: harness / bare (TSC cycles per trip)", hc, "ratio",
+                            note="information, each run's ratio: under Bochs the TSC counts instructions")
             for kind in VARIANTS:
                 vr = Stats(per[kind]["ratio"])
                 if vr.ok:
@@ -817,6 +826,8 @@ def parse_bench_lines(lines):
         kv = dict(w.split("=", 1) for w in words if "=" in w)
         if "tsc_hz" in kv:
             found["tsc_hz"] = int(kv["tsc_hz"])
+            if "turns" in kv:
+                found["turns"] = int(kv["turns"])
         elif words and (words[0] == "harness" or words[0].startswith("bare")):
             k = found.setdefault(words[0], {"wall": 0.0, "round_trips": 0, "tsc_cycles": 0, "turns": 0})
             if len(words) > 1 and words[1] == "begin":
@@ -827,9 +838,9 @@ def parse_bench_lines(lines):
                 k["tsc_cycles"] += int(kv["tsc_cycles"])
                 k["turns"] += 1
     for k, v in found.items():
-        if k != "tsc_hz" and v["round_trips"]:
+        if k not in ("tsc_hz", "turns") and v["round_trips"]:
             v["cycles_per_trip"] = v["tsc_cycles"] / v["round_trips"]
-    return {k: v for k, v in found.items() if k == "tsc_hz" or v["turns"]}
+    return {k: v for k, v in found.items() if k in ("tsc_hz", "turns") or v["turns"]}
 
 
 def fmt(v, unit):

@@ -11,14 +11,16 @@
  *            check EXITCODE, RIP += 3, VMRUN again (no VMSAVE/VMLOAD, no
  *            GPR save: the guest touches none), with interrupts off.
  *
- * Output, one INFO line each (scripts/bench.py parses them):
+ * Arguments: rounds=N (default 20000) round trips of each kind; chunks=K
+ * (default 1): the kinds take K turns each (harness, bare, bare_state,
+ * bare_regs, then the other way round), each turn the next K-th of the N
+ * (lib/bench.h).  Output, one INFO line each (scripts/bench.py parses them):
  *
- *   INFO: bench: tsc_hz=N source=pit|cpuid-0x15
- *   INFO: bench: harness begin round_trips=N
- *   INFO: bench: harness round_trips=N tsc_cycles=C cycles_per_trip=X.Y
- *   INFO: bench: bare begin round_trips=N
- *   INFO: bench: bare round_trips=N tsc_cycles=C cycles_per_trip=X.Y
- *   INFO: bench: bare_state ... (and bare_regs: the same for the variants below)
+ *   INFO: bench: tsc_hz=N source=pit|cpuid-0x15 turns=K
+ *   INFO: bench: harness begin round_trips=n                       (each turn)
+ *   INFO: bench: harness round_trips=n tsc_cycles=C cycles_per_trip=X.Y
+ *   INFO: bench: bare begin round_trips=n                          (and the variants)
+ *   INFO: bench: bare round_trips=n tsc_cycles=C cycles_per_trip=X.Y
  *
  * bare_state, information only: the bare loop plus the harness's state
  * switch (CLGI, VMSAVE/VMLOAD around VMRUN, STGI), to tell the cost of
@@ -29,11 +31,12 @@
  * registers.
  *
  * The "begin" line is drained from the UART before the clock starts, so
- * the host can time the loop by the arrival of the two lines.  Checks:
- * every one of the N exits came, with EXITCODE VMMCALL (the harness's
- * count of the guest's VMMCALL exits is N and its final one), and the
- * guest's RAX, which it sets once, came back from all of them.
- * Argument rounds=N (default 20000) sets N.  SKIP where SVM is absent.
+ * the host can time a turn by the arrival of its two lines.  One check per
+ * kind, over all its turns (a turn that goes wrong is the kind's last):
+ * the harness's guest ran to its end in each turn, with n VMMCALL exits as
+ * the harness counted them and its RAX, which it sets once, back after
+ * them all; each bare turn took its n exits, every one VMMCALL (81h).
+ * SKIP where SVM is absent.
  */
 #include <stddef.h>
 #include "hvtest.h"
@@ -47,7 +50,6 @@
 #define VMMCALL_LEN	3		/* 0f 01 d9 */
 #define BENCH_RAX	0x42454e43ull	/* "BENC" */
 
-static unsigned long rounds = DEFAULT_ROUNDS, chunks = 1;
 
 /* The bare loop's guest: VMMCALL forever; the host steps over each one. */
 void bench_bare_guest(void);
@@ -80,60 +82,55 @@ HV_EXIT_HOT static bool on_vmmcall(struct svm_guest *g)
 
 /* The harness's measurement: one guest, restarted for each turn to run that turn's VMMCALLs. */
 struct harness {
-	struct bench_kind k;
+	struct bench_kind k;		/* first: the turn function gets &k */
 	struct svm_guest g;
 	struct bench_run run;
 	bool ready;
-	/* Over all turns (a turn that goes wrong is the last): */
-	unsigned long ended;		/* turns whose guest ran to its end */
-	unsigned long exits;		/* the harness's count of VMMCALL exits but each turn's final one */
-	uint64_t code;			/* the exit code that ended the last turn */
 	uint64_t rax;			/* the guest's RAX after the last turn's round trips */
+	char why[160];			/* how the turn that went wrong did */
 };
 
-static void harness_setup(struct harness *h)
+static bool harness_turn(struct bench_kind *k, unsigned long n)
 {
-	h->k.name = "harness";
-	h->ready = svm_guest_create(&h->g, guest_calls, &h->run);
-	if (h->ready)
-		svm_guest_on_exit(&h->g, VMEXIT_VMMCALL, on_vmmcall);
-}
-
-static void harness_turn(struct harness *h, unsigned long n)
-{
+	struct harness *h = (struct harness *)k;
 	struct svm_guest *g = &h->g;
 	unsigned slot = svm_exit_slot(VMEXIT_VMMCALL);
+	char got[48];
 
-	if (!h->ready || h->k.stopped)
-		return;
 	h->run.rounds = n;
 	h->run.rax_after = 0;
 	svm_guest_set_fn(g, guest_calls, &h->run);	/* the guest from its start: n VMMCALLs */
 	uint32_t before = g->exits->counts[slot];
-	bench_begin(h->k.name, n);
+	bench_begin(k->name, n);
 	uint64_t t0 = rdtsc();
 	uint64_t code = svm_guest_run(g);
 	uint64_t t1 = rdtsc();
+	/* The guest's VMMCALL exits but its final one (the guest's end), as the harness counted them. */
 	unsigned long exits = g->exits->counts[slot] - before - (g->done ? 1 : 0);
 
-	bench_turn_done(&h->k, exits, t1 - t0);
-	h->exits += exits;
-	h->code = code;
-	h->ended += g->done;
+	bench_turn_done(k, exits, t1 - t0);
 	h->rax = h->run.rax_after;
-	h->k.stopped = !g->done || exits != n || h->run.rax_after != BENCH_RAX;
+	if (!g->done)
+		snprintf(h->why, sizeof(h->why), "turn %lu: expected the guest to run to its end, got %s",
+			 k->turns, svm_exit_str(code, got, sizeof(got)));
+	else if (exits != n)
+		snprintf(h->why, sizeof(h->why), "turn %lu: the harness counted %lu VMMCALL exits, expected %lu",
+			 k->turns, exits, n);
+	else if (h->run.rax_after != BENCH_RAX)
+		snprintf(h->why, sizeof(h->why), "turn %lu: the guest's RAX after its round trips: expected %#llx",
+			 k->turns, (unsigned long long)BENCH_RAX);
+	else
+		return true;
+	return false;
 }
 
-static void harness_report(struct harness *h)
+/* One check over all turns: the first that went wrong, or what they showed. */
+static void harness_report(struct harness *h, unsigned long chunks)
 {
-	char got[48];
-
-	if (!h->ready)
-		return;
-	report(h->ended == chunks, "harness: the guest ran to its end in each of %lu turns: %lu did; "
-	       "the last turn's last exit %s", chunks, h->ended, svm_exit_str(h->code, got, sizeof(got)));
-	report_u64(NULL, rounds, h->exits, "harness: VMMCALL exits handled (the harness's count)");
-	report_u64(NULL, BENCH_RAX, h->rax, "harness: the guest's RAX after its round trips of each turn");
+	if (h->ready)
+		report(!h->k.stopped, "harness: %lu turns of %lu: %lu VMMCALL exits counted by the harness, "
+		       "the guest's RAX %#llx after the last: %s", h->k.turns, chunks, h->k.trips,
+		       (unsigned long long)h->rax, h->k.stopped ? h->why : "each turn's guest ran to its end");
 	svm_guest_free(&h->g);
 }
 
@@ -246,79 +243,77 @@ static unsigned long bare_regs_loop(struct vmcb *vmcb, unsigned long n, uint64_t
 
 /* A bare measurement: a guest whose RIP is set once, then the loop in each turn. */
 struct bare {
-	struct bench_kind k;
+	struct bench_kind k;		/* first: the turn function gets &k */
 	unsigned long (*loop)(struct vmcb *vmcb, unsigned long n, uint64_t *last);
 	struct svm_guest g;
 	bool ready;
-	uint64_t last;			/* the exit code that ended the last turn (a turn cut short is the last) */
+	char why[160];			/* how the turn that went wrong did, or the last */
 };
 
-static void bare_setup(struct bare *b, const char *kind,
-		       unsigned long (*loop)(struct vmcb *, unsigned long, uint64_t *))
+static bool bare_turn(struct bench_kind *k, unsigned long n)
 {
-	b->k.name = kind;
-	b->loop = loop;
-	b->ready = svm_guest_create(&b->g, NULL, NULL);
-	if (b->ready)
-		b->g.vmcb->save.rip = (uint64_t)bench_bare_guest;
-}
-
-static void bare_turn(struct bare *b, unsigned long n)
-{
+	struct bare *b = (struct bare *)k;
 	uint64_t last = 0;
+	char got[48];
 
-	if (!b->ready || b->k.stopped)
-		return;
 	uint64_t flags = read_rflags();
-	bench_begin(b->k.name, n);
+	bench_begin(k->name, n);
 	irq_disable();
 	uint64_t t0 = rdtsc();
 	unsigned long done = b->loop(b->g.vmcb, n, &last);
 	uint64_t t1 = rdtsc();
 	asm volatile("stgi" ::: "memory");	/* the bare loop's #VMEXITs left GIF clear */
 	write_rflags(flags);
-	bench_turn_done(&b->k, done, t1 - t0);
-	b->last = last;
-	b->k.stopped = done != n || last != VMEXIT_VMMCALL;
+	bench_turn_done(k, done, t1 - t0);
+	snprintf(b->why, sizeof(b->why), "turn %lu: every exit's EXITCODE: expected VMEXIT_VMMCALL, got %s",
+		 k->turns, svm_exit_str(last, got, sizeof(got)));
+	return done == n && last == VMEXIT_VMMCALL;
 }
 
-static void bare_report(struct bare *b)
+/* One check over all turns: the one that went wrong, or the last. */
+static void bare_report(struct bare *b, unsigned long chunks)
 {
-	if (!b->ready)
-		return;
-	report_u64(NULL, rounds, b->k.trips, "%s: VMMCALL exits taken", b->k.name);
-	svm_report_exit(NULL, VMEXIT_VMMCALL, b->last, "%s: every exit's EXITCODE", b->k.name);
+	if (b->ready)
+		report(!b->k.stopped, "%s: %lu turns of %lu, %lu exits taken; %s", b->k.name, b->k.turns, chunks,
+		       b->k.trips, b->why);
 	svm_guest_free(&b->g);
+}
+
+/* A bare kind's guest: the harness's VMCB, its RIP at the bare guest's loop. */
+static void bare_setup(struct bare *b)
+{
+	b->ready = svm_guest_create(&b->g, NULL, NULL);
+	b->k.stopped = !b->ready;
+	if (b->ready)
+		b->g.vmcb->save.rip = (uint64_t)bench_bare_guest;
 }
 
 int main(int argc, char **argv)
 {
-	static struct harness h;
-	static struct bare bare, bare_state, bare_regs;
+	unsigned long rounds, chunks;
+	struct harness h = { .k = { .name = "harness", .turn = harness_turn } };
+	struct bare bare = { .k = { .name = "bare", .turn = bare_turn }, .loop = bare_loop };
+	struct bare bare_state = { .k = { .name = "bare_state", .turn = bare_turn }, .loop = bare_state_loop };
+	struct bare bare_regs = { .k = { .name = "bare_regs", .turn = bare_turn }, .loop = bare_regs_loop };
+	struct bench_kind *const kinds[] = { &h.k, &bare.k, &bare_state.k, &bare_regs.k };
 
-	rounds = arg_ulong("rounds", DEFAULT_ROUNDS);
-	chunks = arg_ulong("chunks", 1);
-	if (!chunks || chunks > rounds)
-		chunks = 1;
 	if (!svm_program_start(HV_START_ENABLE))
 		return 0;
-	report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());
-	harness_setup(&h);
-	bare_setup(&bare, "bare", bare_loop);
-	bare_setup(&bare_state, "bare_state", bare_state_loop);
-	bare_setup(&bare_regs, "bare_regs", bare_regs_loop);
-	for (unsigned long turn = 0; turn < chunks; turn++) {
-		unsigned long n = bench_turn_size(rounds, chunks, turn);
-
-		harness_turn(&h, n);
-		bare_turn(&bare, n);
-		bare_turn(&bare_state, n);
-		bare_turn(&bare_regs, n);
+	if (bench_start(DEFAULT_ROUNDS, &rounds, &chunks)) {
+		/* The harness's guest on this stack, beside the exit frame: no page of the program's own. */
+		h.ready = svm_guest_create(&h.g, guest_calls, &h.run);
+		h.k.stopped = !h.ready;
+		if (h.ready)
+			svm_guest_on_exit(&h.g, VMEXIT_VMMCALL, on_vmmcall);
+		bare_setup(&bare);
+		bare_setup(&bare_state);
+		bare_setup(&bare_regs);
+		bench_take_turns(kinds, sizeof(kinds) / sizeof(kinds[0]), rounds, chunks);
+		harness_report(&h, chunks);
+		bare_report(&bare, chunks);
+		bare_report(&bare_state, chunks);
+		bare_report(&bare_regs, chunks);
 	}
-	harness_report(&h);
-	bare_report(&bare);
-	bare_report(&bare_state);
-	bare_report(&bare_regs);
 	svm_program_finish();
 	return 0;
 }

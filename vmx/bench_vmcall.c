@@ -15,24 +15,28 @@
  *            at each exit and loaded before each VMRESUME: the floor of any
  *            harness whose handlers see the guest's registers.
  *
+ * Arguments: rounds=N (default 20000) round trips of each kind; chunks=K
+ * (default 1): the kinds take K turns each (harness, bare, bare_regs, then
+ * the other way round), each turn the next K-th of the N (lib/bench.h).
  * Output, one INFO line each (scripts/bench.py parses them):
  *
- *   INFO: bench: tsc_hz=N source=pit|cpuid-0x15
- *   INFO: bench: harness begin round_trips=N
- *   INFO: bench: harness round_trips=N tsc_cycles=C cycles_per_trip=X.Y
- *   INFO: bench: bare begin round_trips=N
- *   INFO: bench: bare round_trips=N tsc_cycles=C cycles_per_trip=X.Y
+ *   INFO: bench: tsc_hz=N source=pit|cpuid-0x15 turns=K
+ *   INFO: bench: harness begin round_trips=n                       (each turn)
+ *   INFO: bench: harness round_trips=n tsc_cycles=C cycles_per_trip=X.Y
+ *   INFO: bench: bare begin round_trips=n                          (and bare_regs)
+ *   INFO: bench: bare round_trips=n tsc_cycles=C cycles_per_trip=X.Y
  *
  * The harness executes the same VMX instructions per exit as the bare
  * loop (VMREAD of the exit reason and of GUEST_RIP, VMWRITE of GUEST_RIP,
  * VMRESUME): what it adds is plain instructions.
  *
  * The "begin" line is drained from the UART before the clock starts, so
- * the host can time the loop by the arrival of the two lines.  Checks:
- * every one of the N exits came, with basic exit reason VMCALL (18) (the
- * harness's count of the guest's VMCALL exits is N and its final one),
- * and the guest's RAX, which it sets once, came back from all of them.  Argument rounds=N (default 20000) sets N.  SKIP where VMX
- * is absent.
+ * the host can time a turn by the arrival of its two lines.  One check per
+ * kind, over all its turns (a turn that goes wrong is the kind's last):
+ * the harness's guest ran to its end in each turn, with n VMCALL exits as
+ * the harness counted them and its RAX, which it sets once, back after
+ * them all; each bare turn took its n exits, every one VMCALL (18).  SKIP
+ * where VMX is absent.
  */
 #include "hvtest.h"
 #include "bench.h"
@@ -44,7 +48,6 @@
 #define VMCALL_LEN	3		/* 0f 01 c1 */
 #define BENCH_RAX	0x42454e43ull	/* "BENC" */
 
-static unsigned long rounds = DEFAULT_ROUNDS, chunks = 1;
 
 /* The bare loop's guest: VMCALL forever; the host steps over each one. */
 void bench_bare_guest(void *arg);
@@ -77,66 +80,58 @@ HV_EXIT_HOT static bool on_vmcall(struct vmx_guest *g)
 
 /* The harness's measurement: one guest, reloaded for each turn to run that turn's VMCALLs. */
 struct harness {
-	struct bench_kind k;
+	struct bench_kind k;		/* first: the turn function gets &k */
 	struct vmx_guest g;
 	struct bench_run run;
-	bool ready;
-	/* Over all turns (a turn that goes wrong is the last): */
-	unsigned long ended;		/* turns whose guest ran to its end */
-	unsigned long exits;		/* the harness's count of VMCALL exits but each turn's final one */
-	struct hv_result entry;		/* the last turn's VM entry */
-	char other_end[160];		/* the last turn's end, when it was not the guest's */
+	bool ready;			/* created, and every load so far worked (a load's FAIL says why) */
 	uint64_t rax;			/* the guest's RAX after the last turn's round trips */
+	char why[224];			/* how the turn that went wrong did */
 };
 
-static void harness_setup(struct harness *h)
+static bool harness_turn(struct bench_kind *k, unsigned long n)
 {
-	h->k.name = "harness";
-	h->entry = HV_RESULT_OK;
-	h->ready = vmx_guest_create(&h->g, guest_calls, &h->run);
-	if (h->ready)
-		vmx_guest_on_exit(&h->g, VMX_EXIT_VMCALL, on_vmcall);
-}
-
-static void harness_turn(struct harness *h, unsigned long n)
-{
+	struct harness *h = (struct harness *)k;
 	struct vmx_guest *g = &h->g;
+	char got[160];
 
-	if (!h->ready || h->k.stopped)
-		return;
 	h->run.rounds = n;
 	h->run.rax_after = 0;
-	if (!vmx_guest_load(g)) {	/* the guest from its start: guest_calls, n VMCALLs */
-		h->k.stopped = true;
-		return;
-	}
+	if (!(h->ready = vmx_guest_load(g)))	/* the guest from its start: guest_calls, n VMCALLs */
+		return false;
 	uint32_t before = g->exits->counts[VMX_EXIT_VMCALL];
-	bench_begin(h->k.name, n);
+	bench_begin(k->name, n);
 	uint64_t t0 = rdtsc();
 	struct hv_result r = vmx_guest_run(g);
 	uint64_t t1 = rdtsc();
+	/* The guest's VMCALL exits but its final one (the guest's end), as the harness counted them. */
 	unsigned long exits = g->exits->counts[VMX_EXIT_VMCALL] - before - (g->done ? 1 : 0);
 
-	bench_turn_done(&h->k, exits, t1 - t0);
-	h->exits += exits;
-	h->entry = r;
-	if (g->done)
-		h->ended++;
-	else if (hv_result_ok(r))
-		vmx_exit_str(g, h->other_end, sizeof(h->other_end));
+	bench_turn_done(k, exits, t1 - t0);
 	h->rax = h->run.rax_after;
-	h->k.stopped = !hv_result_ok(r) || !g->done || exits != n || h->run.rax_after != BENCH_RAX;
+	if (!hv_result_ok(r))
+		snprintf(h->why, sizeof(h->why), "turn %lu: VM entry: expected success, got %s", k->turns,
+			 hv_result_str(r, got, sizeof(got)));
+	else if (!g->done)
+		snprintf(h->why, sizeof(h->why), "turn %lu: expected the guest to run to its end, got %s",
+			 k->turns, vmx_exit_str(g, got, sizeof(got)));
+	else if (exits != n)
+		snprintf(h->why, sizeof(h->why), "turn %lu: the harness counted %lu VMCALL exits, expected %lu",
+			 k->turns, exits, n);
+	else if (h->run.rax_after != BENCH_RAX)
+		snprintf(h->why, sizeof(h->why), "turn %lu: the guest's RAX after its round trips: expected %#llx",
+			 k->turns, (unsigned long long)BENCH_RAX);
+	else
+		return true;
+	return false;
 }
 
-static void harness_report(struct harness *h)
+/* One check over all turns: the first that went wrong, or what they showed. */
+static void harness_report(struct harness *h, unsigned long chunks)
 {
-	if (!h->ready)
-		return;
-	if (report_result(NULL, HV_RESULT_OK, h->entry, "harness: VM entry"))
-		report(h->ended == chunks, "harness: the guest ran to its end in each of %lu turns: %lu did%s%s",
-		       chunks, h->ended, h->other_end[0] ? "; the last ended at " : "", h->other_end);
-	report_u64(NULL, rounds, h->exits, "harness: VMCALL exits handled (the harness's count)");
-	report_u64(NULL, BENCH_RAX, h->rax, "harness: the guest's RAX after its round trips of each turn");
+	if (h->ready)
+		report(!h->k.stopped, "harness: %lu turns of %lu: %lu VMCALL exits counted by the harness, "
+		       "the guest's RAX %#llx after the last: %s", h->k.turns, chunks, h->k.trips,
+		       (unsigned long long)h->rax, h->k.stopped ? h->why : "each turn's guest ran to its end");
 	vmx_guest_free(&h->g);
 }
 
@@ -232,87 +227,82 @@ static unsigned long bare_regs_loop(unsigned long n, uint64_t *reason)
 
 /* A bare measurement: a guest launched once per turn, then the loop. */
 struct bare {
-	struct bench_kind k;
+	struct bench_kind k;		/* first: the turn function gets &k */
 	unsigned long (*loop)(unsigned long n, uint64_t *reason);
 	struct vmx_guest g;
-	bool ready;
-	uint64_t reason;		/* the exit reason that ended the last turn (a turn cut short is the last) */
+	bool ready;			/* created, and each turn's first entry worked (else its FAIL says why) */
+	char why[224];			/* how the turn that went wrong did */
 };
 
-static void bare_setup(struct bare *b, const char *kind, unsigned long (*loop)(unsigned long, uint64_t *))
+static bool bare_turn(struct bench_kind *k, unsigned long n)
 {
-	b->k.name = kind;
-	b->loop = loop;
-	b->ready = vmx_guest_create(&b->g, bench_bare_guest, NULL);
-}
-
-static void bare_turn(struct bare *b, unsigned long n)
-{
+	struct bare *b = (struct bare *)k;
 	uint64_t reason = 0;
+	char got[160];
 
-	if (!b->ready || b->k.stopped)
-		return;
 	/* The harness launches the VMCS and steps over the first VMCALL; then the bare loop. */
-	if (!vmx_guest_load(&b->g) || !vmx_guest_expect(&b->g, VMX_EXIT_VMCALL, "bare: first entry (VMLAUNCH)")) {
-		b->k.stopped = true;
-		return;
-	}
+	b->ready = vmx_guest_load(&b->g) && vmx_guest_expect(&b->g, VMX_EXIT_VMCALL, "bare: first entry (VMLAUNCH)");
+	if (!b->ready)
+		return false;
 	uint64_t flags = read_rflags();
-	bench_begin(b->k.name, n);
+	bench_begin(k->name, n);
 	irq_disable();
 	uint64_t t0 = rdtsc();
 	unsigned long done = b->loop(n, &reason);
 	uint64_t t1 = rdtsc();
 	write_rflags(flags);
-	bench_turn_done(&b->k, done, t1 - t0);
-	b->reason = reason;
-	if (reason != ~0ull) {
-		b->g.exit.reason = (uint32_t)reason;
-		b->g.exit.guest_rip = vmcs_read(VMCS_GUEST_RIP);
+	bench_turn_done(k, done, t1 - t0);
+	if (reason == ~0ull) {
+		snprintf(b->why, sizeof(b->why), "turn %lu: VMRESUME failed after %lu exits (VM-instruction error %llu)",
+			 k->turns, done, (unsigned long long)vmcs_read(VMCS_VM_INSTRUCTION_ERROR));
+		return false;
 	}
-	b->k.stopped = done != n || reason != VMX_EXIT_VMCALL;
+	b->g.exit.reason = (uint32_t)reason;
+	b->g.exit.guest_rip = vmcs_read(VMCS_GUEST_RIP);
+	snprintf(b->why, sizeof(b->why), "turn %lu: every exit's reason: expected VMCALL (%u), got %s",
+		 k->turns, VMX_EXIT_VMCALL, vmx_exit_str(&b->g, got, sizeof(got)));
+	return done == n && reason == VMX_EXIT_VMCALL;
 }
 
-static void bare_report(struct bare *b)
+/* A bare kind's guest (launched at each turn). */
+static void bare_setup(struct bare *b)
 {
-	char got[160];
+	b->ready = vmx_guest_create(&b->g, bench_bare_guest, NULL);
+	b->k.stopped = !b->ready;
+}
 
-	if (!b->ready)
-		return;
-	report_u64(NULL, rounds, b->k.trips, "%s: VMCALL exits taken", b->k.name);
-	if (b->reason == ~0ull)
-		report(false, "%s: VMRESUME failed after %lu exits", b->k.name, b->k.trips);
-	else
-		report(b->reason == VMX_EXIT_VMCALL, "%s: every exit's reason: expected VMCALL (%u), got %s",
-		       b->k.name, VMX_EXIT_VMCALL, vmx_exit_str(&b->g, got, sizeof(got)));
+/* One check over all turns: the one that went wrong, or the last. */
+static void bare_report(struct bare *b, unsigned long chunks)
+{
+	if (b->ready)
+		report(!b->k.stopped, "%s: %lu turns of %lu, %lu exits taken; %s", b->k.name, b->k.turns, chunks,
+		       b->k.trips, b->why);
 	vmx_guest_free(&b->g);
 }
 
 int main(int argc, char **argv)
 {
-	static struct harness h;
-	static struct bare bare, bare_regs;
+	unsigned long rounds, chunks;
+	struct harness h = { .k = { .name = "harness", .turn = harness_turn } };
+	struct bare bare = { .k = { .name = "bare", .turn = bare_turn }, .loop = bare_loop };
+	struct bare bare_regs = { .k = { .name = "bare_regs", .turn = bare_turn }, .loop = bare_regs_loop };
+	struct bench_kind *const kinds[] = { &h.k, &bare.k, &bare_regs.k };
 
-	rounds = arg_ulong("rounds", DEFAULT_ROUNDS);
-	chunks = arg_ulong("chunks", 1);
-	if (!chunks || chunks > rounds)
-		chunks = 1;
 	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return 0;
-	report_info("bench: tsc_hz=%llu source=%s", (unsigned long long)tsc_hz(), tsc_hz_source());
-	harness_setup(&h);
-	bare_setup(&bare, "bare", bare_loop);
-	bare_setup(&bare_regs, "bare_regs", bare_regs_loop);
-	for (unsigned long turn = 0; turn < chunks; turn++) {
-		unsigned long n = bench_turn_size(rounds, chunks, turn);
-
-		harness_turn(&h, n);
-		bare_turn(&bare, n);
-		bare_turn(&bare_regs, n);
+	if (bench_start(DEFAULT_ROUNDS, &rounds, &chunks)) {
+		/* The harness's guest on this stack, beside the exit frame: no page of the program's own. */
+		h.ready = vmx_guest_create(&h.g, guest_calls, &h.run);
+		h.k.stopped = !h.ready;
+		if (h.ready)
+			vmx_guest_on_exit(&h.g, VMX_EXIT_VMCALL, on_vmcall);
+		bare_setup(&bare);
+		bare_setup(&bare_regs);
+		bench_take_turns(kinds, sizeof(kinds) / sizeof(kinds[0]), rounds, chunks);
+		harness_report(&h, chunks);
+		bare_report(&bare, chunks);
+		bare_report(&bare_regs, chunks);
 	}
-	harness_report(&h);
-	bare_report(&bare);
-	bare_report(&bare_regs);
 	vmx_program_finish();
 	return 0;
 }

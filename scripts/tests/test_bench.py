@@ -19,10 +19,10 @@ def lines(*texts):
 class ParseBenchLines(unittest.TestCase):
     def test_one_turn(self):
         found = bench.parse_bench_lines(lines(
-            "INFO: [main] bench: tsc_hz=2000000 source=pit at=x.c:1",
+            "INFO: [bench_start] bench: tsc_hz=2000000 source=pit turns=1 at=lib/bench.c:51",
             "INFO: [bench_begin] bench: harness begin round_trips=10 at=lib/bench.c:27",
             "INFO: [bench_result] bench: harness round_trips=10 tsc_cycles=570 cycles_per_trip=57.0 at=lib/bench.c:35"))
-        self.assertEqual(found["tsc_hz"], 2000000)
+        self.assertEqual((found["tsc_hz"], found["turns"]), (2000000, 1))
         h = found["harness"]
         self.assertEqual((h["wall"], h["round_trips"], h["tsc_cycles"], h["turns"]), (1.0, 10, 570, 1))
         self.assertEqual(h["cycles_per_trip"], 57.0)
@@ -53,6 +53,21 @@ class ParseBenchLines(unittest.TestCase):
             "INFO: bench: harness begin round_trips=5"))
         self.assertEqual(found["bare"]["round_trips"], 5)
         self.assertNotIn("harness", found)
+
+    def test_begin_again_restarts_the_turn(self):
+        # A begin line with no result before the next begin: the turn is timed from the later one.
+        found = bench.parse_bench_lines(lines(
+            "INFO: bench: bare begin round_trips=5",
+            "INFO: bench: bare begin round_trips=5",
+            "INFO: bench: bare round_trips=5 tsc_cycles=65 cycles_per_trip=13.0"))
+        self.assertEqual((found["bare"]["wall"], found["bare"]["turns"]), (1.0, 1))
+
+    def test_result_without_begin_is_ignored(self):
+        found = bench.parse_bench_lines(lines(
+            "INFO: bench: bare round_trips=5 tsc_cycles=65 cycles_per_trip=13.0",
+            "INFO: bench: bare begin round_trips=5",
+            "INFO: bench: bare round_trips=5 tsc_cycles=65 cycles_per_trip=13.0"))
+        self.assertEqual((found["bare"]["round_trips"], found["bare"]["turns"]), (5, 1))
 
 
 if __name__ == "__main__":
