@@ -74,3 +74,32 @@ void bench_turn_done(struct bench_kind *k, unsigned long n, uint64_t cycles)
 	k->trips += n;
 	k->turns++;
 }
+
+bool bench_harness_turn_end(struct bench_harness *h, unsigned long n, unsigned long exits, bool done,
+			    const char *end, const char *call, uint64_t expected_rax)
+{
+	h->rax = h->rax_after;
+	if (!done)
+		snprintf(h->why, sizeof(h->why), "turn %lu: expected the guest to run to its end, got %s",
+			 h->k.turns, end);
+	else if (exits != n)
+		snprintf(h->why, sizeof(h->why), "turn %lu: the harness counted %lu %s exits, expected %lu",
+			 h->k.turns, exits, call, n);
+	else if (h->rax_after != expected_rax)
+		snprintf(h->why, sizeof(h->why), "turn %lu: the guest's RAX after its round trips: expected %#llx",
+			 h->k.turns, (unsigned long long)expected_rax);
+	else
+		return true;
+	return false;
+}
+
+void bench_harness_report(struct bench_harness *h, unsigned long chunks, const char *call)
+{
+	char all[160];
+
+	if (!h->ready)
+		return;
+	snprintf(all, sizeof(all), "each turn's guest ran to its end; %lu %s exits counted by the harness, "
+		 "the guest's RAX %#llx after the last turn's", h->k.trips, call, (unsigned long long)h->rax);
+	report(!h->k.stopped, "harness: %lu turns of %lu: %s", h->k.turns, chunks, h->k.stopped ? h->why : all);
+}

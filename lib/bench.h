@@ -52,14 +52,31 @@ void bench_take_turns(struct bench_kind *const kinds[], unsigned nkinds, unsigne
 void bench_turn_done(struct bench_kind *k, unsigned long n, uint64_t cycles);
 
 /*
- * A harness run's state, the guest's argument on the host's stack beside the
- * guest struct, so that the program's own part of a round trip touches no
- * page of its own beyond its code (the harness's pages are what is measured).
+ * The harness kind's state, the same for both vendors: first in the
+ * program's struct, which holds the guest struct after it, on the host's
+ * stack beside the exit frame, so that the program's own part of a round
+ * trip touches no page of its own beyond its code (the harness's pages are
+ * what is measured).  It is the guest's argument: the guest reads `rounds`
+ * once and stores its RAX after its loop.
  */
-struct bench_run {
-	unsigned long rounds;		/* read by the guest once */
-	uint64_t rax_after;		/* the guest's RAX after its last call, stored by the guest */
+struct bench_harness {
+	struct bench_kind k;
+	unsigned long rounds;		/* this turn's round trips */
+	uint64_t rax_after;		/* the guest's RAX after its calls, stored by the guest */
+	uint64_t rax;			/* rax_after of the last turn */
+	bool ready;			/* the guest created, and every load worked (else that FAIL says why) */
+	char why[224];			/* the turn that went wrong, and how */
 };
+/*
+ * A harness turn's end: the guest ran to its end (else `end`, its last
+ * exit), with `exits` == n of its calls (`call`, "VMCALL" or "VMMCALL") as
+ * the harness counted them, and its RAX `expected_rax` after them.  False
+ * with h->why when not.
+ */
+bool bench_harness_turn_end(struct bench_harness *h, unsigned long n, unsigned long exits, bool done,
+			    const char *end, const char *call, uint64_t expected_rax);
+/* The harness kind's one check over all its turns. */
+void bench_harness_report(struct bench_harness *h, unsigned long chunks, const char *call);
 
 /*
  * For inline asm (the bare_regs loops): the guest's general-purpose

@@ -62,7 +62,7 @@ asm(".text\n"
 /* The harness's guest: N VMMCALLs with RAX = BENCH_RAX, then return (the harness's final VMMCALL). */
 static void guest_calls(void *arg)
 {
-	unsigned long n = ((struct bench_run *)arg)->rounds;
+	unsigned long n = ((struct bench_harness *)arg)->rounds;
 	uint64_t rax = BENCH_RAX;
 
 	if (n)
@@ -70,7 +70,7 @@ static void guest_calls(void *arg)
 			     "dec %[n]\n\t"
 			     "jnz 1b"
 			     : [n] "+r"(n), "+a"(rax) :: "memory", "cc");
-	((struct bench_run *)arg)->rax_after = rax;
+	((struct bench_harness *)arg)->rax_after = rax;
 }
 
 /* The harness counts the exit; the handler steps over the VMMCALL, as the bare loop does. */
@@ -82,12 +82,8 @@ HV_EXIT_HOT static bool on_vmmcall(struct svm_guest *g)
 
 /* The harness's measurement: one guest, restarted for each turn to run that turn's VMMCALLs. */
 struct harness {
-	struct bench_kind k;		/* first: the turn function gets &k */
+	struct bench_harness b;		/* first: the turn function gets &b.k */
 	struct svm_guest g;
-	struct bench_run run;
-	bool ready;
-	uint64_t rax;			/* the guest's RAX after the last turn's round trips */
-	char why[160];			/* how the turn that went wrong did */
 };
 
 static bool harness_turn(struct bench_kind *k, unsigned long n)
@@ -97,9 +93,9 @@ static bool harness_turn(struct bench_kind *k, unsigned long n)
 	unsigned slot = svm_exit_slot(VMEXIT_VMMCALL);
 	char got[48];
 
-	h->run.rounds = n;
-	h->run.rax_after = 0;
-	svm_guest_set_fn(g, guest_calls, &h->run);	/* the guest from its start: n VMMCALLs */
+	h->b.rounds = n;
+	h->b.rax_after = 0;
+	svm_guest_set_fn(g, guest_calls, &h->b);	/* the guest from its start: n VMMCALLs */
 	uint32_t before = g->exits->counts[slot];
 	bench_begin(k->name, n);
 	uint64_t t0 = rdtsc();
@@ -109,29 +105,8 @@ static bool harness_turn(struct bench_kind *k, unsigned long n)
 	unsigned long exits = g->exits->counts[slot] - before - (g->done ? 1 : 0);
 
 	bench_turn_done(k, exits, t1 - t0);
-	h->rax = h->run.rax_after;
-	if (!g->done)
-		snprintf(h->why, sizeof(h->why), "turn %lu: expected the guest to run to its end, got %s",
-			 k->turns, svm_exit_str(code, got, sizeof(got)));
-	else if (exits != n)
-		snprintf(h->why, sizeof(h->why), "turn %lu: the harness counted %lu VMMCALL exits, expected %lu",
-			 k->turns, exits, n);
-	else if (h->run.rax_after != BENCH_RAX)
-		snprintf(h->why, sizeof(h->why), "turn %lu: the guest's RAX after its round trips: expected %#llx",
-			 k->turns, (unsigned long long)BENCH_RAX);
-	else
-		return true;
-	return false;
-}
-
-/* One check over all turns: the first that went wrong, or what they showed. */
-static void harness_report(struct harness *h, unsigned long chunks)
-{
-	if (h->ready)
-		report(!h->k.stopped, "harness: %lu turns of %lu: %lu VMMCALL exits counted by the harness, "
-		       "the guest's RAX %#llx after the last: %s", h->k.turns, chunks, h->k.trips,
-		       (unsigned long long)h->rax, h->k.stopped ? h->why : "each turn's guest ran to its end");
-	svm_guest_free(&h->g);
+	return bench_harness_turn_end(&h->b, n, exits, g->done, svm_exit_str(code, got, sizeof(got)), "VMMCALL",
+				      BENCH_RAX);
 }
 
 /*
@@ -291,25 +266,26 @@ static void bare_setup(struct bare *b)
 int main(int argc, char **argv)
 {
 	unsigned long rounds, chunks;
-	struct harness h = { .k = { .name = "harness", .turn = harness_turn } };
+	struct harness h = { .b.k = { .name = "harness", .turn = harness_turn } };
 	struct bare bare = { .k = { .name = "bare", .turn = bare_turn }, .loop = bare_loop };
 	struct bare bare_state = { .k = { .name = "bare_state", .turn = bare_turn }, .loop = bare_state_loop };
 	struct bare bare_regs = { .k = { .name = "bare_regs", .turn = bare_turn }, .loop = bare_regs_loop };
-	struct bench_kind *const kinds[] = { &h.k, &bare.k, &bare_state.k, &bare_regs.k };
+	struct bench_kind *const kinds[] = { &h.b.k, &bare.k, &bare_state.k, &bare_regs.k };
 
 	if (!svm_program_start(HV_START_ENABLE))
 		return 0;
 	if (bench_start(DEFAULT_ROUNDS, &rounds, &chunks)) {
 		/* The harness's guest on this stack, beside the exit frame: no page of the program's own. */
-		h.ready = svm_guest_create(&h.g, guest_calls, &h.run);
-		h.k.stopped = !h.ready;
-		if (h.ready)
+		h.b.ready = svm_guest_create(&h.g, guest_calls, &h.b);
+		h.b.k.stopped = !h.b.ready;
+		if (h.b.ready)
 			svm_guest_on_exit(&h.g, VMEXIT_VMMCALL, on_vmmcall);
 		bare_setup(&bare);
 		bare_setup(&bare_state);
 		bare_setup(&bare_regs);
 		bench_take_turns(kinds, sizeof(kinds) / sizeof(kinds[0]), rounds, chunks);
-		harness_report(&h, chunks);
+		bench_harness_report(&h.b, chunks, "VMMCALL");
+		svm_guest_free(&h.g);
 		bare_report(&bare, chunks);
 		bare_report(&bare_state, chunks);
 		bare_report(&bare_regs, chunks);

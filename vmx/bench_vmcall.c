@@ -60,7 +60,7 @@ asm(".text\n"
 /* The harness's guest: N VMCALLs with RAX = BENCH_RAX, then return (the guest's end). */
 static void guest_calls(void *arg)
 {
-	unsigned long n = ((struct bench_run *)arg)->rounds;
+	unsigned long n = ((struct bench_harness *)arg)->rounds;
 	uint64_t rax = BENCH_RAX;
 
 	if (n)
@@ -68,7 +68,7 @@ static void guest_calls(void *arg)
 			     "dec %[n]\n\t"
 			     "jnz 1b"
 			     : [n] "+r"(n), "+a"(rax) :: "memory", "cc");
-	((struct bench_run *)arg)->rax_after = rax;
+	((struct bench_harness *)arg)->rax_after = rax;
 }
 
 /* The harness counts the exit; the handler steps over the VMCALL, as the bare loop does. */
@@ -80,12 +80,8 @@ HV_EXIT_HOT static bool on_vmcall(struct vmx_guest *g)
 
 /* The harness's measurement: one guest, reloaded for each turn to run that turn's VMCALLs. */
 struct harness {
-	struct bench_kind k;		/* first: the turn function gets &k */
+	struct bench_harness b;		/* first: the turn function gets &b.k */
 	struct vmx_guest g;
-	struct bench_run run;
-	bool ready;			/* created, and every load so far worked (a load's FAIL says why) */
-	uint64_t rax;			/* the guest's RAX after the last turn's round trips */
-	char why[224];			/* how the turn that went wrong did */
 };
 
 static bool harness_turn(struct bench_kind *k, unsigned long n)
@@ -94,9 +90,9 @@ static bool harness_turn(struct bench_kind *k, unsigned long n)
 	struct vmx_guest *g = &h->g;
 	char got[160];
 
-	h->run.rounds = n;
-	h->run.rax_after = 0;
-	if (!(h->ready = vmx_guest_load(g)))	/* the guest from its start: guest_calls, n VMCALLs */
+	h->b.rounds = n;
+	h->b.rax_after = 0;
+	if (!(h->b.ready = vmx_guest_load(g)))	/* the guest from its start: guest_calls, n VMCALLs */
 		return false;
 	uint32_t before = g->exits->counts[VMX_EXIT_VMCALL];
 	bench_begin(k->name, n);
@@ -107,32 +103,14 @@ static bool harness_turn(struct bench_kind *k, unsigned long n)
 	unsigned long exits = g->exits->counts[VMX_EXIT_VMCALL] - before - (g->done ? 1 : 0);
 
 	bench_turn_done(k, exits, t1 - t0);
-	h->rax = h->run.rax_after;
-	if (!hv_result_ok(r))
-		snprintf(h->why, sizeof(h->why), "turn %lu: VM entry: expected success, got %s", k->turns,
+	if (!hv_result_ok(r)) {
+		h->b.rax = h->b.rax_after;
+		snprintf(h->b.why, sizeof(h->b.why), "turn %lu: VM entry: expected success, got %s", k->turns,
 			 hv_result_str(r, got, sizeof(got)));
-	else if (!g->done)
-		snprintf(h->why, sizeof(h->why), "turn %lu: expected the guest to run to its end, got %s",
-			 k->turns, vmx_exit_str(g, got, sizeof(got)));
-	else if (exits != n)
-		snprintf(h->why, sizeof(h->why), "turn %lu: the harness counted %lu VMCALL exits, expected %lu",
-			 k->turns, exits, n);
-	else if (h->run.rax_after != BENCH_RAX)
-		snprintf(h->why, sizeof(h->why), "turn %lu: the guest's RAX after its round trips: expected %#llx",
-			 k->turns, (unsigned long long)BENCH_RAX);
-	else
-		return true;
-	return false;
-}
-
-/* One check over all turns: the first that went wrong, or what they showed. */
-static void harness_report(struct harness *h, unsigned long chunks)
-{
-	if (h->ready)
-		report(!h->k.stopped, "harness: %lu turns of %lu: %lu VMCALL exits counted by the harness, "
-		       "the guest's RAX %#llx after the last: %s", h->k.turns, chunks, h->k.trips,
-		       (unsigned long long)h->rax, h->k.stopped ? h->why : "each turn's guest ran to its end");
-	vmx_guest_free(&h->g);
+		return false;
+	}
+	return bench_harness_turn_end(&h->b, n, exits, g->done, vmx_exit_str(g, got, sizeof(got)), "VMCALL",
+				      BENCH_RAX);
 }
 
 /*
@@ -283,23 +261,24 @@ static void bare_report(struct bare *b, unsigned long chunks)
 int main(int argc, char **argv)
 {
 	unsigned long rounds, chunks;
-	struct harness h = { .k = { .name = "harness", .turn = harness_turn } };
+	struct harness h = { .b.k = { .name = "harness", .turn = harness_turn } };
 	struct bare bare = { .k = { .name = "bare", .turn = bare_turn }, .loop = bare_loop };
 	struct bare bare_regs = { .k = { .name = "bare_regs", .turn = bare_turn }, .loop = bare_regs_loop };
-	struct bench_kind *const kinds[] = { &h.k, &bare.k, &bare_regs.k };
+	struct bench_kind *const kinds[] = { &h.b.k, &bare.k, &bare_regs.k };
 
 	if (!vmx_program_start(HV_START_FEATURE_CONTROL | HV_START_ENABLE))
 		return 0;
 	if (bench_start(DEFAULT_ROUNDS, &rounds, &chunks)) {
 		/* The harness's guest on this stack, beside the exit frame: no page of the program's own. */
-		h.ready = vmx_guest_create(&h.g, guest_calls, &h.run);
-		h.k.stopped = !h.ready;
-		if (h.ready)
+		h.b.ready = vmx_guest_create(&h.g, guest_calls, &h.b);
+		h.b.k.stopped = !h.b.ready;
+		if (h.b.ready)
 			vmx_guest_on_exit(&h.g, VMX_EXIT_VMCALL, on_vmcall);
 		bare_setup(&bare);
 		bare_setup(&bare_regs);
 		bench_take_turns(kinds, sizeof(kinds) / sizeof(kinds[0]), rounds, chunks);
-		harness_report(&h, chunks);
+		bench_harness_report(&h.b, chunks, "VMCALL");
+		vmx_guest_free(&h.g);
 		bare_report(&bare, chunks);
 		bare_report(&bare_regs, chunks);
 	}
