@@ -36,7 +36,7 @@ struct bench_kind {
 };
 
 /*
- * rounds=N (default `dflt`) and chunks=K (default 1, at most N) from the
+ * rounds=N (default `dflt`) and chunks=K (default 1, 0 counts as 1, at most N) from the
  * command line; then the line with the TSC rate and K.  False with one
  * FAIL when N is 0.
  */

@@ -76,9 +76,9 @@ extern uint32_t hv_exit_counts[MAX_CPUS][HV_EXIT_SLOTS];
  * struct svm_exit_page).  Bochs flushes its TLB at every VM entry and exit
  * and walks the page tables again for each page an exit touches: one page
  * here, where the table and the counts were two (docs/harness.md).  A
- * guest runs on the CPU it was created on and counts there without a
- * lock; its counts join hv_exit_counts of that CPU when it is freed
- * (hv_exit_counts_add).
+ * guest must run on the CPU it was created on (VMX: its VMCS is current
+ * there; SVM checks it) and counts there without a lock; its counts join
+ * hv_exit_counts of that CPU when it is freed (hv_exit_counts_add).
  */
 #define HV_EXIT_DIRECT_SLOTS	256
 #define HV_EXIT_PAGE_COUNTS	(HV_EXIT_DIRECT_SLOTS * 8)	/* the offset of the counts */

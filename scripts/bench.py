@@ -599,7 +599,8 @@ class Bench:
                 for kind in kinds:
                     k = found.get(kind)
                     if (k and bare and (k["round_trips"], k["turns"]) == (n, turns)
-                            and (bare["round_trips"], bare["turns"]) == (n, turns) and bare["wall"] > 0):
+                            and (bare["round_trips"], bare["turns"]) == (n, turns) and bare["wall"] > 0
+                            and bare["tsc_cycles"] > 0):
                         per[kind]["ratio"].append(k["wall"] / bare["wall"])
                         per[kind]["cycle_ratio"].append(k["cycles_per_trip"] / bare["cycles_per_trip"])
             label = f"{env} ({prog}, {n} exits)"

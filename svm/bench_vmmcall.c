@@ -91,7 +91,7 @@ static bool harness_turn(struct bench_kind *k, unsigned long n)
 	struct harness *h = (struct harness *)k;
 	struct svm_guest *g = &h->g;
 	unsigned slot = svm_exit_slot(VMEXIT_VMMCALL);
-	char got[48];
+	char got[64];
 
 	h->b.rounds = n;
 	h->b.rax_after = 0;
@@ -229,7 +229,7 @@ static bool bare_turn(struct bench_kind *k, unsigned long n)
 {
 	struct bare *b = (struct bare *)k;
 	uint64_t last = 0;
-	char got[48];
+	char got[64];
 
 	uint64_t flags = read_rflags();
 	bench_begin(k->name, n);

@@ -131,7 +131,8 @@ static unsigned long bare_loop(unsigned long n, uint64_t *reason)
 		     "mov %[host_rip], %[field]\n\t"
 		     "vmwrite %[tmp], %[field]\n"
 		     "1:\tvmresume\n\t"
-		     "jmp 3f\n"			/* VMfail: r stays ~0 */
+		     "mov $-1, %[r]\n\t"		/* VMfail */
+		     "jmp 3f\n"
 		     "2:\tmov %[exit_reason], %[field]\n\t"
 		     "vmread %[field], %[r]\n\t"
 		     "cmp %[vmcall], %[r]\n\t"
@@ -216,10 +217,11 @@ static bool bare_turn(struct bench_kind *k, unsigned long n)
 {
 	struct bare *b = (struct bare *)k;
 	uint64_t reason = 0;
-	char got[160];
+	char got[160], what[48];
 
 	/* The harness launches the VMCS and steps over the first VMCALL; then the bare loop. */
-	b->ready = vmx_guest_load(&b->g) && vmx_guest_expect(&b->g, VMX_EXIT_VMCALL, "bare: first entry (VMLAUNCH)");
+	snprintf(what, sizeof(what), "%s: first entry (VMLAUNCH)", k->name);
+	b->ready = vmx_guest_load(&b->g) && vmx_guest_expect(&b->g, VMX_EXIT_VMCALL, what);
 	if (!b->ready)
 		return false;
 	uint64_t flags = read_rflags();
@@ -237,6 +239,7 @@ static bool bare_turn(struct bench_kind *k, unsigned long n)
 	}
 	b->g.exit.reason = (uint32_t)reason;
 	b->g.exit.guest_rip = vmcs_read(VMCS_GUEST_RIP);
+	b->g.exit.qualification = vmcs_read(VMCS_EXIT_QUALIFICATION);
 	snprintf(b->why, sizeof(b->why), "turn %lu: every exit's reason: expected VMCALL (%u), got %s",
 		 k->turns, VMX_EXIT_VMCALL, vmx_exit_str(&b->g, got, sizeof(got)));
 	return done == n && reason == VMX_EXIT_VMCALL;
