@@ -14,6 +14,7 @@
 #define APIC_EOI	0x0b0
 #define APIC_LDR	0x0d0
 #define APIC_SPIV	0x0f0
+#define APIC_IRR	0x200	/* 8 registers, 0x10 apart: vectors 32*i .. 32*i+31 (SDM Vol. 3A, 11.8.4) */
 #define APIC_ESR	0x280
 #define APIC_ICR	0x300
 #define APIC_ICR2	0x310

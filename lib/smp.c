@@ -48,6 +48,7 @@ static void percpu_prepare(unsigned cpu, uint32_t apic)
 
 static void work_ipi(struct ex_regs *regs)
 {
+	this_cpu()->work_ipis++;
 	apic_eoi();
 }
 
@@ -101,16 +102,38 @@ static void wake_waiter(struct percpu *w)
 	}
 }
 
+/*
+ * An AP between pieces of work.  Before it looks for work it says it may
+ * halt (c->idle); a dispatcher that finds it so clears it and sends the
+ * work IPI, one that does not sends none.  So an AP that finds work
+ * without halting takes no IPI into it (into a guest with
+ * external-interrupt exiting, say) unless a dispatcher cleared the flag
+ * first: then it takes that IPI before it starts.
+ */
 static void ap_idle_loop(void)
 {
 	struct percpu *c = this_cpu();
+	bool armed = false;
+	unsigned ipis = 0;
 
 	for (;;) {
 		irq_disable();
-		if (c->work_done_seq == c->work_seq) {
+		if (!armed) {
+			ipis = c->work_ipis;
+			__atomic_store_n(&c->idle, true, __ATOMIC_SEQ_CST);
+			armed = true;
+		}
+		if (__atomic_load_n(&c->work_done_seq, __ATOMIC_SEQ_CST) ==
+		    __atomic_load_n(&c->work_seq, __ATOMIC_SEQ_CST)) {
 			safe_halt();	/* sti; hlt: the work IPI wakes us */
 			continue;
 		}
+		armed = false;
+		if (!__atomic_exchange_n(&c->idle, false, __ATOMIC_SEQ_CST))
+			while (c->work_ipis == ipis) {	/* a dispatcher cleared it: its IPI comes */
+				safe_halt();
+				irq_disable();
+			}
 		unsigned seq = c->work_seq;
 		__atomic_store_n(&c->work_started_seq, seq, __ATOMIC_RELEASE);
 		c->work_fn(c->work_arg);
@@ -351,8 +374,9 @@ static void dispatch(unsigned cpu, void (*fn)(void *), void *arg, bool halt)
 		 REPORT_PREFIX_LEN, "cpu%u", cpu);
 	c->work_fn = fn;
 	c->work_arg = arg;
-	__atomic_add_fetch(&c->work_seq, 1, __ATOMIC_RELEASE);
-	apic_send_ipi(c->apic_id, IPI_WORK_VECTOR);
+	__atomic_add_fetch(&c->work_seq, 1, __ATOMIC_SEQ_CST);
+	if (__atomic_exchange_n(&c->idle, false, __ATOMIC_SEQ_CST))	/* it may halt: wake it (ap_idle_loop) */
+		apic_send_ipi(c->apic_id, IPI_WORK_VECTOR);
 }
 
 static void run_here(void (*fn)(void *), void *arg)

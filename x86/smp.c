@@ -1,7 +1,8 @@
 /*
  * Every CPU online: each runs a function and reports its own APIC ID; they
  * run at once; per-CPU data is distinct and reached through GS; IPIs arrive;
- * two CPUs can wait for a third at once.
+ * two CPUs can wait for a third at once; work handed over leaves no work
+ * IPI pending.
  */
 #include "hvtest.h"
 
@@ -168,11 +169,50 @@ static void test_ipi(void)
 		set_irq_handler(IPI_VECTOR_BASE + cpu, NULL);
 }
 
+/*
+ * The runtime's own contract (lib/smp.c, ap_idle_loop): work handed to a
+ * CPU right after other work comes without its work IPI still pending, so
+ * no interrupt of the runtime's is left to reach what the work runs (a
+ * guest with external-interrupt exiting, say).  Read at the start of the
+ * work, with interrupts held: the vector's bit in the local APIC's IRR.
+ */
+#define HAND_OVERS 50
+static volatile uint32_t work_irr[MAX_CPUS];
+
+static void no_work(void *arg)
+{
+}
+
+static void read_work_irr(void *arg)
+{
+	work_irr[smp_id()] = apic_read(APIC_IRR + IPI_WORK_VECTOR / 32 * 0x10) & (1u << IPI_WORK_VECTOR % 32);
+}
+
+static void test_work_ipi_not_left(void)
+{
+	for_each_cpu(cpu) {
+		unsigned pending = 0;
+
+		if (cpu == smp_id())
+			continue;
+		for (unsigned i = 0; i < HAND_OVERS; i++) {
+			on_cpu_async(cpu, no_work, NULL);
+			on_cpu(cpu, read_work_irr, NULL);
+			pending += work_irr[cpu] != 0;
+		}
+		report_prefix_push_cpu(cpu);
+		report(!pending, "work handed over right after other work, %u times: the work IPI (vector %#x) "
+		       "pending in the IRR at the start of the work %u times", HAND_OVERS, IPI_WORK_VECTOR, pending);
+		report_prefix_pop();
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct subtest tests[] = {
 		{ "each_cpu", test_each_cpu }, { "concurrent", test_concurrent },
 		{ "percpu", test_percpu }, { "ipi", test_ipi }, { "shared_wait", test_shared_wait },
+		{ "work_ipi", test_work_ipi_not_left },
 	};
 	run_subtests(tests, ARRAY_SIZE(tests));
 	return 0;
