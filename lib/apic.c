@@ -96,6 +96,12 @@ bool apic_enable_x2apic(void)
 void apic_icr_write(uint32_t dest, uint32_t icr_low)
 {
 	if (x2apic_mode()) {
+		/*
+		 * A WRMSR to an x2APIC register may complete before earlier stores
+		 * are globally visible (SDM Vol. 3A, 11.12.3 "MSR Access in x2APIC
+		 * Mode"): the IPI must not overtake what it announces.
+		 */
+		asm volatile("mfence; lfence" ::: "memory");
 		wrmsr(MSR_X2APIC_BASE + APIC_ICR / 16, ((uint64_t)dest << 32) | icr_low);
 		return;
 	}

@@ -53,7 +53,7 @@ struct percpu {
 	volatile bool lost;		/* did not answer a request in time: left out (lib/smp.c) */
 	volatile uint64_t waiters;	/* bit N: cpuN halts until this CPU's work is done */
 	volatile unsigned wake_ipis;	/* IPI_WAKE_VECTOR interrupts this CPU took */
-	volatile bool idle;		/* may halt in its idle loop: who clears it sends the work IPI */
+	volatile uint64_t idle;		/* may halt in its idle loop: SMP_IDLE | the work count done then; 0 */
 	volatile unsigned work_ipis;	/* IPI_WORK_VECTOR interrupts this CPU took */
 
 	struct tss64 tss;

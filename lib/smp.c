@@ -102,25 +102,33 @@ static void wake_waiter(struct percpu *w)
 	}
 }
 
+#define SMP_IDLE	(1ull << 63)	/* percpu.idle: it may halt */
+
 /*
  * An AP between pieces of work.  Before it looks for work it says it may
- * halt (c->idle); a dispatcher that finds it so clears it and sends the
- * work IPI, one that does not sends none.  So an AP that finds work
- * without halting takes no IPI into it (into a guest with
- * external-interrupt exiting, say) unless a dispatcher cleared the flag
- * first: then it takes that IPI before it starts.
+ * halt (c->idle: SMP_IDLE and the count of work it has done); a
+ * dispatcher that finds it so, for the work right after that count,
+ * clears it and sends the work IPI; one that does not sends none.  So an
+ * AP that finds work without halting takes no IPI into it (into a guest
+ * with external-interrupt exiting, say) unless a dispatcher cleared the
+ * flag first: then it takes that IPI before it starts.  The count keeps a
+ * dispatcher that was slow between its two steps from clearing a later
+ * "may halt" (for work already done) and leaving the AP halted with the
+ * flag clear, so that the next dispatcher would send no IPI.
  */
 static void ap_idle_loop(void)
 {
 	struct percpu *c = this_cpu();
 	bool armed = false;
 	unsigned ipis = 0;
+	uint64_t idle = 0;
 
 	for (;;) {
 		irq_disable();
 		if (!armed) {
 			ipis = c->work_ipis;
-			__atomic_store_n(&c->idle, true, __ATOMIC_SEQ_CST);
+			idle = SMP_IDLE | c->work_done_seq;
+			__atomic_store_n(&c->idle, idle, __ATOMIC_SEQ_CST);
 			armed = true;
 		}
 		if (__atomic_load_n(&c->work_done_seq, __ATOMIC_SEQ_CST) ==
@@ -129,7 +137,7 @@ static void ap_idle_loop(void)
 			continue;
 		}
 		armed = false;
-		if (!__atomic_exchange_n(&c->idle, false, __ATOMIC_SEQ_CST))
+		if (__atomic_exchange_n(&c->idle, 0, __ATOMIC_SEQ_CST) != idle)
 			while (c->work_ipis == ipis) {	/* a dispatcher cleared it: its IPI comes */
 				safe_halt();
 				irq_disable();
@@ -374,9 +382,11 @@ static void dispatch(unsigned cpu, void (*fn)(void *), void *arg, bool halt)
 		 REPORT_PREFIX_LEN, "cpu%u", cpu);
 	c->work_fn = fn;
 	c->work_arg = arg;
-	__atomic_add_fetch(&c->work_seq, 1, __ATOMIC_SEQ_CST);
-	if (__atomic_exchange_n(&c->idle, false, __ATOMIC_SEQ_CST))	/* it may halt: wake it (ap_idle_loop) */
-		apic_send_ipi(c->apic_id, IPI_WORK_VECTOR);
+	unsigned seq = __atomic_add_fetch(&c->work_seq, 1, __ATOMIC_SEQ_CST);
+	uint64_t idle = SMP_IDLE | (unsigned)(seq - 1);		/* it may halt, all work before this done */
+
+	if (__atomic_compare_exchange_n(&c->idle, &idle, 0, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+		apic_send_ipi(c->apic_id, IPI_WORK_VECTOR);	/* wake it (ap_idle_loop) */
 }
 
 static void run_here(void (*fn)(void *), void *arg)
