@@ -62,7 +62,7 @@ void bench_take_turns(struct bench_kind *const kinds[], unsigned nkinds, unsigne
 		for (unsigned i = 0; i < nkinds; i++) {
 			struct bench_kind *k = kinds[turn % 2 ? nkinds - 1 - i : i];
 
-			if (!k->stopped && k->turn)
+			if (!k->stopped)
 				k->stopped = !k->turn(k, n);
 		}
 	}
@@ -86,8 +86,8 @@ bool bench_harness_turn_end(struct bench_harness *h, unsigned long n, unsigned l
 		snprintf(h->why, sizeof(h->why), "turn %lu: the harness counted %lu %s exits, expected %lu",
 			 h->k.turns, exits, call, n);
 	else if (h->rax_after != expected_rax)
-		snprintf(h->why, sizeof(h->why), "turn %lu: the guest's RAX after its round trips: expected %#llx",
-			 h->k.turns, (unsigned long long)expected_rax);
+		snprintf(h->why, sizeof(h->why), "turn %lu: the guest's RAX after its round trips: expected %#llx, "
+			 "got %#llx", h->k.turns, (unsigned long long)expected_rax, (unsigned long long)h->rax_after);
 	else
 		return true;
 	return false;
